@@ -1,0 +1,58 @@
+package io.peerlink.handshake;
+
+import static io.peerlink.wire.ProtocolException.Reason.MALFORMED;
+
+import io.peerlink.wire.ProtocolException;
+import java.nio.ByteBuffer;
+
+/** Reads the fields of a handshake body, refusing short, over-long and trailing input. */
+final class FieldReader {
+
+    private final ByteBuffer buffer;
+    private final String message;
+
+    FieldReader(byte[] body, String message) {
+        this.buffer = ByteBuffer.wrap(body);
+        this.message = message;
+    }
+
+    int u8(String field) throws ProtocolException {
+        need(1, field);
+        return buffer.get() & 0xFF;
+    }
+
+    int u16(String field) throws ProtocolException {
+        need(2, field);
+        return buffer.getShort() & 0xFFFF;
+    }
+
+    byte[] fixed(int length, String field) throws ProtocolException {
+        need(length, field);
+        byte[] out = new byte[length];
+        buffer.get(out);
+        return out;
+    }
+
+    /** A u16 length, checked against [min, max], then that many bytes. */
+    byte[] lengthPrefixed(int min, int max, String field, ProtocolException.Reason reason) throws ProtocolException {
+        int length = u16(field + " length");
+        if (length < min || length > max) {
+            throw new ProtocolException(reason, message + ": " + field + " of " + length + " bytes, expected "
+                    + (min == max ? String.valueOf(min) : min + ".." + max));
+        }
+        return fixed(length, field);
+    }
+
+    void end() throws ProtocolException {
+        if (buffer.hasRemaining()) {
+            throw new ProtocolException(MALFORMED, message + ": " + buffer.remaining() + " trailing bytes");
+        }
+    }
+
+    private void need(int n, String field) throws ProtocolException {
+        if (buffer.remaining() < n) {
+            throw new ProtocolException(MALFORMED, message + " truncated: " + field + " needs " + n
+                    + " bytes, " + buffer.remaining() + " left");
+        }
+    }
+}

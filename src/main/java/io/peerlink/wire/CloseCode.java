@@ -1,0 +1,42 @@
+package io.peerlink.wire;
+
+/** Reasons a connection ends, with the code carried by a CLOSE frame (u16). */
+public enum CloseCode {
+    /** The user or the application ended the connection. */
+    NORMAL(0x0000),
+    /** The peer is shutting down. */
+    GOING_AWAY(0x0001),
+    /** A frame broke the protocol: unknown type, bad length, bad field. */
+    PROTOCOL_ERROR(0x0002),
+    /** A record failed authentication: tampered, replayed, dropped or reordered. */
+    DECRYPT_ERROR(0x0003),
+    /** A length prefix or a message exceeded the receiver's limit. */
+    TOO_LARGE(0x0004),
+    /** No frame arrived within the keep-alive time-out. */
+    TIMEOUT(0x0005),
+    /** A connection to the same peer already exists; the new one is dropped. */
+    DUPLICATE(0x0006),
+    /** The receiver has no room for another connection. */
+    TOO_MANY_CONNECTIONS(0x0007),
+    /** Sent or received for any code this implementation does not know. */
+    UNKNOWN(0xFFFF);
+
+    private final int code;
+
+    CloseCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public static CloseCode of(int code) {
+        for (CloseCode c : values()) {
+            if (c.code == code) {
+                return c;
+            }
+        }
+        return UNKNOWN;
+    }
+}

@@ -1,0 +1,124 @@
+package io.peerlink.wire;
+
+import static io.peerlink.wire.ProtocolException.Reason.MALFORMED;
+import static io.peerlink.wire.ProtocolException.Reason.MESSAGE_TOO_LARGE;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Encodes and decodes the plaintext of a record: an inner type byte and the frame's body.
+ *
+ * <pre>
+ * MESSAGE    | 0x01 | id (16) | sentAt (int64 ms, 8) | text (UTF-8, rest of record) |
+ * ACK        | 0x02 | id (16) |
+ * KEEP_ALIVE | 0x03 |
+ * CLOSE      | 0x04 | code (uint16) |
+ * KEY_UPDATE | 0x05 |
+ * </pre>
+ * All integers are big-endian; a UUID is its 128 bits, most significant first.
+ */
+public final class FrameCodec {
+
+    private FrameCodec() {
+    }
+
+    public static byte[] encode(Frame frame) {
+        return switch (frame) {
+            case Frame.Message m -> {
+                byte[] text = m.text().getBytes(StandardCharsets.UTF_8);
+                ByteBuffer b = ByteBuffer.allocate(WireConstants.INNER_TYPE_LENGTH + WireConstants.MESSAGE_FIXED_LENGTH
+                        + text.length);
+                b.put(WireConstants.INNER_MESSAGE);
+                putUuid(b, m.id());
+                b.putLong(m.sentAtMillis());
+                b.put(text);
+                yield b.array();
+            }
+            case Frame.Ack a -> {
+                ByteBuffer b = ByteBuffer.allocate(WireConstants.INNER_TYPE_LENGTH + WireConstants.ACK_LENGTH);
+                b.put(WireConstants.INNER_ACK);
+                putUuid(b, a.id());
+                yield b.array();
+            }
+            case Frame.KeepAlive k -> new byte[] {WireConstants.INNER_KEEP_ALIVE};
+            case Frame.Close c -> new byte[] {WireConstants.INNER_CLOSE, (byte) (c.code().code() >>> 8),
+                    (byte) c.code().code()};
+            case Frame.KeyUpdate u -> new byte[] {WireConstants.INNER_KEY_UPDATE};
+        };
+    }
+
+    /** Decodes a record's plaintext; refuses unknown types, wrong lengths and invalid UTF-8. */
+    public static Frame decode(byte[] plaintext, Limits limits) throws ProtocolException {
+        if (plaintext.length < WireConstants.INNER_TYPE_LENGTH) {
+            throw new ProtocolException(MALFORMED, "empty record");
+        }
+        ByteBuffer b = ByteBuffer.wrap(plaintext);
+        byte type = b.get();
+        int bodyLength = b.remaining();
+        return switch (type) {
+            case WireConstants.INNER_MESSAGE -> {
+                if (bodyLength < WireConstants.MESSAGE_FIXED_LENGTH) {
+                    throw new ProtocolException(MALFORMED, "MESSAGE body of " + bodyLength + " bytes is shorter than "
+                            + WireConstants.MESSAGE_FIXED_LENGTH);
+                }
+                UUID id = getUuid(b);
+                long sentAt = b.getLong();
+                int textLength = b.remaining();
+                if (textLength > limits.maxMessageBytes()) {
+                    throw new ProtocolException(MESSAGE_TOO_LARGE, "message text of " + textLength
+                            + " bytes exceeds the limit of " + limits.maxMessageBytes());
+                }
+                yield new Frame.Message(id, sentAt, strictUtf8(b));
+            }
+            case WireConstants.INNER_ACK -> {
+                expectLength("ACK", bodyLength, WireConstants.ACK_LENGTH);
+                yield new Frame.Ack(getUuid(b));
+            }
+            case WireConstants.INNER_KEEP_ALIVE -> {
+                expectLength("KEEP_ALIVE", bodyLength, 0);
+                yield new Frame.KeepAlive();
+            }
+            case WireConstants.INNER_CLOSE -> {
+                expectLength("CLOSE", bodyLength, WireConstants.CLOSE_LENGTH);
+                yield new Frame.Close(CloseCode.of(b.getShort() & 0xFFFF));
+            }
+            case WireConstants.INNER_KEY_UPDATE -> {
+                expectLength("KEY_UPDATE", bodyLength, 0);
+                yield new Frame.KeyUpdate();
+            }
+            default -> throw new ProtocolException(MALFORMED, String.format("unknown inner frame type 0x%02x", type));
+        };
+    }
+
+    private static void expectLength(String what, int actual, int expected) throws ProtocolException {
+        if (actual != expected) {
+            throw new ProtocolException(MALFORMED, what + " body must be " + expected + " bytes, was " + actual);
+        }
+    }
+
+    private static String strictUtf8(ByteBuffer b) throws ProtocolException {
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(b);
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new ProtocolException(MALFORMED, "message text is not valid UTF-8");
+        }
+    }
+
+    private static void putUuid(ByteBuffer b, UUID id) {
+        b.putLong(id.getMostSignificantBits());
+        b.putLong(id.getLeastSignificantBits());
+    }
+
+    private static UUID getUuid(ByteBuffer b) {
+        return new UUID(b.getLong(), b.getLong());
+    }
+}

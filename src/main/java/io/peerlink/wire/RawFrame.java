@@ -1,0 +1,92 @@
+package io.peerlink.wire;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * One frame as it crossed the wire: the 5 header bytes and the body.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                 length of body (uint32, big-endian)           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |     type      |        body (length bytes) ...
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ *
+ * @param header the 5 header bytes exactly as received or sent
+ * @param body the body, {@code length} bytes
+ */
+public record RawFrame(byte[] header, byte[] body) {
+
+    public byte type() {
+        return header[WireConstants.LENGTH_FIELD_LENGTH];
+    }
+
+    /** Header and body as one array: the exact bytes on the wire. */
+    public byte[] bytes() {
+        byte[] all = new byte[header.length + body.length];
+        System.arraycopy(header, 0, all, 0, header.length);
+        System.arraycopy(body, 0, all, header.length, body.length);
+        return all;
+    }
+
+    public static byte[] header(byte type, int bodyLength) {
+        byte[] h = new byte[WireConstants.HEADER_LENGTH];
+        h[0] = (byte) (bodyLength >>> 24);
+        h[1] = (byte) (bodyLength >>> 16);
+        h[2] = (byte) (bodyLength >>> 8);
+        h[3] = (byte) bodyLength;
+        h[4] = type;
+        return h;
+    }
+
+    public static RawFrame of(byte type, byte[] body) {
+        return new RawFrame(header(type, body.length), body);
+    }
+
+    /**
+     * Reads one frame. Returns {@code null} on end of stream before the first header byte (a clean
+     * close); end of stream anywhere else is {@link ProtocolException.Reason#TRUNCATED}. The length
+     * prefix is checked against {@code maxLength} before the body is read or allocated.
+     */
+    public static RawFrame read(InputStream in, int maxLength) throws IOException, ProtocolException {
+        byte[] header = new byte[WireConstants.HEADER_LENGTH];
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        header[0] = (byte) first;
+        readFully(in, header, 1, header.length - 1, "header");
+        long length = ((header[0] & 0xFFL) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
+                | (header[3] & 0xFF);
+        if (length > maxLength) {
+            throw new ProtocolException(ProtocolException.Reason.FRAME_TOO_LARGE,
+                    "length prefix " + length + " exceeds the limit of " + maxLength + " bytes");
+        }
+        byte[] body = new byte[(int) length];
+        readFully(in, body, 0, body.length, "body of " + length + " bytes");
+        return new RawFrame(header, body);
+    }
+
+    private static void readFully(InputStream in, byte[] buffer, int offset, int length, String what)
+            throws IOException, ProtocolException {
+        int done = 0;
+        while (done < length) {
+            int n;
+            try {
+                n = in.read(buffer, offset + done, length - done);
+            } catch (EOFException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                throw new ProtocolException(ProtocolException.Reason.TRUNCATED,
+                        "stream ended after " + done + " of " + length + " bytes of the frame " + what);
+            }
+            done += n;
+        }
+    }
+}

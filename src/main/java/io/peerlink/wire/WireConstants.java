@@ -1,0 +1,68 @@
+package io.peerlink.wire;
+
+import io.peerlink.crypto.AesGcm;
+import io.peerlink.crypto.MlKem768;
+import io.peerlink.crypto.X25519;
+
+/**
+ * Every wire constant of protocol version 1, sizes computed from their parts. docs/PROTOCOL.md is the
+ * reference; tuning knobs (maximum frame length, key-update interval, time-outs) live in
+ * {@link Limits}, not here.
+ */
+public final class WireConstants {
+
+    private WireConstants() {
+    }
+
+    /** The only protocol version this implementation speaks. */
+    public static final int VERSION_1 = 1;
+    /** Noise-style protocol name of version 1; {@code h = SHA-256(name)} starts the key schedule. */
+    public static final String PROTOCOL_NAME_V1 = "peerlink_v1_RSA-OAEP-SHA256_X25519_MLKEM768_HKDF-SHA256_AES-256-GCM";
+
+    // Frame header: u32 length of the body (big-endian), then u8 type.
+    public static final int LENGTH_FIELD_LENGTH = 4;
+    public static final int TYPE_FIELD_LENGTH = 1;
+    public static final int HEADER_LENGTH = LENGTH_FIELD_LENGTH + TYPE_FIELD_LENGTH;
+
+    // Outer frame types.
+    public static final byte TYPE_SERVER_HELLO = 0x01;
+    public static final byte TYPE_CLIENT_HELLO = 0x02;
+    public static final byte TYPE_SERVER_FINISH = 0x03;
+    public static final byte TYPE_CLIENT_FINISH = 0x04;
+    public static final byte TYPE_RECORD = 0x17;
+
+    // Inner (encrypted) frame types.
+    public static final byte INNER_MESSAGE = 0x01;
+    public static final byte INNER_ACK = 0x02;
+    public static final byte INNER_KEEP_ALIVE = 0x03;
+    public static final byte INNER_CLOSE = 0x04;
+    public static final byte INNER_KEY_UPDATE = 0x05;
+
+    // Handshake field sizes.
+    public static final int NONCE_LENGTH = 32;
+    public static final int SECRET_LENGTH = 32;
+    public static final int MAC_LENGTH = 32;
+    public static final int X25519_KEY_LENGTH = X25519.KEY_LENGTH;
+    public static final int MLKEM_ENCAPSULATION_KEY_LENGTH = MlKem768.ENCAPSULATION_KEY_LENGTH;
+    public static final int MLKEM_CIPHERTEXT_LENGTH = MlKem768.CIPHERTEXT_LENGTH;
+    public static final int MAX_OFFERED_VERSIONS = 8;
+    public static final int MIN_RSA_BITS = 2048;
+    public static final int MAX_RSA_BITS = 8192;
+    /** Largest SubjectPublicKeyInfo accepted: an 8192-bit modulus with a generous exponent. */
+    public static final int MAX_SPKI_LENGTH = 1100;
+    /** Every handshake frame body fits in this; longer length prefixes are refused unread. */
+    public static final int MAX_HANDSHAKE_FRAME_LENGTH = 4096;
+
+    // Record sizes.
+    public static final int TAG_LENGTH = AesGcm.TAG_LENGTH;
+    public static final int INNER_TYPE_LENGTH = 1;
+    /** The smallest record body: an inner type byte and the tag. */
+    public static final int MIN_RECORD_LENGTH = INNER_TYPE_LENGTH + TAG_LENGTH;
+
+    // Inner frame bodies.
+    public static final int MESSAGE_ID_LENGTH = 16;
+    public static final int TIMESTAMP_LENGTH = 8;
+    public static final int MESSAGE_FIXED_LENGTH = MESSAGE_ID_LENGTH + TIMESTAMP_LENGTH;
+    public static final int ACK_LENGTH = MESSAGE_ID_LENGTH;
+    public static final int CLOSE_LENGTH = 2;
+}
