@@ -1,0 +1,35 @@
+package io.peerlink.connection;
+
+/** Why a call on {@link PeerConnectionService} could not be done; the API maps kinds to statuses. */
+public final class PeerConnectionException extends RuntimeException {
+
+    public enum Kind {
+        /** The host could not be reached (refused, unreachable, timed out, unknown host). */
+        UNREACHABLE,
+        /** The host answered but the handshake failed. */
+        HANDSHAKE_FAILED,
+        /** The peer's identity is not the expected one. */
+        FINGERPRINT_MISMATCH,
+        /** No such peer is known. */
+        UNKNOWN_PEER,
+        /** No peer is connected, or several are and none was named. */
+        NO_RECIPIENT,
+        /** The text is longer than the configured limit. */
+        TOO_LARGE,
+        /** No room for another connection or message. */
+        CAPACITY,
+        /** The service is not running. */
+        STOPPED
+    }
+
+    private final Kind kind;
+
+    public PeerConnectionException(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,19 @@
+package io.peerlink.connection;
+
+import java.time.Instant;
+
+/**
+ * A peer as the API shows it.
+ *
+ * @param peerId lowercase hex SHA-256 of the peer's RSA SubjectPublicKeyInfo
+ * @param fingerprint the peerId in groups of four hex digits, for people to compare
+ * @param safetyNumber 60 digits derived from both identities, the same on both sides
+ * @param address the remote socket address of the current or last connection
+ * @param direction who dialled the current or last connection
+ * @param state CONNECTED or DISCONNECTED
+ * @param connectedAt when the current or last connection completed its handshake
+ * @param publicKeyPem the peer's RSA public key, PEM
+ */
+public record PeerView(String peerId, String fingerprint, String safetyNumber, String address, Direction direction,
+        PeerState state, Instant connectedAt, String publicKeyPem) {
+}
