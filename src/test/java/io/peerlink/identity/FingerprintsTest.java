@@ -1,0 +1,50 @@
+package io.peerlink.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.peerlink.support.TestIdentities;
+import java.security.KeyPairGenerator;
+import org.junit.jupiter.api.Test;
+
+class FingerprintsTest {
+
+    private final PeerKey alice = TestIdentities.named("alice").publicKey();
+    private final PeerKey bob = TestIdentities.named("bob").publicKey();
+
+    @Test
+    void peerIdIsLowercaseHexSha256OfSubjectPublicKeyInfo() {
+        assertThat(alice.peerId()).isEqualTo(java.util.HexFormat.of().formatHex(
+                io.peerlink.crypto.SymmetricState.sha256(alice.key().getEncoded())));
+    }
+
+    @Test
+    void fingerprintGroupsAllOfThePeerIdInFours() {
+        String fp = alice.fingerprint();
+        assertThat(fp).matches("([0-9a-f]{4} ){15}[0-9a-f]{4}");
+        assertThat(fp.replace(" ", "")).isEqualTo(alice.peerId());
+        assertThat(Fingerprints.normalise(fp.toUpperCase().replace(' ', ':'))).isEqualTo(alice.peerId());
+    }
+
+    @Test
+    void safetyNumberIsSixtyDigitsInTwelveGroupsAndTheSameOnBothSides() {
+        String ab = Fingerprints.safetyNumber(alice, bob);
+        assertThat(ab).matches("(\\d{5} ){11}\\d{5}");
+        assertThat(Fingerprints.safetyNumber(bob, alice)).isEqualTo(ab);
+        String ac = Fingerprints.safetyNumber(alice, TestIdentities.named("carol").publicKey());
+        assertThat(ac).isNotEqualTo(ab);
+        // each identity contributes its own 30 digits
+        assertThat(ab.replace(" ", "")).contains(Fingerprints.identityDigits(alice))
+                .contains(Fingerprints.identityDigits(bob));
+    }
+
+    @Test
+    void refusesSpkiThatIsNotRsaOrNotCanonical() throws Exception {
+        byte[] ec = KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic().getEncoded();
+        assertThatThrownBy(() -> PeerKey.fromSpki(ec)).hasMessageContaining("RSA");
+        byte[] garbage = {0x30, 0x03, 0x02, 0x01, 0x00};
+        assertThatThrownBy(() -> PeerKey.fromSpki(garbage)).hasMessageContaining("RSA");
+        byte[] trailing = java.util.Arrays.copyOf(alice.spki(), alice.spki().length + 1);
+        assertThatThrownBy(() -> PeerKey.fromSpki(trailing)).hasMessageContaining("RSA");
+    }
+}

@@ -1,0 +1,85 @@
+package io.peerlink.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdentityStoreTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void createsKeyPairOnFirstStartWithOwnerOnlyPrivateKeyFile() throws Exception {
+        Identity created = new IdentityStore(dir, 2048).loadOrCreate();
+
+        Path privateFile = dir.resolve(IdentityStore.PRIVATE_KEY_FILE);
+        Path publicFile = dir.resolve(IdentityStore.PUBLIC_KEY_FILE);
+        assertThat(Files.readString(privateFile)).startsWith("-----BEGIN PRIVATE KEY-----\n");
+        assertThat(Files.readString(publicFile)).startsWith("-----BEGIN PUBLIC KEY-----\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFile))).isEqualTo("rw-------");
+        assertThat(created.publicKey().bits()).isEqualTo(2048);
+        assertThat(created.peerId()).matches("[0-9a-f]{64}");
+        RSAPublicKey stored = IdentityStore.parsePublicPem(Files.readString(publicFile));
+        assertThat(PeerKey.of(stored).peerId()).isEqualTo(created.peerId());
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("identity.key",
+                    "identity.pub");
+        }
+    }
+
+    @Test
+    void keepsTheSamePeerIdAcrossRestarts() throws Exception {
+        String first = new IdentityStore(dir, 2048).loadOrCreate().peerId();
+        String second = new IdentityStore(dir, 3072).loadOrCreate().peerId();
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void refusesStoredKeyUnder2048Bits() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(1024);
+        Files.writeString(dir.resolve(IdentityStore.PRIVATE_KEY_FILE),
+                IdentityStore.pem("PRIVATE KEY", g.generateKeyPair().getPrivate().getEncoded()));
+        assertThatThrownBy(() -> new IdentityStore(dir, 2048).loadOrCreate())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("1024-bit")
+                .hasMessageContaining("at least 2048");
+    }
+
+    @Test
+    void refusesStoredKeyThatIsNotRsa() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        Files.writeString(dir.resolve(IdentityStore.PRIVATE_KEY_FILE),
+                IdentityStore.pem("PRIVATE KEY", g.generateKeyPair().getPrivate().getEncoded()));
+        assertThatThrownBy(() -> new IdentityStore(dir, 2048).loadOrCreate())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("does not hold an RSA private key");
+    }
+
+    @Test
+    void refusesPublicKeyFileThatDoesNotMatch() throws Exception {
+        new IdentityStore(dir, 2048).loadOrCreate();
+        Path other = Files.createTempDirectory("other");
+        new IdentityStore(other, 2048).loadOrCreate();
+        Files.copy(other.resolve(IdentityStore.PUBLIC_KEY_FILE), dir.resolve(IdentityStore.PUBLIC_KEY_FILE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> new IdentityStore(dir, 2048).loadOrCreate())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("does not match");
+    }
+
+    @Test
+    void refusesConfiguredKeySizeUnder2048() {
+        assertThatThrownBy(() -> new IdentityStore(dir, 1024)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 2048");
+    }
+}
