@@ -68,4 +68,127 @@ class PeerConnectionServiceTest {
                 .isEqualTo(PeerConnectionException.Kind.FINGERPRINT_MISMATCH);
         assertThat(bob.peers()).isEmpty();
     }
+
+    @Test
+    void deliversMessagesQueuedWhileThePeerWasAwayOnceItReconnects() throws Exception {
+        alice.start();
+        bob.start();
+        bob.connect("127.0.0.1", alice.listenPort(), null);
+        String aliceId = alice.identity().peerId();
+        alice.stop();
+        awaitState(bob, aliceId, PeerState.DISCONNECTED);
+
+        OutboundMessage queued = bob.send(aliceId, "sent while you were away");
+        assertThat(queued.status()).isEqualTo(OutboundMessage.Status.QUEUED);
+
+        PeerConnectionService aliceAgain = new PeerConnectionService(alice.identity(),
+                ConnectionSettings.forTests("127.0.0.1"), alice.inbox(), ConnectionObserver.NONE, Clock.systemUTC());
+        aliceAgain.start();
+        try {
+            bob.connect("127.0.0.1", aliceAgain.listenPort(), null);
+            Inbox.Page page = aliceAgain.inbox().poll(0, 10, null, Duration.ofSeconds(5));
+            assertThat(page.messages()).extracting(InboundMessage::text).containsExactly("sent while you were away");
+            awaitUnacknowledged(bob, aliceId, 0);
+        } finally {
+            aliceAgain.stop();
+        }
+    }
+
+    @Test
+    void keepsOneConnectionWhenBothPeersDialEachOtherAtOnce() throws Exception {
+        alice.start();
+        bob.start();
+        var a = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> alice.connect("127.0.0.1", bob.listenPort(), null));
+        var b = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> bob.connect("127.0.0.1", alice.listenPort(), null));
+        a.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        b.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // give a losing duplicate time to close, then both sides agree on one working connection
+        Thread.sleep(500);
+        assertThat(alice.connectedCount()).isEqualTo(1);
+        assertThat(bob.connectedCount()).isEqualTo(1);
+        bob.send(null, "one connection");
+        assertThat(alice.inbox().poll(0, 10, null, Duration.ofSeconds(5)).messages())
+                .extracting(InboundMessage::text).containsExactly("one connection");
+    }
+
+    @Test
+    void trafficFlowsAcrossKeyUpdatesBetweenServices() throws Exception {
+        var tiny = new io.peerlink.wire.Limits(1 << 20, 65536, 2);
+        PeerConnectionService a = new PeerConnectionService(alice.identity(),
+                ConnectionSettings.forTests("127.0.0.1").withLimits(tiny), new Inbox(100, Clock.systemUTC()),
+                ConnectionObserver.NONE, Clock.systemUTC());
+        PeerConnectionService b = new PeerConnectionService(bob.identity(),
+                ConnectionSettings.forTests("127.0.0.1").withLimits(tiny), new Inbox(100, Clock.systemUTC()),
+                ConnectionObserver.NONE, Clock.systemUTC());
+        a.start();
+        b.start();
+        try {
+            b.connect("127.0.0.1", a.listenPort(), null);
+            for (int i = 0; i < 25; i++) {
+                b.send(null, "m" + i);
+                a.send(null, "r" + i);
+            }
+            assertThat(collect(a.inbox(), 25)).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, 25).mapToObj(i -> "m" + i).toList());
+            assertThat(collect(b.inbox(), 25)).containsExactlyElementsOf(
+                    java.util.stream.IntStream.range(0, 25).mapToObj(i -> "r" + i).toList());
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    @Test
+    void refusesConnectionsBeyondMaxConnections() throws Exception {
+        ConnectionSettings one = new ConnectionSettings("127.0.0.1", 0, java.util.List.of(), 1,
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofMillis(100),
+                Duration.ofSeconds(2), io.peerlink.wire.Limits.DEFAULTS);
+        PeerConnectionService small = new PeerConnectionService(alice.identity(), one,
+                new Inbox(10, Clock.systemUTC()), ConnectionObserver.NONE, Clock.systemUTC());
+        PeerConnectionService carol = service("carol", "127.0.0.1");
+        small.start();
+        bob.start();
+        carol.start();
+        try {
+            bob.connect("127.0.0.1", small.listenPort(), null);
+            assertThatThrownBy(() -> carol.connect("127.0.0.1", small.listenPort(), null))
+                    .isInstanceOf(PeerConnectionException.class)
+                    .hasMessageContaining("failed");
+            assertThat(small.connectedCount()).isEqualTo(1);
+        } finally {
+            small.stop();
+            carol.stop();
+        }
+    }
+
+    static java.util.List<String> collect(Inbox inbox, int n) throws InterruptedException {
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        long cursor = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (texts.size() < n && System.nanoTime() < deadline) {
+            Inbox.Page page = inbox.poll(cursor, 100, null, Duration.ofSeconds(1));
+            page.messages().forEach(m -> texts.add(m.text()));
+            cursor = page.nextCursor();
+        }
+        return texts;
+    }
+
+    static void awaitState(PeerConnectionService service, String peerId, PeerState state) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (service.peer(peerId).map(PeerView::state).orElse(null) == state) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(service.peer(peerId).map(PeerView::state)).contains(state);
+    }
+
+    static void awaitUnacknowledged(PeerConnectionService service, String peerId, int n) throws InterruptedException {
+        for (int i = 0; i < 100 && service.unacknowledged(peerId) != n; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(service.unacknowledged(peerId)).isEqualTo(n);
+    }
 }
