@@ -121,6 +121,21 @@ final class PeerConnection {
         }
     }
 
+    /**
+     * Refuses a connection that was never started: sends CLOSE with {@code code} from the calling
+     * thread, closes the socket, reads nothing. Returns without calling the handler.
+     */
+    void reject(CloseCode code) {
+        closing.set(true);
+        try {
+            writer.write(new Frame.Close(code));
+        } catch (IOException | RuntimeException e) {
+            // the peer may be gone already; the socket is closed below either way
+        } finally {
+            closeSocket();
+        }
+    }
+
     /** Ends the connection at once: pending frames are dropped, CLOSE goes out first. */
     private void abort(CloseCode code, String reason) {
         if (closing.compareAndSet(false, true)) {

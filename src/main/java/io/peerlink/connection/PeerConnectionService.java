@@ -57,6 +57,7 @@ public final class PeerConnectionService {
     private final ConcurrentHashMap<String, PeerRecord> peers = new ConcurrentHashMap<>();
     private final List<Thread> dialers = new CopyOnWriteArrayList<>();
     private final Semaphore slots;
+    private final java.util.Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
     private volatile boolean running;
 
@@ -102,6 +103,7 @@ public final class PeerConnectionService {
         } catch (IOException e) {
             log.debug("Closing the listener failed", e);
         }
+        handshaking.forEach(PeerConnectionService::closeQuietly);
         List<PeerConnection> open = new ArrayList<>();
         for (PeerRecord rec : peers.values()) {
             PeerConnection c = rec.connection;
@@ -167,6 +169,7 @@ public final class PeerConnectionService {
         Socket socket = new Socket();
         boolean handedOver = false;
         String[] alreadyConnected = new String[1];
+        handshaking.add(socket);
         try {
             try {
                 socket.setTcpNoDelay(true);
@@ -197,13 +200,19 @@ public final class PeerConnectionService {
                     return peers.get(alreadyConnected[0]).view();
                 }
                 observer.handshakeFailed(Direction.OUTBOUND, "fingerprint-mismatch");
+                log.warn("Handshake with {}:{} refused: the server is {}, not the expected {} (a new key, the wrong "
+                        + "address, or a man in the middle)", host, port, e.actual().peerId(), expected);
                 throw new PeerConnectionException(PeerConnectionException.Kind.FINGERPRINT_MISMATCH,
                         "the peer at " + host + ":" + port + " has fingerprint "
                                 + Fingerprints.fingerprint(e.actual().peerId()) + ", not the expected "
                                 + Fingerprints.fingerprint(expected));
             } catch (ProtocolException e) {
                 observer.handshakeFailed(Direction.OUTBOUND, e.reason().name().toLowerCase());
-                log.warn("Handshake with {}:{} failed: {}", host, port, e.toString());
+                if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
+                    log.info("Handshake with {}:{} ended: {}", host, port, e.getMessage());
+                } else {
+                    log.warn("Handshake with {}:{} failed: {}", host, port, e.toString());
+                }
                 throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED,
                         "handshake with " + host + ":" + port + " failed: " + e.getMessage());
             } catch (IOException e) {
@@ -218,6 +227,7 @@ public final class PeerConnectionService {
             throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
                     "cannot reach " + host + ":" + port + ": " + describe(e));
         } finally {
+            handshaking.remove(socket);
             if (!handedOver) {
                 closeQuietly(socket);
                 slots.release();
@@ -336,6 +346,7 @@ public final class PeerConnectionService {
     private void acceptOne(Socket socket) {
         String from = String.valueOf(socket.getRemoteSocketAddress());
         boolean handedOver = false;
+        handshaking.add(socket);
         try {
             socket.setTcpNoDelay(true);
             InputStream in = input(socket);
@@ -359,6 +370,7 @@ public final class PeerConnectionService {
             observer.handshakeFailed(Direction.INBOUND, "internal");
             log.error("Inbound handshake from {} failed unexpectedly", from, e);
         } finally {
+            handshaking.remove(socket);
             if (!handedOver) {
                 closeQuietly(socket);
                 slots.release();
@@ -372,23 +384,34 @@ public final class PeerConnectionService {
         PeerRecord rec = peers.computeIfAbsent(key.peerId(), id -> new PeerRecord(key));
         PeerConnection fresh = new PeerConnection(socket, in, out, session, direction, clock.instant(),
                 settings.limits(), settings.keepAliveInterval(), settings.idleTimeout(), handler, observer);
-        synchronized (rec) {
-            PeerConnection existing = rec.connection;
-            if (existing != null && existing.isOpen() && !freshWins(existing, fresh)) {
-                fresh.start();
-                fresh.close(CloseCode.DUPLICATE, "a connection to this peer already exists");
+        // lock order: this, then the record; stop() holds this, so it sees every registered connection
+        synchronized (this) {
+            if (!running) {
+                // stop() ran while this handshake was finishing: say goodbye, read nothing
+                fresh.reject(CloseCode.GOING_AWAY);
+                slots.release();
                 return rec;
             }
-            if (existing != null) {
-                existing.close(CloseCode.DUPLICATE, "replaced by a newer connection to the same peer");
+            synchronized (rec) {
+                PeerConnection existing = rec.connection;
+                if (existing != null && existing.isOpen() && !freshWins(existing, fresh)) {
+                    // the other side makes the same choice; anything it sent here is re-sent on the winner
+                    fresh.reject(CloseCode.DUPLICATE);
+                    slots.release();
+                    log.info("Dropped a duplicate connection to {} ({})", key.peerId(), direction);
+                    return rec;
+                }
+                if (existing != null) {
+                    existing.close(CloseCode.DUPLICATE, "replaced by a newer connection to the same peer");
+                }
+                rec.connection = fresh;
+                rec.lastAddress = fresh.remoteAddress();
+                rec.lastDirection = direction;
+                rec.lastConnectedAt = fresh.connectedAt();
+                fresh.start();
+                // messages not acknowledged on an earlier connection go first, in order
+                rec.unacked.values().forEach(fresh::send);
             }
-            rec.connection = fresh;
-            rec.lastAddress = fresh.remoteAddress();
-            rec.lastDirection = direction;
-            rec.lastConnectedAt = fresh.connectedAt();
-            fresh.start();
-            // messages not acknowledged on an earlier connection go first, in order
-            rec.unacked.values().forEach(fresh::send);
         }
         log.info("Connected to {} ({}, {})", key.peerId(), direction, fresh.remoteAddress());
         return rec;

@@ -77,12 +77,16 @@ public final class HandshakeDriver {
 
     private static Session withDeadline(Socket socket, Duration timeout, Handshake hs, Steps steps)
             throws IOException, ProtocolException {
+        // whoever flips this first wins: the steps by finishing, or the watchdog by closing the socket
+        AtomicBoolean settled = new AtomicBoolean();
         AtomicBoolean expired = new AtomicBoolean();
         Thread watchdog = Thread.ofVirtual().name("handshake-deadline").start(() -> {
             try {
                 Thread.sleep(timeout);
-                expired.set(true);
-                socket.close();
+                if (settled.compareAndSet(false, true)) {
+                    expired.set(true);
+                    socket.close();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException e) {
@@ -93,13 +97,20 @@ public final class HandshakeDriver {
         socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
         try {
             Session session = steps.run();
+            if (!settled.compareAndSet(false, true)) {
+                // the deadline passed just as the last step finished: the socket is already closed
+                session.sendCipher().destroy();
+                session.receiveCipher().destroy();
+                throw new java.net.SocketTimeoutException("deadline");
+            }
             socket.setSoTimeout(previousTimeout);
             return session;
         } catch (IOException e) {
+            Handshake.State stalledIn = hs.state(); // before fail() moves it to FAILED
             hs.fail();
             if (expired.get() || e instanceof java.net.SocketTimeoutException) {
                 throw new ProtocolException(ProtocolException.Reason.HANDSHAKE_TIMEOUT,
-                        "handshake not complete after " + timeout.toMillis() + " ms (stalled in " + hs.state() + ")");
+                        "handshake not complete after " + timeout.toMillis() + " ms (stalled in " + stalledIn + ")");
             }
             throw e;
         } catch (ProtocolException | RuntimeException e) {

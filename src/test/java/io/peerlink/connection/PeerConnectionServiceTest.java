@@ -40,6 +40,7 @@ class PeerConnectionServiceTest {
         assertThat(page.messages()).extracting(InboundMessage::text).containsExactly("hi alice");
         assertThat(page.messages().getFirst().from()).isEqualTo(bob.identity().peerId());
 
+        awaitConnected(alice, 1);
         alice.send(bob.identity().peerId(), "hi bob");
         assertThat(bob.inbox().poll(0, 10, null, Duration.ofSeconds(5)).messages())
                 .extracting(InboundMessage::text).containsExactly("hi bob");
@@ -75,6 +76,7 @@ class PeerConnectionServiceTest {
         bob.start();
         bob.connect("127.0.0.1", alice.listenPort(), null);
         String aliceId = alice.identity().peerId();
+        awaitConnected(alice, 1);
         alice.stop();
         awaitState(bob, aliceId, PeerState.DISCONNECTED);
 
@@ -104,10 +106,9 @@ class PeerConnectionServiceTest {
                 () -> bob.connect("127.0.0.1", alice.listenPort(), null));
         a.get(10, java.util.concurrent.TimeUnit.SECONDS);
         b.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        // give a losing duplicate time to close, then both sides agree on one working connection
-        Thread.sleep(500);
-        assertThat(alice.connectedCount()).isEqualTo(1);
-        assertThat(bob.connectedCount()).isEqualTo(1);
+        // a losing duplicate closes; both sides agree on one working connection
+        awaitConnected(alice, 1);
+        awaitConnected(bob, 1);
         bob.send(null, "one connection");
         assertThat(alice.inbox().poll(0, 10, null, Duration.ofSeconds(5)).messages())
                 .extracting(InboundMessage::text).containsExactly("one connection");
@@ -126,6 +127,7 @@ class PeerConnectionServiceTest {
         b.start();
         try {
             b.connect("127.0.0.1", a.listenPort(), null);
+            awaitConnected(a, 1);
             for (int i = 0; i < 25; i++) {
                 b.send(null, "m" + i);
                 a.send(null, "r" + i);
@@ -153,10 +155,11 @@ class PeerConnectionServiceTest {
         carol.start();
         try {
             bob.connect("127.0.0.1", small.listenPort(), null);
+            awaitConnected(small, 1);
             assertThatThrownBy(() -> carol.connect("127.0.0.1", small.listenPort(), null))
                     .isInstanceOf(PeerConnectionException.class)
                     .hasMessageContaining("failed");
-            assertThat(small.connectedCount()).isEqualTo(1);
+            awaitConnected(small, 1);
         } finally {
             small.stop();
             carol.stop();
@@ -173,6 +176,14 @@ class PeerConnectionServiceTest {
             cursor = page.nextCursor();
         }
         return texts;
+    }
+
+    /** The accepting side registers a connection a moment after the dialling side's connect() returns. */
+    static void awaitConnected(PeerConnectionService service, int n) throws InterruptedException {
+        for (int i = 0; i < 100 && service.connectedCount() != n; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(service.connectedCount()).isEqualTo(n);
     }
 
     static void awaitState(PeerConnectionService service, String peerId, PeerState state) throws InterruptedException {
