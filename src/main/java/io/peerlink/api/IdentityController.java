@@ -1,0 +1,31 @@
+package io.peerlink.api;
+
+import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.identity.Identity;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /api/identity}: who this peer is. */
+@RestController
+@Tag(name = "Identity", description = "This peer's long-term RSA identity")
+class IdentityController {
+
+    private final PeerConnectionService service;
+
+    IdentityController(PeerConnectionService service) {
+        this.service = service;
+    }
+
+    @GetMapping("/api/identity")
+    @Operation(summary = "Show this peer's identity",
+            description = "The peerId, a fingerprint to read out to the other side, the public key and the peer port.")
+    @ApiResponse(responseCode = "200", description = "This peer's identity")
+    IdentityResponse identity() {
+        Identity identity = service.identity();
+        return new IdentityResponse(identity.peerId(), identity.publicKey().fingerprint(), identity.publicKey().pem(),
+                "RSA", identity.publicKey().bits(), service.listenPort());
+    }
+}

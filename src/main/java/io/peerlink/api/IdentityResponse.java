@@ -1,0 +1,23 @@
+package io.peerlink.api;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/**
+ * This peer's identity, as {@code GET /api/identity} shows it.
+ *
+ * @param peerId lowercase hex SHA-256 of the RSA SubjectPublicKeyInfo
+ * @param fingerprint the peerId in 16 groups of 4 hex digits, for reading aloud
+ * @param publicKeyPem the RSA public key, PEM
+ * @param keyAlgorithm always RSA
+ * @param keySize RSA modulus length in bits
+ * @param listenPort the bound peer port
+ */
+@Schema(name = "Identity", description = "This peer's identity")
+record IdentityResponse(
+        @Schema(example = Examples.PEER_ID) String peerId,
+        @Schema(example = Examples.FINGERPRINT) String fingerprint,
+        @Schema(example = Examples.PUBLIC_KEY_PEM) String publicKeyPem,
+        @Schema(example = "RSA") String keyAlgorithm,
+        @Schema(example = "3072") int keySize,
+        @Schema(example = "5555") int listenPort) {
+}

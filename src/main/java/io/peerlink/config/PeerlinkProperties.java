@@ -1,0 +1,115 @@
+package io.peerlink.config;
+
+import io.peerlink.identity.IdentityStore;
+import io.peerlink.wire.Limits;
+import io.peerlink.wire.WireConstants;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of one peer, bound from {@code peerlink.*} (environment: {@code PEERLINK_LISTEN_PORT},
+ * {@code PEERLINK_CONNECT=host1:5555,host2:5555}, ...). Bad values stop start-up with a message that
+ * names the property.
+ *
+ * @param listenHost address the peer port binds to
+ * @param listenPort the peer port (0 picks a free one)
+ * @param dataDir directory of the identity key pair, created on first start
+ * @param connect peers ({@code host:port}) dialled at start-up and re-dialled while unreachable or
+ *        after they drop
+ * @param maxMessageBytes largest message text, in UTF-8 bytes, accepted for sending or receiving
+ * @param inboxCapacity inbound messages kept for polling; the oldest is dropped when full
+ * @param handshakeTimeout a handshake must finish within this
+ * @param maxConnections peer connections (handshaking or established) open at once
+ * @param apiToken when not empty, every {@code /api/**} request needs {@code Authorization: Bearer <token>}
+ * @param keySize RSA modulus length of a newly created identity key (an existing key is kept)
+ * @param keepAliveInterval an idle connection sends a keep-alive this often
+ * @param idleTimeout a connection that receives nothing for this long is declared dead
+ * @param maxFrameBytes largest encrypted record accepted from a peer
+ * @param keyUpdateAfterFrames a sender moves to a fresh key after this many records under one key
+ */
+@ConfigurationProperties("peerlink")
+@Validated
+public record PeerlinkProperties(
+        @DefaultValue("0.0.0.0") @NotBlank String listenHost,
+        @DefaultValue("5555") @Min(0) @Max(65535) int listenPort,
+        @DefaultValue("./data") @NotNull Path dataDir,
+        @DefaultValue List<@HostAndPort String> connect,
+        @DefaultValue("64KB") @NotNull DataSize maxMessageBytes,
+        @DefaultValue("10000") @Min(1) @Max(10_000_000) int inboxCapacity,
+        @DefaultValue("10s") @NotNull Duration handshakeTimeout,
+        @DefaultValue("64") @Min(1) @Max(100_000) int maxConnections,
+        @DefaultValue("") String apiToken,
+        @DefaultValue("3072") @Min(IdentityStore.MIN_BITS) @Max(WireConstants.MAX_RSA_BITS) int keySize,
+        @DefaultValue("5s") @NotNull Duration keepAliveInterval,
+        @DefaultValue("15s") @NotNull Duration idleTimeout,
+        @DefaultValue("1MB") @NotNull DataSize maxFrameBytes,
+        @DefaultValue("1048576") @Min(1) long keyUpdateAfterFrames) {
+
+    public PeerlinkProperties {
+        connect = connect == null ? List.of() : List.copyOf(connect);
+        apiToken = apiToken == null ? "" : apiToken;
+    }
+
+    /** Whether {@code /api/**} requests need a bearer token. */
+    public boolean apiTokenEnabled() {
+        return !apiToken.isEmpty();
+    }
+
+    /** The {@link #connect} entries, unresolved (each dial resolves the name again). */
+    public List<InetSocketAddress> connectTargets() {
+        return connect.stream().map(HostAndPort.Validator::parse).toList();
+    }
+
+    /** The record-layer limits; call only on validated properties. */
+    public Limits limits() {
+        return new Limits((int) maxFrameBytes.toBytes(), (int) maxMessageBytes.toBytes(), keyUpdateAfterFrames);
+    }
+
+    @AssertTrue(message = "handshake-timeout must be positive")
+    boolean isHandshakeTimeoutPositive() {
+        return handshakeTimeout == null || handshakeTimeout.isPositive();
+    }
+
+    @AssertTrue(message = "keep-alive-interval must be positive and idle-timeout longer than it")
+    boolean isIdleTimeoutLongerThanKeepAlive() {
+        return keepAliveInterval == null || idleTimeout == null
+                || (keepAliveInterval.isPositive() && idleTimeout.compareTo(keepAliveInterval) > 0);
+    }
+
+    @AssertTrue(message = "max-frame-bytes must be between 1KB and 1GB")
+    boolean isMaxFrameBytesInRange() {
+        return maxFrameBytes == null
+                || (maxFrameBytes.toBytes() >= 1024 && maxFrameBytes.toBytes() <= DataSize.ofGigabytes(1).toBytes());
+    }
+
+    @AssertTrue(message = "max-message-bytes must be at least 1 byte and, with "
+            + (WireConstants.MESSAGE_FIXED_LENGTH + WireConstants.MIN_RECORD_LENGTH)
+            + " bytes of record overhead, fit in max-frame-bytes")
+    boolean isMaxMessageBytesWithinFrame() {
+        return maxMessageBytes == null || maxFrameBytes == null
+                || (maxMessageBytes.toBytes() >= 1 && maxMessageBytes.toBytes() + WireConstants.MESSAGE_FIXED_LENGTH
+                        + WireConstants.MIN_RECORD_LENGTH <= maxFrameBytes.toBytes());
+    }
+
+    /** Never prints the API token. */
+    @Override
+    public String toString() {
+        return "PeerlinkProperties[listenHost=" + listenHost + ", listenPort=" + listenPort + ", dataDir=" + dataDir
+                + ", connect=" + connect + ", maxMessageBytes=" + maxMessageBytes + ", inboxCapacity=" + inboxCapacity
+                + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections + ", apiToken="
+                + (apiTokenEnabled() ? "(set)" : "(none)") + ", keySize=" + keySize + ", keepAliveInterval="
+                + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes
+                + ", keyUpdateAfterFrames=" + keyUpdateAfterFrames + "]";
+    }
+}

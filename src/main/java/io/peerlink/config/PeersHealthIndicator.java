@@ -1,0 +1,27 @@
+package io.peerlink.config;
+
+import io.peerlink.connection.PeerConnectionService;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * The {@code peers} health component: UP while the peer port is bound, with the listening flag and
+ * the number of connected peers. Counts and flags only: no identities, no keys.
+ */
+class PeersHealthIndicator extends AbstractHealthIndicator {
+
+    private final PeerConnectionService service;
+
+    PeersHealthIndicator(PeerConnectionService service) {
+        super("Peer service health check failed");
+        this.service = service;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        boolean listening = service.isListening();
+        (listening ? builder.up() : builder.down())
+                .withDetail("listening", listening)
+                .withDetail("connectedPeers", service.connectedCount());
+    }
+}

@@ -1,0 +1,62 @@
+package io.peerlink.api;
+
+import io.peerlink.config.PeerlinkProperties;
+import io.peerlink.connection.ConnectionObserver;
+import io.peerlink.connection.ConnectionSettings;
+import io.peerlink.connection.Inbox;
+import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.connection.PeerState;
+import io.peerlink.support.TestIdentities;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * For the web slice tests: a real {@link PeerConnectionService} on a loopback port (no mocks, so
+ * that unreachable hosts, failed handshakes and fingerprint mismatches are the real thing) and the
+ * {@code peerlink.*} properties the API reads.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PeerlinkProperties.class)
+class ApiSliceConfiguration {
+
+    @Bean(destroyMethod = "stop")
+    PeerConnectionService peerConnectionService(PeerlinkProperties properties) throws IOException {
+        PeerConnectionService service = new PeerConnectionService(TestIdentities.named("api-slice-local"),
+                ConnectionSettings.forTests("127.0.0.1").withLimits(properties.limits()),
+                new Inbox(1000, Clock.systemUTC()), ConnectionObserver.NONE, Clock.systemUTC());
+        service.start();
+        return service;
+    }
+
+    /** A plain peer on loopback for the slice tests to connect to. */
+    static PeerConnectionService remote(String name) throws IOException {
+        PeerConnectionService service = new PeerConnectionService(TestIdentities.named(name),
+                ConnectionSettings.forTests("127.0.0.1"), new Inbox(1000, Clock.systemUTC()), ConnectionObserver.NONE,
+                Clock.systemUTC());
+        service.start();
+        return service;
+    }
+
+    /**
+     * Waits until {@code at} has the peer connected: the server side of a handshake registers the
+     * connection a moment after the client's {@code connect} returns.
+     */
+    static void awaitConnected(PeerConnectionService at, String peerId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (at.peer(peerId).map(p -> p.state() != PeerState.CONNECTED).orElse(true)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("peer " + peerId + " never connected");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Forgets every peer, so that each test starts with none connected. */
+    static void disconnectAll(PeerConnectionService service) {
+        service.peers().forEach(p -> service.disconnect(p.peerId()));
+    }
+}

@@ -1,0 +1,58 @@
+package io.peerlink.api;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.peerlink.connection.PeerConnectionService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** {@code GET /api/identity}. */
+@WebMvcTest(IdentityController.class)
+@Import(ApiSliceConfiguration.class)
+class IdentityControllerTest {
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    PeerConnectionService service;
+
+    @Test
+    void showsThisPeersIdentity() throws Exception {
+        mvc.perform(get("/api/identity"))
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                .andExpect(jsonPath("$.peerId").value(service.identity().peerId()))
+                .andExpect(jsonPath("$.peerId", matchesPattern("[0-9a-f]{64}")))
+                .andExpect(jsonPath("$.fingerprint", matchesPattern("([0-9a-f]{4} ){15}[0-9a-f]{4}")))
+                .andExpect(jsonPath("$.publicKeyPem", containsString("-----BEGIN PUBLIC KEY-----")))
+                .andExpect(jsonPath("$.keyAlgorithm").value("RSA"))
+                .andExpect(jsonPath("$.keySize").value(2048))
+                .andExpect(jsonPath("$.listenPort").value(service.listenPort()));
+    }
+
+    @Test
+    void neverShowsThePrivateKey() throws Exception {
+        mvc.perform(get("/api/identity"))
+                .andExpect(content().string(not(containsString("PRIVATE"))));
+    }
+
+    @Test
+    void answersMethodNotAllowedAsProblem() throws Exception {
+        mvc.perform(post("/api/identity"))
+                .andExpect(status().isMethodNotAllowed())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("Method POST is not supported here; allowed: GET"));
+    }
+}

@@ -1,0 +1,361 @@
+package io.peerlink.api;
+
+import static io.peerlink.api.RunningPeer.body;
+import static io.peerlink.api.RunningPeer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Three whole peers, each a real Spring context with its own HTTP port, peer port and data
+ * directory, talking over real loopback sockets and driven only through the REST API. Peer A sets
+ * an API token, so everything here also runs through the token check.
+ */
+class PeerApiEndToEndTest {
+
+    static final String FINGERPRINT = "([0-9a-f]{4} ){15}[0-9a-f]{4}";
+    static final String SAFETY_NUMBER = "([0-9]{5} ){11}[0-9]{5}";
+    static final String TOKEN = "e2e-token-0123456789";
+
+    @TempDir
+    static Path dataDirs;
+
+    static RunningPeer a;
+    static RunningPeer b;
+    static RunningPeer c;
+
+    @BeforeAll
+    static void startPeers() {
+        a = RunningPeer.start("a", dataDirs.resolve("a"), TOKEN);
+        b = RunningPeer.start("b", dataDirs.resolve("b"), null);
+        c = RunningPeer.start("c", dataDirs.resolve("c"), null);
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        for (RunningPeer p : new RunningPeer[] {a, b, c}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void forgetPeers() {
+        a.disconnectAll();
+        b.disconnectAll();
+        c.disconnectAll();
+    }
+
+    /** Long-polls {@code peer}'s inbox after {@code cursor} until a message comes (or 20 s pass). */
+    private static JsonNode awaitMessages(RunningPeer peer, long cursor, String query) {
+        return json(peer.get("/api/messages?after=" + cursor + "&waitSeconds=20" + query));
+    }
+
+    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** The server side registers a connection a moment after the client's POST /api/peers returns. */
+    private static void awaitConnected(RunningPeer at, RunningPeer of) throws InterruptedException {
+        eventually(at + " sees " + of + " connected", () -> peerState(at, of).equals("CONNECTED"));
+    }
+
+    private static String peerState(RunningPeer at, RunningPeer of) {
+        HttpResponse<String> r = at.get("/api/peers/" + of.peerId);
+        return r.statusCode() == 200 ? body(r).path("state").asString() : "UNKNOWN(" + r.statusCode() + ")";
+    }
+
+    @Test
+    void connectsAndExchangesDecryptedMessagesBothWays() throws Exception {
+        HttpResponse<String> created = a.connect(b, true);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Location")).hasValueSatisfying(
+                location -> assertThat(location).endsWith("/api/peers/" + b.peerId));
+        JsonNode bAtA = body(created);
+        assertThat(bAtA.path("peerId").asString()).isEqualTo(b.peerId);
+        assertThat(bAtA.path("fingerprint").asString()).matches(FINGERPRINT).isEqualTo(b.fingerprint);
+        assertThat(bAtA.path("state").asString()).isEqualTo("CONNECTED");
+        assertThat(bAtA.path("direction").asString()).isEqualTo("OUTBOUND");
+
+        awaitConnected(b, a);
+        JsonNode aAtB = json(b.get("/api/peers/" + a.peerId));
+        assertThat(aAtB.path("direction").asString()).isEqualTo("INBOUND");
+        assertThat(aAtB.path("state").asString()).isEqualTo("CONNECTED");
+        assertThat(aAtB.path("fingerprint").asString()).matches(FINGERPRINT).isEqualTo(a.fingerprint);
+        // the same safety number on both sides
+        assertThat(aAtB.path("safetyNumber").asString()).matches(SAFETY_NUMBER)
+                .isEqualTo(bAtA.path("safetyNumber").asString());
+
+        long bCursor = b.latestCursor();
+        HttpResponse<String> sent = a.sendMessage(b.peerId, "hello B, grüße from A ✓");
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+        JsonNode accepted = body(sent);
+        assertThat(accepted.path("to").asString()).isEqualTo(b.peerId);
+        assertThat(accepted.path("status").asString()).isEqualTo("SENT");
+        assertThat(accepted.path("id").asString()).isNotEmpty();
+        assertThat(accepted.path("createdAt").asString()).isNotEmpty();
+
+        JsonNode atB = awaitMessages(b, bCursor, "");
+        assertThat(atB.path("messages")).hasSize(1);
+        JsonNode m = atB.path("messages").get(0);
+        assertThat(m.path("text").asString()).isEqualTo("hello B, grüße from A ✓");
+        assertThat(m.path("from").asString()).isEqualTo(a.peerId);
+        assertThat(m.path("id").asString()).isEqualTo(accepted.path("id").asString());
+        assertThat(m.path("cursor").asLong()).isEqualTo(bCursor + 1);
+        assertThat(atB.path("nextCursor").asLong()).isEqualTo(bCursor + 1);
+
+        // B has one peer connected: no "to" needed
+        long aCursor = a.latestCursor();
+        assertThat(b.sendMessage(null, "hi A").statusCode()).isEqualTo(202);
+        JsonNode atA = awaitMessages(a, aCursor, "");
+        assertThat(atA.path("messages")).extracting(n -> n.path("text").asString()).containsExactly("hi A");
+        assertThat(atA.path("messages").get(0).path("from").asString()).isEqualTo(b.peerId);
+
+        // polling on from the returned cursor never returns a message twice
+        JsonNode again = json(a.get("/api/messages?after=" + atA.path("nextCursor").asLong()));
+        assertThat(again.path("messages")).isEmpty();
+    }
+
+    @Test
+    void longPollReturnsAsSoonAsAMessageArrives() throws Exception {
+        assertThat(a.connect(b, false).statusCode()).isEqualTo(201);
+        long cursor = b.latestCursor();
+        long started = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> poll =
+                b.getAsync("/api/messages?after=" + cursor + "&waitSeconds=20");
+        Thread.sleep(500);
+        assertThat(poll).as("the long poll waits for a message").isNotDone();
+
+        assertThat(a.sendMessage(b.peerId, "wake up").statusCode()).isEqualTo(202);
+        HttpResponse<String> answer = poll.get(15, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(body(answer).path("messages")).extracting(n -> n.path("text").asString()).containsExactly("wake up");
+        assertThat(took).as("returned long before waitSeconds=20").isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void disconnectsAndReconnects() throws Exception {
+        assertThat(a.connect(b, true).statusCode()).isEqualTo(201);
+        HttpResponse<String> deleted = a.delete("/api/peers/" + b.peerId);
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        HttpResponse<String> gone = a.get("/api/peers/" + b.peerId);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(a.delete("/api/peers/" + b.peerId).statusCode()).isEqualTo(404);
+        eventually("B sees A disconnected", () -> peerState(b, a).equals("DISCONNECTED"));
+        // A forgot B: sending to it is an unknown peer now
+        assertThat(a.sendMessage(b.peerId, "anyone?").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> again = a.connect(b, true);
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(body(again).path("state").asString()).isEqualTo("CONNECTED");
+        awaitConnected(b, a);
+        long cursor = b.latestCursor();
+        assertThat(a.sendMessage(b.peerId, "back again").statusCode()).isEqualTo(202);
+        assertThat(awaitMessages(b, cursor, "").path("messages"))
+                .extracting(n -> n.path("text").asString()).containsExactly("back again");
+    }
+
+    @Test
+    void talksToThreePeersAtOnce() throws Exception {
+        assertThat(a.connect(b, true).statusCode()).isEqualTo(201);
+        assertThat(a.connect(c, true).statusCode()).isEqualTo(201);
+        assertThat(json(a.get("/api/peers"))).extracting(n -> n.path("peerId").asString())
+                .containsExactlyInAnyOrder(b.peerId, c.peerId);
+
+        HttpResponse<String> ambiguous = a.sendMessage(null, "to whom?");
+        assertThat(ambiguous.statusCode()).isEqualTo(409);
+        assertThat(body(ambiguous).path("detail").asString()).contains("2 peers are connected");
+
+        long bCursor = b.latestCursor();
+        long cCursor = c.latestCursor();
+        assertThat(a.sendMessage(b.peerId, "only for B").statusCode()).isEqualTo(202);
+        assertThat(a.sendMessage(c.peerId, "only for C").statusCode()).isEqualTo(202);
+        assertThat(awaitMessages(b, bCursor, "").path("messages"))
+                .extracting(n -> n.path("text").asString()).containsExactly("only for B");
+        assertThat(awaitMessages(c, cCursor, "").path("messages"))
+                .extracting(n -> n.path("text").asString()).containsExactly("only for C");
+
+        awaitConnected(b, a);
+        awaitConnected(c, a);
+        long aCursor = a.latestCursor();
+        assertThat(b.sendMessage(null, "B to A").statusCode()).isEqualTo(202);
+        assertThat(c.sendMessage(null, "C to A").statusCode()).isEqualTo(202);
+        assertThat(awaitMessages(a, aCursor, "&from=" + b.peerId).path("messages"))
+                .extracting(n -> n.path("text").asString()).containsExactly("B to A");
+        assertThat(awaitMessages(a, aCursor, "&from=" + c.peerId).path("messages"))
+                .extracting(n -> n.path("text").asString()).containsExactly("C to A");
+        List<String> all = new ArrayList<>();
+        json(a.get("/api/messages?after=" + aCursor)).path("messages")
+                .forEach(n -> all.add(n.path("from").asString() + ":" + n.path("text").asString()));
+        assertThat(all).containsExactlyInAnyOrder(b.peerId + ":B to A", c.peerId + ":C to A");
+    }
+
+    @Test
+    void answersProblemsOverRealHttp() {
+        HttpResponse<String> unreachable = a.post("/api/peers", "{\"host\":\"127.0.0.1\",\"port\":" + closedPort() + "}");
+        assertThat(unreachable.statusCode()).isEqualTo(502);
+        assertThat(unreachable.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(body(unreachable).path("detail").asString()).contains("cannot reach");
+
+        HttpResponse<String> malformed = b.post("/api/messages", "{\"text\":");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(body(malformed).path("detail").asString()).startsWith("Malformed JSON");
+
+        HttpResponse<String> noRoute = b.get("/api/nothing");
+        assertThat(noRoute.statusCode()).isEqualTo(404);
+        assertThat(noRoute.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+
+        // the peers keep running after bad input
+        assertThat(json(b.get("/api/identity")).path("peerId").asString()).isEqualTo(b.peerId);
+    }
+
+    @Test
+    void requiresTheApiTokenWhereSetButLeavesHealthAndDocsOpen() {
+        HttpResponse<String> none = a.getWithoutToken("/api/identity");
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(none.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(a.get("/api/identity", "Bearer wrong").statusCode()).isEqualTo(401);
+        assertThat(a.get("/api/identity", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+
+        assertThat(a.getWithoutToken("/actuator/health").statusCode()).isEqualTo(200);
+        assertThat(a.getWithoutToken("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(a.getWithoutToken("/v3/api-docs").statusCode()).isEqualTo(200);
+        assertThat(a.getWithoutToken("/swagger-ui.html").statusCode()).isEqualTo(200);
+        // B has no token: its API is open
+        assertThat(b.getWithoutToken("/api/identity").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void servesHealthMetricsAndApiDocs() throws Exception {
+        assertThat(a.connect(b, false).statusCode()).isEqualTo(201);
+        awaitConnected(b, a);
+
+        JsonNode health = json(b.getWithoutToken("/actuator/health"));
+        assertThat(health.path("status").asString()).isEqualTo("UP");
+        JsonNode peers = health.path("components").path("peers");
+        assertThat(peers.path("status").asString()).isEqualTo("UP");
+        assertThat(peers.path("details").path("listening").asBoolean()).isTrue();
+        assertThat(peers.path("details").path("connectedPeers").asInt()).isEqualTo(1);
+        assertThat(json(b.getWithoutToken("/actuator/health/liveness")).path("status").asString()).isEqualTo("UP");
+        assertThat(json(b.getWithoutToken("/actuator/health/readiness")).path("status").asString()).isEqualTo("UP");
+
+        assertThat(a.sendMessage(b.peerId, "count me").statusCode()).isEqualTo(202);
+        HttpResponse<String> prometheus = a.getWithoutToken("/actuator/prometheus");
+        assertThat(prometheus.statusCode()).isEqualTo(200);
+        assertThat(prometheus.body())
+                .contains("peerlink_messages_sent")
+                .contains("peerlink_messages_received")
+                .contains("peerlink_handshakes")
+                .contains("peerlink_connections_active")
+                .contains("peerlink_bytes_in")
+                .contains("peerlink_bytes_out")
+                .contains("peerlink_inbox_dropped");
+
+        JsonNode docs = json(a.getWithoutToken("/v3/api-docs"));
+        JsonNode paths = docs.path("paths");
+        assertThat(paths.path("/api/identity").has("get")).isTrue();
+        assertThat(paths.path("/api/peers").has("get")).isTrue();
+        assertThat(paths.path("/api/peers").has("post")).isTrue();
+        assertThat(paths.path("/api/peers/{peerId}").has("get")).isTrue();
+        assertThat(paths.path("/api/peers/{peerId}").has("delete")).isTrue();
+        assertThat(paths.path("/api/messages").has("get")).isTrue();
+        assertThat(paths.path("/api/messages").has("post")).isTrue();
+        for (JsonNode path : paths) {
+            for (JsonNode operation : path) {
+                assertThat(operation.path("summary").asString()).isNotEmpty();
+            }
+        }
+        assertThat(paths.path("/api/peers").path("post").path("responses").propertyNames())
+                .contains("201", "400", "409", "502");
+        assertThat(paths.path("/api/messages").path("post").path("responses").propertyNames())
+                .contains("202", "400", "404", "409", "413");
+        // A sets a token: the Bearer scheme is required and every operation documents the 401
+        assertThat(docs.path("components").path("securitySchemes").path("bearerAuth").path("scheme").asString())
+                .isEqualTo("bearer");
+        assertThat(docs.path("security").toString()).contains("bearerAuth");
+        assertThat(paths.path("/api/identity").path("get").path("responses").has("401")).isTrue();
+        assertThat(docs.path("components").path("responses").path("NoRecipient").toString())
+                .contains("application/problem+json").contains("no peer is connected");
+
+        HttpResponse<String> swagger = a.getWithoutToken("/swagger-ui.html");
+        assertThat(swagger.statusCode()).isEqualTo(200);
+        assertThat(swagger.uri().getPath()).isEqualTo("/swagger-ui/index.html");
+        assertThat(swagger.body()).containsIgnoringCase("swagger");
+    }
+
+    @Test
+    void aStoppedPeerReleasesItsPortAndSaysGoodbye() throws Exception {
+        Path dir = Files.createDirectories(dataDirs.resolve("d"));
+        RunningPeer d = RunningPeer.start("d", dir, null);
+        int port = d.peerPort;
+        boolean closed = false;
+        try {
+            assertThat(d.connect(a, true).statusCode()).isEqualTo(201);
+            awaitConnected(a, d);
+            d.close();
+            closed = true;
+            eventually("A sees D disconnected", () -> peerState(a, d).equals("DISCONNECTED"));
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                assertThat(s.getLocalPort()).isEqualTo(port);
+            }
+        } finally {
+            if (!closed) {
+                d.close();
+            }
+        }
+    }
+
+    @Test
+    void keepsTheIdentityAcrossRestarts() throws Exception {
+        Path dir = Files.createDirectories(dataDirs.resolve("e"));
+        String first;
+        try (RunningPeer e = RunningPeer.start("e", dir, null)) {
+            first = e.peerId;
+        }
+        assertThat(dir.resolve("identity.key")).exists();
+        try (RunningPeer e = RunningPeer.start("e", dir, null)) {
+            assertThat(e.peerId).isEqualTo(first);
+        }
+    }
+
+    private static int closedPort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

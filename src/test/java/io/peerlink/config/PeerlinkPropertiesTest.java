@@ -1,0 +1,133 @@
+package io.peerlink.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.unit.DataSize;
+
+/** Binding and validation of {@code peerlink.*}: defaults, environment variables, and clear failures. */
+class PeerlinkPropertiesTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(PeerlinkProperties.class)
+    static class Config {
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(Config.class);
+
+    private static String failure(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c.getMessage()).append('\n');
+        }
+        return b.toString();
+    }
+
+    @Test
+    void hasTheDocumentedDefaults() {
+        runner.run(context -> {
+            PeerlinkProperties p = context.getBean(PeerlinkProperties.class);
+            assertThat(p.listenHost()).isEqualTo("0.0.0.0");
+            assertThat(p.listenPort()).isEqualTo(5555);
+            assertThat(p.dataDir().normalize()).isEqualTo(Path.of("data"));
+            assertThat(p.connect()).isEmpty();
+            assertThat(p.maxMessageBytes().toBytes()).isEqualTo(65536);
+            assertThat(p.inboxCapacity()).isEqualTo(10000);
+            assertThat(p.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(p.maxConnections()).isEqualTo(64);
+            assertThat(p.apiToken()).isEmpty();
+            assertThat(p.apiTokenEnabled()).isFalse();
+            assertThat(p.keySize()).isEqualTo(3072);
+            assertThat(p.keepAliveInterval()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(p.idleTimeout()).isEqualTo(Duration.ofSeconds(15));
+            assertThat(p.maxFrameBytes()).isEqualTo(DataSize.ofMegabytes(1));
+            assertThat(p.keyUpdateAfterFrames()).isEqualTo(1L << 20);
+            assertThat(p.limits().maxMessageBytes()).isEqualTo(65536);
+            assertThat(p.limits().maxFrameLength()).isEqualTo(1 << 20);
+        });
+    }
+
+    @Test
+    void bindsEnvironmentVariablesWithACommaSeparatedConnectList() {
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-env", Map.of(
+                                "PEERLINK_CONNECT", "peer-b:5555,10.0.0.7:6000,[::1]:5557",
+                                "PEERLINK_LISTEN_PORT", "6001",
+                                "PEERLINK_MAX_MESSAGE_BYTES", "16KB",
+                                "PEERLINK_HANDSHAKE_TIMEOUT", "3s",
+                                "PEERLINK_API_TOKEN", "t0ken"))))
+                .run(context -> {
+                    PeerlinkProperties p = context.getBean(PeerlinkProperties.class);
+                    assertThat(p.connectTargets()).containsExactly(
+                            InetSocketAddress.createUnresolved("peer-b", 5555),
+                            InetSocketAddress.createUnresolved("10.0.0.7", 6000),
+                            InetSocketAddress.createUnresolved("::1", 5557));
+                    assertThat(p.listenPort()).isEqualTo(6001);
+                    assertThat(p.maxMessageBytes().toBytes()).isEqualTo(16384);
+                    assertThat(p.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(p.apiTokenEnabled()).isTrue();
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"peer-b", "peer-b:", ":5555", "peer-b:0", "peer-b:65536", "peer-b:http", "::1:5555",
+            "[::1:5555", "bad host:5555", "peer-b:5555:1"})
+    void refusesToStartWithAMalformedConnectEntry(String entry) {
+        runner.withPropertyValues("peerlink.connect=peer-a:5555," + entry).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failure(context.getStartupFailure()))
+                    .contains("peerlink.connect[1]")
+                    .contains("must be host:port with a port from 1 to 65535");
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            peerlink.key-size=1024                | keySize
+            peerlink.key-size=16384               | keySize
+            peerlink.listen-port=70000            | listenPort
+            peerlink.inbox-capacity=0             | inboxCapacity
+            peerlink.max-connections=0            | maxConnections
+            peerlink.listen-host=                 | listenHost
+            peerlink.key-update-after-frames=0    | keyUpdateAfterFrames
+            peerlink.handshake-timeout=0s         | handshake-timeout must be positive
+            peerlink.idle-timeout=2s              | idle-timeout longer than it
+            peerlink.keep-alive-interval=0s       | keep-alive-interval must be positive
+            peerlink.max-message-bytes=2MB        | max-message-bytes must be at least 1 byte
+            peerlink.max-message-bytes=0B         | max-message-bytes must be at least 1 byte
+            peerlink.max-frame-bytes=10B          | max-frame-bytes must be between 1KB and 1GB
+            """)
+    void refusesToStartWithABadValue(String setting, String message) {
+        runner.withPropertyValues(setting).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failure(context.getStartupFailure())).contains("peerlink").contains(message);
+        });
+    }
+
+    @Test
+    void refusesAValueOfTheWrongType() {
+        runner.withPropertyValues("peerlink.handshake-timeout=soon").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(failure(context.getStartupFailure())).contains("peerlink.handshake-timeout");
+        });
+    }
+
+    @Test
+    void neverPrintsTheApiToken() {
+        runner.withPropertyValues("peerlink.api-token=very-secret-token").run(context -> {
+            PeerlinkProperties p = context.getBean(PeerlinkProperties.class);
+            assertThat(p.toString()).doesNotContain("very-secret-token").contains("apiToken=(set)");
+        });
+    }
+}
