@@ -85,7 +85,7 @@ public final class PeerConnectionService {
         running = true;
         Thread.ofPlatform().name("peer-listener").daemon().start(this::acceptLoop);
         for (InetSocketAddress target : settings.connect()) {
-            dialers.add(Thread.ofVirtual().name("peer-dialer-" + target).start(() -> dialLoop(target)));
+            dialers.add(Thread.ofVirtual().name("peer-dialer-" + describe(target)).start(() -> dialLoop(target)));
         }
         log.info("Listening for peers on {}:{} as {}", settings.listenHost(), server.getLocalPort(), identity.peerId());
     }
@@ -173,7 +173,9 @@ public final class PeerConnectionService {
         try {
             try {
                 socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+                InetSocketAddress remote = new InetSocketAddress(host, port);
+                bindToListenAddress(socket, remote);
+                socket.connect(remote, (int) CONNECT_TIMEOUT.toMillis());
             } catch (IOException e) {
                 observer.handshakeFailed(Direction.OUTBOUND, "unreachable");
                 throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
@@ -474,9 +476,10 @@ public final class PeerConnectionService {
                 if (!running) {
                     return;
                 }
-                log.info("Connection to {} ({}) dropped; dialling again", target, peer.peerId());
+                log.info("Connection to {} ({}) dropped; dialling again", describe(target), peer.peerId());
             } catch (PeerConnectionException e) {
-                log.info("Dialling {} failed: {}; next try in {} ms", target, e.getMessage(), delay.toMillis());
+                log.info("Dialling {} failed: {}; next try in {} ms", describe(target), e.getMessage(),
+                        delay.toMillis());
             } catch (InterruptedException e) {
                 return;
             }
@@ -497,6 +500,18 @@ public final class PeerConnectionService {
 
     // ------------------------------------------------------------------ helpers
 
+    /**
+     * Dials from the address the peer listens on, when that is a specific one: the other side then
+     * sees the same address this peer is known by (127.0.0.3 rather than 127.0.0.1 on loopback).
+     */
+    private void bindToListenAddress(Socket socket, InetSocketAddress remote) throws IOException {
+        InetAddress local = InetAddress.getByName(settings.listenHost());
+        if (!local.isAnyLocalAddress() && !remote.isUnresolved()
+                && local.isLoopbackAddress() == remote.getAddress().isLoopbackAddress()) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
+    }
+
     private void requireRunning() {
         if (!running) {
             throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer service is not running");
@@ -510,6 +525,10 @@ public final class PeerConnectionService {
     private OutputStream output(Socket socket) throws IOException {
         return new BufferedOutputStream(CountingStreams.out(socket.getOutputStream(), observer::bytesOut),
                 STREAM_BUFFER);
+    }
+
+    private static String describe(InetSocketAddress target) {
+        return target.getHostString() + ":" + target.getPort();
     }
 
     private static String describe(IOException e) {
