@@ -102,6 +102,12 @@ public final class FrameCodec {
     }
 
     private static String strictUtf8(ByteBuffer b) throws ProtocolException {
+        if (isAscii(b)) {
+            // ASCII is valid UTF-8 as it is: skip the decoder (a measurable share of small records)
+            byte[] ascii = new byte[b.remaining()];
+            b.get(ascii);
+            return new String(ascii, StandardCharsets.US_ASCII);
+        }
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -111,6 +117,14 @@ public final class FrameCodec {
         } catch (CharacterCodingException e) {
             throw new ProtocolException(MALFORMED, "message text is not valid UTF-8");
         }
+    }
+
+    private static boolean isAscii(ByteBuffer b) {
+        int acc = 0;
+        for (int i = b.position(); i < b.limit(); i++) {
+            acc |= b.get(i);
+        }
+        return acc >= 0;
     }
 
     private static void putUuid(ByteBuffer b, UUID id) {

@@ -1,0 +1,17 @@
+package io.peerlink.bench;
+
+import java.security.GeneralSecurityException;
+
+/**
+ * How one direction of a {@link FramedChannel} turns messages into frames and back: the plug-in
+ * point for a transport whose handshake is over and whose records are one frame per message.
+ * An instance may hold per-direction state (a nonce counter) and is used by one thread.
+ */
+public interface Framing {
+
+    /** The frame carrying {@code message}; the frame may share the message's array. */
+    Frame seal(byte[] message) throws GeneralSecurityException;
+
+    /** The message carried by {@code frame}; throws if the frame is not authentic or not expected. */
+    byte[] open(Frame frame) throws GeneralSecurityException;
+}

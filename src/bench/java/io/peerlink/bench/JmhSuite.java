@@ -1,0 +1,109 @@
+package io.peerlink.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The in-process crypto figures: runs the JMH benchmarks through the Runner API with every option
+ * set here (one fork each, a fresh JVM per benchmark and parameter), and turns each benchmark's
+ * iterations into one row: median and range over the measured iterations. JMH's own report goes to
+ * {@code jmh-*.log} and {@code jmh-*.json} in the bench directory.
+ */
+final class JmhSuite {
+
+    static final String AREA = "crypto (JMH, 1 thread)";
+
+    /** One Runner invocation: a benchmark class and the options it needs. */
+    private record Group(Class<?> benchmark, Mode mode, TimeUnit unit, int warmups, long warmupMillis,
+            int measurements, long measurementMillis) {
+    }
+
+    private JmhSuite() {
+    }
+
+    static void run(Path directory, Results results, double scale) {
+        // AES-GCM: GcmWarmup in @Setup gets past the JIT cliff first; then JMH's own warm-up.
+        List<Group> groups = List.of(
+                new Group(AesGcmBench.class, Mode.Throughput, TimeUnit.SECONDS, 2, 1000, 5, 600),
+                new Group(RsaOaepBench.class, Mode.AverageTime, TimeUnit.MICROSECONDS, 2, 500, 5, 400),
+                new Group(X25519Bench.class, Mode.AverageTime, TimeUnit.MICROSECONDS, 2, 500, 5, 400),
+                new Group(MlKem768Bench.class, Mode.AverageTime, TimeUnit.MICROSECONDS, 2, 500, 5, 400),
+                new Group(HkdfBench.class, Mode.AverageTime, TimeUnit.MICROSECONDS, 2, 500, 5, 400));
+        for (Group group : groups) {
+            String name = group.benchmark().getSimpleName();
+            long start = System.nanoTime();
+            try {
+                Options options = new OptionsBuilder()
+                        .include("^" + Pattern.quote(group.benchmark().getName()) + "\\.")
+                        .forks(1)
+                        .threads(1)
+                        .mode(group.mode())
+                        .timeUnit(group.unit())
+                        .warmupIterations(group.warmups())
+                        .warmupTime(TimeValue.milliseconds(Math.round(group.warmupMillis() * scale)))
+                        .measurementIterations(group.measurements())
+                        .measurementTime(TimeValue.milliseconds(Math.round(group.measurementMillis() * scale)))
+                        .jvmArgs("-Xms512m", "-Xmx512m",
+                                "-Dbench.gcmWarmupMillis=" + Math.round(2_000 * Math.max(scale, 0.5)))
+                        .timeout(TimeValue.seconds(60))
+                        .shouldFailOnError(true)
+                        .output(directory.resolve("jmh-" + name + ".log").toString())
+                        .result(directory.resolve("jmh-" + name + ".json").toString())
+                        .resultFormat(ResultFormatType.JSON)
+                        .build();
+                Collection<RunResult> runs = new Runner(options).run();
+                for (RunResult run : runs) {
+                    addRow(results, group, run);
+                }
+                BenchMain.progress("jmh %s: %d results in %.1f s", name, runs.size(),
+                        (System.nanoTime() - start) / 1e9);
+            } catch (Exception e) {
+                BenchMain.progress("jmh %s FAILED: %s", name, e);
+                results.failed(AREA, name, "", e);
+            }
+        }
+    }
+
+    private static void addRow(Results results, Group group, RunResult run) {
+        String method = run.getParams().getBenchmark();
+        method = method.substring(method.lastIndexOf('.') + 1);
+        List<Double> scores = new ArrayList<>();
+        for (BenchmarkResult fork : run.getBenchmarkResults()) {
+            for (IterationResult iteration : fork.getIterationResults()) {
+                scores.add(iteration.getPrimaryResult().getScore());
+            }
+        }
+        Stats stats = Stats.of(scores.stream().mapToDouble(Double::doubleValue).toArray());
+        String iterations = group.measurements() + " × " + run.getParams().getMeasurement().getTime()
+                + " after warm-up";
+        if (group.benchmark() == AesGcmBench.class) {
+            int size = Integer.parseInt(run.getParams().getParam("size"));
+            results.add(AREA, "AES-256-GCM seal+open (AesGcm)", Results.size(size), "MB/s",
+                    stats.scaled(size / 1e6), Results.format(stats.median()) + " round trips/s; " + iterations);
+            return;
+        }
+        String subject = switch (group.benchmark().getSimpleName()) {
+            case "RsaOaepBench" -> "RSA-OAEP-SHA256 " + method + " (RsaOaep)";
+            case "X25519Bench" -> "X25519 " + method + " (X25519)";
+            case "MlKem768Bench" -> "ML-KEM-768 " + method + " (MlKem768)";
+            case "HkdfBench" -> "HKDF-SHA256 " + method + " (Hkdf)";
+            default -> group.benchmark().getSimpleName() + "." + method;
+        };
+        String parameter = run.getParams().getParam("bits") != null
+                ? "RSA-" + run.getParams().getParam("bits") : "";
+        results.add(AREA, subject, parameter, "µs/op", stats, iterations);
+    }
+}

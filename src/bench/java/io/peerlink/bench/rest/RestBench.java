@@ -1,0 +1,539 @@
+package io.peerlink.bench.rest;
+
+import io.peerlink.bench.rest.LoadGenerator.Phase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Issue 5, part 4: peerlink as users drive it, through the REST API of two peer processes started
+ * from the packaged jar.
+ *
+ * <ol>
+ *   <li>Start-up to healthy: process start until the first {@code 200 UP} from
+ *       {@code /actuator/health}, polled every 50 ms. peer-a and peer-b each create a new RSA-3072
+ *       identity (the product default); peer-a is then restarted on the same data directory, which
+ *       separates key generation out.</li>
+ *   <li>RSS (VmRSS, VmHWM from /proc/&lt;pid&gt;/status) after ~5 s idle, and the peak (VmHWM) after
+ *       the load.</li>
+ *   <li>Closed loop with 1, 8 and 32 senders POSTing 256-byte texts to peer-b, which sends them to
+ *       peer-a; one receiver long-polls peer-a. Sends/s = accepted 202s per second (median and range
+ *       over the windows); end-to-end latency = POST start to the arrival of the poll response that
+ *       carries the message (over all messages of the measured windows). Every accepted id must
+ *       arrive exactly once.</li>
+ *   <li>Open loop at 1,000 msg/s: latency from the time each send was due (no coordinated
+ *       omission).</li>
+ * </ol>
+ *
+ * <p>peer-a: 127.0.0.4, peer-b: 127.0.0.5 (peer port 5555, HTTP 8080 each; the demo and the e2e test
+ * use 127.0.0.2 and .3), temporary data directories, deleted at the end. The peers run with default
+ * JVM flags ({@code java -jar}), as the README starts them.
+ *
+ * <p>System properties (all optional): {@code bench.rest.java} (java executable for the peers;
+ * default this JVM's if it is Java 25 or later, else /usr/lib/jvm/temurin-25-jdk-amd64),
+ * {@code bench.rest.inboxCapacity} (default 1,000,000), {@code bench.rest.peerJvmArgs}
+ * (space-separated, e.g. {@code -XX:+UseSerialGC}), {@code bench.rest.jfr} (a directory: both peers
+ * record with JFR's profile settings into it), {@code bench.rest.logs} (a directory to copy the peer
+ * logs to; default {@code bench.dir} when set).
+ *
+ * <p>Standalone: {@code java -cp <test classpath> io.peerlink.bench.rest.RestBench <jar> [budget seconds] [scale]}.
+ */
+public final class RestBench {
+
+    /**
+     * One figure, shaped like {@code io.peerlink.bench.Results.Row}: {@code min}/{@code max} are NaN
+     * where there is no spread, {@code n} is the number of values behind median/min/max.
+     */
+    public record Row(String area, String subject, String setting, String unit, double median, double min,
+            double max, int n, String notes) {
+
+        static Row of(String setting, String unit, double value, String notes) {
+            return new Row(AREA, SUBJECT, setting, unit, value, Double.NaN, Double.NaN, 1, notes);
+        }
+
+        static Row of(String setting, String unit, double[] values, String notes) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            double median = n == 0 ? Double.NaN
+                    : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+            return new Row(AREA, SUBJECT, setting, unit, median, n > 1 ? sorted[0] : Double.NaN,
+                    n > 1 ? sorted[n - 1] : Double.NaN, n, notes);
+        }
+
+        /** A headline value with a separate range (e.g. a percentile over all windows, and each window's). */
+        static Row of(String setting, String unit, double value, double[] range, String notes) {
+            double min = Arrays.stream(range).min().orElse(Double.NaN);
+            double max = Arrays.stream(range).max().orElse(Double.NaN);
+            return new Row(AREA, SUBJECT, setting, unit, value, range.length > 1 ? min : Double.NaN,
+                    range.length > 1 ? max : Double.NaN, range.length, notes);
+        }
+
+        static Row failed(String setting, String why) {
+            return new Row(AREA, SUBJECT, setting, "-", Double.NaN, Double.NaN, Double.NaN, 0,
+                    "FAILED: " + why.replace('|', '/').replace('\n', ' '));
+        }
+
+        public boolean failed() {
+            return notes.startsWith("FAILED: ");
+        }
+
+        /** What failed, for {@code Results.failed}; empty when the row did not fail. */
+        public String failure() {
+            return failed() ? notes.substring("FAILED: ".length()) : "";
+        }
+    }
+
+    public static final String AREA = "REST API, 2 peer processes";
+    public static final String SUBJECT = "peerlink";
+
+    static final String HOST_A = "127.0.0.4";
+    static final String HOST_B = "127.0.0.5";
+    static final int KEY_SIZE = 3072;
+    static final int[] SENDERS = {1, 8, 32};
+    static final double FIXED_RATE = 1_000;
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
+    /** Kept back from the budget for stopping the peers and cleaning up. */
+    private static final Duration RESERVE = Duration.ofSeconds(15);
+
+    private static final long STARTED = System.nanoTime();
+
+    private RestBench() {
+    }
+
+    /** The packaged jar in {@code targetDir}: {@code peerlink-*.jar}, not {@code *.jar.original}. */
+    public static Path findJar(Path targetDir) throws IOException {
+        try (Stream<Path> files = Files.list(targetDir)) {
+            return files.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith("peerlink-") && name.endsWith(".jar");
+            }).sorted().findFirst().orElseThrow(() -> new IOException("no peerlink-*.jar in " + targetDir
+                    + ": run ./mvnw -B -DskipTests package"));
+        }
+    }
+
+    public static List<Row> run(Path jar, Duration budget) {
+        return run(jar, budget, 1.0);
+    }
+
+    /**
+     * Runs everything within {@code budget} (wall time; steps that no longer fit are skipped and say
+     * so) and returns the rows. Never throws: a failure is a row whose notes start with "FAILED: ".
+     * {@code scale} multiplies every measuring time (1 for figures; less only for trying it out).
+     */
+    public static List<Row> run(Path jar, Duration budget, double scale) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        List<Row> rows = new ArrayList<>();
+        Path work = null;
+        PeerProcess a = null;
+        PeerProcess b = null;
+        Thread hook = null;
+        try {
+            if (!Files.isRegularFile(jar)) {
+                throw new IOException("no jar at " + jar);
+            }
+            work = Files.createTempDirectory("peerlink-rest-bench-");
+            Path java = javaExecutable();
+            List<String> jvmArgs = peerJvmArgs();
+            Map<String, String> settings = new HashMap<>();
+            settings.put("PEERLINK_KEY_SIZE", Integer.toString(KEY_SIZE));
+            settings.put("PEERLINK_INBOX_CAPACITY", System.getProperty("bench.rest.inboxCapacity", "1000000"));
+            Duration lifetime = budget.plusSeconds(60); // backstop should this JVM be halted
+            Map<String, String> settingsB = new HashMap<>(settings);
+            settingsB.put("PEERLINK_CONNECT", HOST_A + ":" + PeerProcess.PEER_PORT);
+            a = new PeerProcess("peer-a", HOST_A, work.resolve("peer-a"), work.resolve("peer-a.log"), java, jar,
+                    withJfr(jvmArgs, "peer-a"), settings, lifetime);
+            b = new PeerProcess("peer-b", HOST_B, work.resolve("peer-b"), work.resolve("peer-b.log"), java, jar,
+                    withJfr(jvmArgs, "peer-b"), settingsB, lifetime);
+            PeerProcess fa = a;
+            PeerProcess fb = b;
+            hook = new Thread(() -> {
+                fb.stop();
+                fa.stop();
+            }, "rest-bench-peers-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            progress("peers: %s -jar %s %s; peer-a %s, peer-b %s (dials peer-a); RSA-%d; inbox capacity %s",
+                    java, jar.getFileName(), String.join(" ", jvmArgs), HOST_A, HOST_B, KEY_SIZE,
+                    settings.get("PEERLINK_INBOX_CAPACITY"));
+            a.requirePortsFree();
+            b.requirePortsFree();
+
+            startUp(a, b, rows);
+            Duration idle = ms(5_000, scale);
+            PeerProcess.sleepNanos(idle.toNanos());
+            memory(rows, a, "idle " + seconds(idle) + " s after start-up", "RSS MiB", false);
+            memory(rows, b, "idle " + seconds(idle) + " s after start-up", "RSS MiB", false);
+
+            long loadDeadline = deadline - RESERVE.toNanos();
+            PeerProcess pa = a;
+            PeerProcess pb = b;
+            LoadGenerator.CpuProbe probe = () -> new double[] {pa.cpuSeconds(), pb.cpuSeconds(),
+                    PeerProcess.cpuSeconds(ProcessHandle.current().pid()), PeerProcess.machineBusySeconds()};
+            try (LoadGenerator load = new LoadGenerator(b.uri("/"), a.uri("/"), loadDeadline)) {
+                load(load, probe, rows, scale, loadDeadline);
+            }
+            memory(rows, a, "after the load", "peak RSS MiB", true);
+            memory(rows, b, "after the load", "peak RSS MiB", true);
+        } catch (Exception e) {
+            progress("FAILED: %s", e);
+            rows.add(Row.failed("set-up / run", e.toString()));
+        } finally {
+            if (b != null) {
+                b.stop();
+            }
+            if (a != null) {
+                a.stop();
+            }
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs anyway
+                }
+            }
+            if (work != null) {
+                keepLogs(work);
+                delete(work);
+            }
+        }
+        progress("REST part done in %.0f s", (System.nanoTime() - STARTED) / 1e9);
+        return rows;
+    }
+
+    // ---- start-up -----------------------------------------------------------------------------------
+
+    private static void startUp(PeerProcess a, PeerProcess b, List<Row> rows) throws IOException {
+        a.start();
+        double aFirst = a.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
+        double aFirstCpu = a.cpuSeconds();
+        progress("peer-a healthy %.2f s after start (new RSA-%d key; %.1f s CPU)", aFirst, KEY_SIZE, aFirstCpu);
+        a.stop();
+
+        a.start();
+        double aRestart = a.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
+        double aRestartCpu = a.cpuSeconds();
+        progress("peer-a healthy %.2f s after restart (key exists; %.1f s CPU)", aRestart, aRestartCpu);
+
+        b.start();
+        double bFirst = b.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
+        double bFirstCpu = b.cpuSeconds();
+        progress("peer-b healthy %.2f s after start (new RSA-%d key; %.1f s CPU)", bFirst, KEY_SIZE, bFirstCpu);
+        b.awaitConnected(Duration.ofSeconds(30));
+        a.awaitConnected(Duration.ofSeconds(10));
+        progress("peer-b connected to peer-a");
+
+        rows.add(Row.of("first start, creates an RSA-" + KEY_SIZE + " key", "s to healthy",
+                new double[] {aFirst, bFirst}, String.format(Locale.ROOT,
+                        "process start → first 200 UP from /actuator/health (polled every 50 ms); peer-a %.2f s "
+                                + "(%.1f s CPU), peer-b %.2f s (%.1f s CPU); java -jar, one at a time",
+                        aFirst, aFirstCpu, bFirst, bFirstCpu)));
+        rows.add(Row.of("restart, key exists (peer-a)", "s to healthy", aRestart, String.format(Locale.ROOT,
+                "%.1f s CPU; first start − restart ≈ key generation: %.2f s", aRestartCpu, aFirst - aRestart)));
+    }
+
+    private static void memory(List<Row> rows, PeerProcess peer, String when, String unit, boolean peak) {
+        PeerProcess.Memory m = peer.memory();
+        if (peak) {
+            rows.add(Row.of(peer.name + " " + when, unit, m.hwmMiB(), String.format(Locale.ROOT,
+                    "VmHWM; VmRSS now %.0f MiB", m.rssMiB())));
+        } else {
+            rows.add(Row.of(peer.name + " " + when, unit, m.rssMiB(), String.format(Locale.ROOT,
+                    "VmRSS; VmHWM so far %.0f MiB; default JVM flags (G1, max heap ¼ of RAM)", m.hwmMiB())));
+        }
+        progress("%s %s: VmRSS %.0f MiB, VmHWM %.0f MiB", peer.name, when, m.rssMiB(), m.hwmMiB());
+    }
+
+    // ---- the load -----------------------------------------------------------------------------------
+
+    private static void load(LoadGenerator load, LoadGenerator.CpuProbe probe, List<Row> rows, double scale,
+            long deadline) throws InterruptedException {
+        Duration warmup = ms(3_000, scale);
+        Duration window = ms(5_000, scale);
+        int windows = 3;
+        long drainAllowance = Duration.ofSeconds(3).toNanos();
+        List<Phase> checked = new ArrayList<>();
+
+        // The peers' JIT: a few seconds of load before anything counts (delivery is checked all the same).
+        Duration jitWarmup = ms(5_000, scale);
+        if (fits(deadline, jitWarmup.toNanos() + drainAllowance)) {
+            Phase p = load.closedLoop("JIT warm-up", 8, jitWarmup, 0, window, probe);
+            checked.add(p);
+            progress("JIT warm-up: %,d messages accepted, %,d received", p.accepted.size(), p.distinctReceived.get());
+        }
+
+        for (int senders : SENDERS) {
+            String setting = senders + (senders == 1 ? " sender" : " senders") + ", " + LoadGenerator.TEXT_BYTES
+                    + " B, closed loop";
+            long needed = warmup.toNanos() + windows * window.toNanos() + drainAllowance;
+            if (!fits(deadline, needed)) {
+                rows.add(Row.failed(setting, "skipped: not enough of the time budget left"));
+                continue;
+            }
+            Phase p = load.closedLoop(setting, senders, warmup, windows, window, probe);
+            checked.add(p);
+            closedLoopRows(rows, p, setting, warmup, windows, window);
+        }
+
+        String setting = LoadGenerator.TEXT_BYTES + " B @ " + String.format(Locale.ROOT, "%,.0f", FIXED_RATE)
+                + " msg/s, open loop";
+        Duration openWarmup = ms(2_000, scale);
+        Duration openMeasure = ms(5_000, scale);
+        if (fits(deadline, openWarmup.toNanos() + openMeasure.toNanos() + drainAllowance)) {
+            Phase p = load.openLoop(setting, FIXED_RATE, openWarmup, openMeasure, probe);
+            checked.add(p);
+            openLoopRows(rows, p, setting, openWarmup, openMeasure);
+        } else {
+            rows.add(Row.failed(setting, "skipped: not enough of the time budget left"));
+        }
+
+        deliveryRow(rows, load, checked);
+    }
+
+    private static boolean fits(long deadline, long nanos) {
+        return System.nanoTime() + nanos < deadline;
+    }
+
+    private static void closedLoopRows(List<Row> rows, Phase p, String setting, Duration warmup, int windows,
+            Duration window) {
+        double[] rates = p.sendsPerSecond();
+        Histogram all = p.e2eAll();
+        double[] p50s = new double[windows];
+        double[] p99s = new double[windows];
+        for (int i = 0; i < windows; i++) {
+            Histogram w = p.e2eWindow(i);
+            p50s[i] = w.getValueAtPercentile(50) / 1e6;
+            p99s[i] = w.getValueAtPercentile(99) / 1e6;
+        }
+        double[] cpu = p.usage.perSecond();
+        String usage = cpuNote(cpu);
+        rows.add(Row.of(setting, "sends/s", rates, String.format(Locale.ROOT,
+                "accepted 202s per second; %d × %.0f s after %.0f s warm-up; %s; %s", windows, seconds(window),
+                seconds(warmup), deliveryNote(p), usage)));
+        rows.add(Row.of(setting, "e2e p50 ms", all.getValueAtPercentile(50) / 1e6, p50s, String.format(Locale.ROOT,
+                "POST start → message in peer-a's long-poll response; over all n=%,d messages of the windows, "
+                        + "spread = the windows' own", all.getTotalCount())));
+        rows.add(Row.of(setting, "e2e p99 ms", all.getValueAtPercentile(99) / 1e6, p99s, String.format(Locale.ROOT,
+                "max %.1f ms; POST → 202 p50 %.2f ms, p99 %.2f ms", all.getMaxValue() / 1e6,
+                p.post.getValueAtPercentile(50) / 1e6, p.post.getValueAtPercentile(99) / 1e6)));
+        progress("%s: %s sends/s (%s–%s), e2e p50 %.2f ms, p99 %.2f ms; POST p50 %.2f ms; %s; %s", setting,
+                format(Row.of("", "", rates, "").median()), format(min(rates)), format(max(rates)),
+                all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
+                p.post.getValueAtPercentile(50) / 1e6, deliveryNote(p), usage);
+    }
+
+    private static void openLoopRows(List<Row> rows, Phase p, String setting, Duration warmup, Duration measure) {
+        Histogram all = p.e2eAll();
+        double achieved = p.sendsPerSecond()[0];
+        String behind = p.notSent.get() > 0 ? String.format(Locale.ROOT, "; %,d due sends NOT SENT (too many in flight)",
+                p.notSent.get()) : "";
+        String sustained = achieved < 0.97 * FIXED_RATE ? "; DID NOT SUSTAIN the offered rate" : "";
+        String usage = cpuNote(p.usage.perSecond());
+        rows.add(Row.of(setting, "e2e p50 ms", all.getValueAtPercentile(50) / 1e6, String.format(Locale.ROOT,
+                "due time → message in peer-a's long-poll response (no coordinated omission); %.0f s after %.0f s "
+                        + "warm-up; n=%,d, achieved %s sends/s%s%s; %s; %s",
+                seconds(measure), seconds(warmup), all.getTotalCount(), format(achieved), sustained, behind,
+                deliveryNote(p), usage)));
+        rows.add(Row.of(setting, "e2e p99 ms", all.getValueAtPercentile(99) / 1e6, String.format(Locale.ROOT,
+                "due time → 202: p50 %.2f ms, p99 %.2f ms", p.post.getValueAtPercentile(50) / 1e6,
+                p.post.getValueAtPercentile(99) / 1e6)));
+        rows.add(Row.of(setting, "e2e p99.9 ms", all.getValueAtPercentile(99.9) / 1e6, String.format(Locale.ROOT,
+                "max %.1f ms%s", all.getMaxValue() / 1e6, all.getTotalCount() < 10_000 ? "; under 10,000 samples" : "")));
+        progress("%s: e2e p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms; achieved %s/s%s; %s; %s", setting,
+                all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
+                all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6, format(achieved), behind,
+                deliveryNote(p), usage);
+    }
+
+    private static void deliveryRow(List<Row> rows, LoadGenerator load, List<Phase> phases) {
+        long accepted = 0;
+        long lost = 0;
+        long duplicated = 0;
+        long unexpected = 0;
+        long errors = 0;
+        for (Phase p : phases) {
+            accepted += p.accepted.size();
+            lost += p.lost();
+            duplicated += p.duplicated();
+            unexpected += p.unexpected();
+            errors += p.failedRequests.get() + p.refused.get();
+        }
+        String summary = String.format(Locale.ROOT, "%,d ids accepted (202) in all runs incl. warm-ups: lost %,d, "
+                + "duplicated %,d; %,d arrived without a 202 here; %,d failed POSTs; %,d polls, %,d poll errors, "
+                + "inbox missed %,d", accepted, lost, duplicated, unexpected, errors, load.polls(),
+                load.pollErrors(), load.missed());
+        progress("delivery: %s", summary);
+        String setting = "every accepted id arrives exactly once";
+        if (lost + duplicated + load.missed() + load.unparsable() > 0 || accepted == 0) {
+            rows.add(Row.failed(setting, summary + (load.unparsable() > 0 ? "; unparsable " + load.unparsable() : "")));
+        } else {
+            rows.add(Row.of(setting, "lost + duplicated", 0, summary));
+        }
+    }
+
+    private static String deliveryNote(Phase p) {
+        long lost = p.lost();
+        long dup = p.duplicated();
+        String errors = p.failedRequests.get() + p.refused.get() == 0 ? ""
+                : String.format(Locale.ROOT, ", %,d failed POSTs (first: %s)", p.failedRequests.get() + p.refused.get(),
+                        p.firstError.get());
+        String queued = p.queued.get() == 0 ? "" : String.format(Locale.ROOT, ", %,d QUEUED not SENT", p.queued.get());
+        return String.format(Locale.ROOT, "%s%,d accepted, lost %,d, duplicated %,d%s%s",
+                lost + dup > 0 ? "DELIVERY FAILED: " : "", p.accepted.size(), lost, dup, errors, queued);
+    }
+
+    private static String cpuNote(double[] cpu) {
+        double others = cpu[3] - cpu[0] - cpu[1] - cpu[2];
+        return String.format(Locale.ROOT, "CPU in cores (of %d): peer-b %.2f, peer-a %.2f, load tool %.2f, "
+                + "other processes %.2f", Runtime.getRuntime().availableProcessors(), cpu[1], cpu[0], cpu[2],
+                Math.max(0, others));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------
+
+    private static Path javaExecutable() {
+        String configured = System.getProperty("bench.rest.java");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        if (Runtime.version().feature() >= 25) {
+            return Path.of(System.getProperty("java.home"), "bin", "java");
+        }
+        Path temurin = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        if (Files.isExecutable(temurin)) {
+            return temurin;
+        }
+        String home = System.getenv("JAVA_HOME");
+        if (home != null) {
+            return Path.of(home, "bin", "java");
+        }
+        throw new IllegalStateException("no Java 25 for the peers: set -Dbench.rest.java");
+    }
+
+    private static List<String> peerJvmArgs() {
+        String args = System.getProperty("bench.rest.peerJvmArgs", "").trim();
+        return args.isEmpty() ? List.of() : List.of(args.split("\\s+"));
+    }
+
+    private static List<String> withJfr(List<String> args, String name) throws IOException {
+        String dir = System.getProperty("bench.rest.jfr", "").trim();
+        if (dir.isEmpty()) {
+            return args;
+        }
+        Path d = Files.createDirectories(Path.of(dir).toAbsolutePath());
+        List<String> out = new ArrayList<>(args);
+        out.add("-XX:StartFlightRecording=filename=" + d.resolve(name + ".jfr") + ",settings=profile,dumponexit=true");
+        return out;
+    }
+
+    private static void keepLogs(Path work) {
+        String dir = System.getProperty("bench.rest.logs", System.getProperty("bench.dir", ""));
+        if (dir.isBlank()) {
+            return;
+        }
+        try {
+            Path d = Files.createDirectories(Path.of(dir));
+            for (String name : List.of("peer-a", "peer-b")) {
+                Path log = work.resolve(name + ".log");
+                if (Files.exists(log)) {
+                    Files.copy(log, d.resolve("rest-" + name + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            progress("could not keep the peer logs: %s", e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            progress("could not delete %s: %s", dir, e);
+        }
+    }
+
+    private static Duration ms(long millis, double scale) {
+        return Duration.ofMillis(Math.max(200, Math.round(millis * scale)));
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1e3;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(Double.NaN);
+    }
+
+    /** About three significant digits, with thousands separators (as BenchMain's table). */
+    static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "–";
+        }
+        double magnitude = Math.abs(value);
+        if (magnitude >= 100) {
+            int exponent = (int) Math.floor(Math.log10(magnitude));
+            double scale = Math.pow(10, exponent - 2);
+            return String.format(Locale.ROOT, "%,.0f", Math.round(value / scale) * scale);
+        }
+        if (magnitude >= 10) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        if (magnitude >= 1) {
+            return String.format(Locale.ROOT, "%.2f", value);
+        }
+        return String.format(Locale.ROOT, "%.3g", value);
+    }
+
+    /** The rows as BenchMain's Markdown table. */
+    public static String markdown(List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append("| area | subject | size / setting | unit | median | spread (min–max) | notes |\n");
+        out.append("|---|---|---|---|---:|---:|---|\n");
+        for (Row row : rows) {
+            out.append("| ").append(row.area()).append(" | ").append(row.subject()).append(" | ").append(row.setting())
+                    .append(" | ").append(row.unit()).append(" | ").append(format(row.median())).append(" | ")
+                    .append(Double.isNaN(row.min()) ? "" : format(row.min()) + "–" + format(row.max()))
+                    .append(" | ").append(row.notes()).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    static void progress(String format, Object... args) {
+        System.err.printf(Locale.ROOT, "[rest %5.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9,
+                String.format(Locale.ROOT, format, args));
+    }
+
+    /** {@code RestBench [jar] [budget seconds, default 150] [scale, default 1]}; exit 1 if a row failed. */
+    public static void main(String[] args) throws Exception {
+        Path jar = args.length > 0 ? Path.of(args[0]) : findJar(Path.of("target"));
+        Duration budget = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 150);
+        double scale = args.length > 2 ? Double.parseDouble(args[2]) : 1.0;
+        List<Row> rows = run(jar.toAbsolutePath(), budget, scale);
+        System.out.println();
+        System.out.println(markdown(rows));
+        System.out.flush();
+        System.exit(rows.stream().anyMatch(Row::failed) ? 1 : 0);
+    }
+}
