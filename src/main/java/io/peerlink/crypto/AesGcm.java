@@ -76,6 +76,6 @@ public final class AesGcm implements Aead {
         return "AesGcm[key=<redacted>]";
     }
 
-    // SecretKeySpec.destroy() is not implemented by the JDK (it throws DestroyFailedException), so
+    // The JDK's SecretKeySpec.destroy() only throws DestroyFailedException, so
     // the copy inside the spec cannot be wiped; callers wipe their own arrays with Secrets.wipe.
 }

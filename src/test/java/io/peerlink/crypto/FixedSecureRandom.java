@@ -12,14 +12,14 @@ import java.util.List;
  * known-answer tests feed FIPS 203 seeds (d, z, m) to JDK APIs that take only a SecureRandom. Every
  * other way of drawing randomness throws, so an unexpected draw cannot go unnoticed. Tests only.
  */
-final class FixedSecureRandom extends SecureRandom {
+public final class FixedSecureRandom extends SecureRandom {
 
     private final byte[] bytes;
     private final List<Integer> draws = new ArrayList<>();
     private int position;
 
     /** Hands out {@code parts} one after another, as if concatenated. */
-    FixedSecureRandom(byte[]... parts) {
+    public FixedSecureRandom(byte[]... parts) {
         super(new RefusingSpi(), null);
         int total = Arrays.stream(parts).mapToInt(p -> p.length).sum();
         bytes = new byte[total];

@@ -3,6 +3,7 @@ package io.peerlink.handshake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.crypto.AesGcm;
+import io.peerlink.crypto.FixedSecureRandom;
 import io.peerlink.crypto.Hkdf;
 import io.peerlink.crypto.MlKem768;
 import io.peerlink.identity.Identity;
@@ -133,9 +134,9 @@ class ProtocolVectorsTest {
         // the key schedule, recomputed from the spec alone
         byte[] serverPublic = x25519(serverScalar, basePoint());
         byte[] dh = x25519(clientScalar, serverPublic);
-        KeyPair kem = MlKem768.generate(new StreamRandomReplay(sd.get(1), sd.get(2)));
+        KeyPair kem = MlKem768.generate(new FixedSecureRandom(sd.get(1), sd.get(2)));
         MlKem768.Encapsulation enc = MlKem768.encapsulate(MlKem768.raw(kem.getPublic()),
-                new StreamRandomReplay(cd.get(1)));
+                new FixedSecureRandom(cd.get(1)));
         assertThat(HEX.formatHex(sh.bytes())).contains(HEX.formatHex(serverPublic));
         assertThat(HEX.formatHex(ch.bytes())).contains(HEX.formatHex(enc.ciphertext()));
         byte[] ck = h0.clone();
@@ -257,27 +258,5 @@ class ProtocolVectorsTest {
             }
         }
         return values;
-    }
-
-    /** Replays given bytes as a SecureRandom, for the independent ML-KEM computation. */
-    static final class StreamRandomReplay extends java.security.SecureRandom {
-        private final byte[] bytes;
-        private int position;
-
-        StreamRandomReplay(byte[]... parts) {
-            int n = Arrays.stream(parts).mapToInt(p -> p.length).sum();
-            bytes = new byte[n];
-            int o = 0;
-            for (byte[] p : parts) {
-                System.arraycopy(p, 0, bytes, o, p.length);
-                o += p.length;
-            }
-        }
-
-        @Override
-        public synchronized void nextBytes(byte[] out) {
-            System.arraycopy(bytes, position, out, 0, out.length);
-            position += out.length;
-        }
     }
 }
