@@ -48,7 +48,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
         Set<String> parts = new LinkedHashSet<>(List.of(
-                System.getProperty("bench.parts", "crypto,throughput,latency,handshake").split(",")));
+                System.getProperty("bench.parts", "crypto,throughput,latency,handshake,rest").split(",")));
         double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
         Files.createDirectories(directory);
         Results results = new Results();
@@ -106,6 +106,18 @@ public final class BenchMain {
         if (parts.contains("handshake")) {
             for (Transport transport : handshakes) {
                 handshake(transport, results, scale);
+            }
+        }
+        if (parts.contains("rest")) {
+            // the product as users drive it: two peer processes from the packaged jar, over HTTP
+            for (var r : io.peerlink.bench.rest.RestBench.run(
+                    io.peerlink.bench.rest.RestBench.findJar(directory.getParent()), Duration.ofSeconds(150), scale)) {
+                if (r.failed()) {
+                    results.failed(r.area(), r.subject(), r.setting(), new IllegalStateException(r.failure()));
+                } else {
+                    results.add(r.area(), r.subject(), r.setting(), r.unit(),
+                            new Stats(r.median(), r.min(), r.max(), r.n()), r.notes());
+                }
             }
         }
         describe(transports, handshakes, subjects); // descriptions may have learned what was negotiated

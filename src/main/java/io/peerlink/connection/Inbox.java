@@ -3,7 +3,6 @@ package io.peerlink.connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,7 +36,11 @@ public final class Inbox {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
-    private final ArrayDeque<InboundMessage> messages = new ArrayDeque<>();
+    // A ring of the stored messages, oldest at head. Cursors are consecutive, so the message with
+    // cursor c sits at (head + c - oldestCursor) mod capacity: a poll starts there, no scan.
+    private final InboundMessage[] ring;
+    private int head;
+    private int size;
     // Remembered ids for de-duplication: a bounded window, larger than the store itself.
     private final LinkedHashSet<String> seen = new LinkedHashSet<>();
     private final int seenCapacity;
@@ -49,6 +52,7 @@ public final class Inbox {
             throw new IllegalArgumentException("inbox capacity must be at least 1");
         }
         this.capacity = capacity;
+        this.ring = new InboundMessage[capacity];
         this.seenCapacity = Math.max(capacity * 2, 1024);
         this.clock = clock;
     }
@@ -65,8 +69,10 @@ public final class Inbox {
                 it.next();
                 it.remove();
             }
-            if (messages.size() == capacity) {
-                messages.removeFirst();
+            if (size == capacity) {
+                ring[head] = null;
+                head = (head + 1) % capacity;
+                size--;
                 dropped++;
                 if (Long.bitCount(dropped) == 1) {
                     // 1st, 2nd, 4th, 8th ... drop: loud enough to notice, quiet enough under a flood.
@@ -74,7 +80,8 @@ public final class Inbox {
                             capacity, dropped);
                 }
             }
-            messages.addLast(new InboundMessage(id, ++lastCursor, from, text, sentAt, clock.instant()));
+            ring[(head + size) % capacity] = new InboundMessage(id, ++lastCursor, from, text, sentAt, clock.instant());
+            size++;
             arrived.signalAll();
             return Outcome.STORED;
         } finally {
@@ -98,17 +105,12 @@ public final class Inbox {
             }
             while (true) {
                 List<InboundMessage> page = new ArrayList<>(Math.min(limit, 64));
-                long oldest = messages.isEmpty() ? lastCursor + 1 : messages.peekFirst().cursor();
+                long oldest = lastCursor - size + 1;
                 long missed = Math.max(0, oldest - after - 1);
                 long next = after;
-                for (InboundMessage m : messages) {
-                    if (m.cursor() <= after) {
-                        continue;
-                    }
-                    if (page.size() == limit) {
-                        break;
-                    }
-                    next = m.cursor(); // scanned, so the caller can skip non-matching messages
+                for (long c = Math.max(after + 1, oldest); c <= lastCursor && page.size() < limit; c++) {
+                    InboundMessage m = ring[(int) ((head + (c - oldest)) % capacity)];
+                    next = c; // scanned, so the caller can skip non-matching messages
                     if (from == null || from.equals(m.from())) {
                         page.add(m);
                     }
@@ -146,7 +148,7 @@ public final class Inbox {
     public int size() {
         lock.lock();
         try {
-            return messages.size();
+            return size;
         } finally {
             lock.unlock();
         }

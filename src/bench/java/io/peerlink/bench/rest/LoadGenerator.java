@@ -2,16 +2,10 @@ package io.peerlink.bench.rest;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,11 +39,8 @@ final class LoadGenerator implements AutoCloseable {
     private static final int MAX_IN_FLIGHT = 4096;
     private static final long SPIN_NANOS = 100_000;
 
-    private final URI sendUri;
-    private final URI pollUri;
-    private final ExecutorService clientExecutor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient sendClient;
-    private final HttpClient pollClient;
+    private final Http sendClient;
+    private final Http pollClient;
     private final Phase[] phases = new Phase[MAX_PHASES];
     private int phaseCount;
     private final long hardDeadline;
@@ -65,16 +56,13 @@ final class LoadGenerator implements AutoCloseable {
     /**
      * @param sender   base URI of the peer that sends (POST /api/messages)
      * @param receiver base URI of the peer that receives (GET /api/messages)
+     * @param client   {@code raw} or {@code jdk}, see {@link Http}
      * @param deadline System.nanoTime() after which every loop here stops, whatever happens
      */
-    LoadGenerator(URI sender, URI receiver, long deadline) {
-        this.sendUri = sender.resolve("/api/messages");
-        this.pollUri = receiver.resolve("/api/messages");
+    LoadGenerator(URI sender, URI receiver, String client, long deadline) {
         this.hardDeadline = deadline;
-        this.sendClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(clientExecutor).build();
-        this.pollClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(clientExecutor).build();
+        this.sendClient = Http.create(client, sender, REQUEST_TIMEOUT);
+        this.pollClient = Http.create(client, receiver, Duration.ofSeconds(POLL_WAIT_SECONDS + 10));
         this.receiver = Thread.ofPlatform().name("rest-bench-receiver").daemon().start(this::receive);
     }
 
@@ -306,12 +294,9 @@ final class LoadGenerator implements AutoCloseable {
     private boolean send(Phase p, int sender, long seq, long stamp) {
         p.attempted.incrementAndGet();
         String body = "{\"text\":\"" + text(p.tag, stamp, sender, seq) + "\"}";
-        HttpRequest request = HttpRequest.newBuilder(sendUri).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.US_ASCII)).build();
-        HttpResponse<String> response;
+        Http.Response response;
         try {
-            response = sendClient.send(request, HttpResponse.BodyHandlers.ofString());
+            response = sendClient.post("/api/messages", body);
         } catch (IOException e) {
             p.failedRequests.incrementAndGet();
             p.firstError.compareAndSet(null, e.toString());
@@ -321,9 +306,9 @@ final class LoadGenerator implements AutoCloseable {
             return false;
         }
         long answered = System.nanoTime();
-        if (response.statusCode() != 202) {
+        if (response.status() != 202) {
             p.refused.incrementAndGet();
-            p.firstError.compareAndSet(null, "HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+            p.firstError.compareAndSet(null, "HTTP " + response.status() + " " + abbreviate(response.body()));
             return false;
         }
         String id = field(response.body(), "\"id\":\"", 0);
@@ -362,15 +347,13 @@ final class LoadGenerator implements AutoCloseable {
     private void receive() {
         long cursor = 0;
         while (receiving && System.nanoTime() < hardDeadline) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(pollUri + "?after=" + cursor + "&limit="
-                    + POLL_LIMIT + "&waitSeconds=" + POLL_WAIT_SECONDS)).timeout(Duration.ofSeconds(POLL_WAIT_SECONDS + 10))
-                    .header("Accept", "application/json").GET().build();
+            String path = "/api/messages?after=" + cursor + "&limit=" + POLL_LIMIT + "&waitSeconds=" + POLL_WAIT_SECONDS;
             String body;
             try {
-                HttpResponse<String> response = pollClient.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
+                Http.Response response = pollClient.get(path);
+                if (response.status() != 200) {
                     pollErrors.incrementAndGet();
-                    firstPollError.compareAndSet(null, "HTTP " + response.statusCode() + " " + abbreviate(response.body()));
+                    firstPollError.compareAndSet(null, "HTTP " + response.status() + " " + abbreviate(response.body()));
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                     continue;
                 }
@@ -491,6 +474,10 @@ final class LoadGenerator implements AutoCloseable {
         return unparsable.get();
     }
 
+    String clientKind() {
+        return sendClient.kind();
+    }
+
     String firstPollError() {
         return firstPollError.get();
     }
@@ -528,8 +515,7 @@ final class LoadGenerator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sendClient.shutdownNow();
-        pollClient.shutdownNow();
-        clientExecutor.shutdownNow();
+        sendClient.close();
+        pollClient.close();
     }
 }

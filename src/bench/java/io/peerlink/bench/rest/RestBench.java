@@ -19,36 +19,60 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Issue 5, part 4: peerlink as users drive it, through the REST API of two peer processes started
- * from the packaged jar.
+ * from the packaged jar ({@code java -jar}, default JVM flags, as the README starts them).
  *
  * <ol>
  *   <li>Start-up to healthy: process start until the first {@code 200 UP} from
- *       {@code /actuator/health}, polled every 50 ms. peer-a and peer-b each create a new RSA-3072
- *       identity (the product default); peer-a is then restarted on the same data directory, which
- *       separates key generation out.</li>
- *   <li>RSS (VmRSS, VmHWM from /proc/&lt;pid&gt;/status) after ~5 s idle, and the peak (VmHWM) after
+ *       {@code /actuator/health}, polled every 50 ms, one peer at a time. peer-a and peer-b each create
+ *       a new RSA-3072 identity (the product default); peer-a is then restarted on the same data
+ *       directory, which separates key generation out.</li>
+ *   <li>RSS (VmRSS, VmHWM from /proc/&lt;pid&gt;/status) after 5 s idle, and the peak (VmHWM) after
  *       the load.</li>
- *   <li>Closed loop with 1, 8 and 32 senders POSTing 256-byte texts to peer-b, which sends them to
- *       peer-a; one receiver long-polls peer-a. Sends/s = accepted 202s per second (median and range
- *       over the windows); end-to-end latency = POST start to the arrival of the poll response that
- *       carries the message (over all messages of the measured windows). Every accepted id must
- *       arrive exactly once.</li>
- *   <li>Open loop at 1,000 msg/s: latency from the time each send was due (no coordinated
- *       omission).</li>
+ *   <li>A JIT warm-up with 32 senders (whatever the budget leaves, 10-40 s: cold, the peers need
+ *       several times the CPU per message), then closed loops with 1, 8 and 32 senders POSTing
+ *       256-byte texts to peer-b, which sends them to peer-a; one receiver long-polls peer-a
+ *       ({@code after=<cursor>&limit=1000&waitSeconds=5}). Sends/s = accepted 202s per second, median
+ *       and range over 3 windows of 4 s after 2 s of warm-up. End-to-end latency = from the POST's
+ *       start to the arrival of the poll response that carries the message (so it includes the
+ *       POST's own round trip), over all messages of the windows; the spread column shows the
+ *       windows' own percentiles. Every id that got a 202 must arrive exactly once, checked per run
+ *       and in total.</li>
+ *   <li>Open loop at 1,000 msg/s for 5 s: send {@code i} is due at {@code start + i ms} and goes out
+ *       on its own virtual thread; latency is measured from the due time (no coordinated omission).</li>
  * </ol>
  *
- * <p>peer-a: 127.0.0.4, peer-b: 127.0.0.5 (peer port 5555, HTTP 8080 each; the demo and the e2e test
- * use 127.0.0.2 and .3), temporary data directories, deleted at the end. The peers run with default
- * JVM flags ({@code java -jar}), as the README starts them.
+ * <p>Set-up: peer-a on 127.0.0.4, peer-b on 127.0.0.5 (peer port 5555, HTTP 8080 each; the demo and
+ * the e2e test use 127.0.0.2 and .3), peer-b dials peer-a ({@code PEERLINK_CONNECT}); temporary data
+ * directories, deleted at the end. The peers run under {@code timeout(1)} with a lifetime of the
+ * budget plus a minute, so that they end even if this JVM is halted.
  *
- * <p>System properties (all optional): {@code bench.rest.java} (java executable for the peers;
- * default this JVM's if it is Java 25 or later, else /usr/lib/jvm/temurin-25-jdk-amd64),
- * {@code bench.rest.inboxCapacity} (default 1,000,000), {@code bench.rest.peerJvmArgs}
- * (space-separated, e.g. {@code -XX:+UseSerialGC}), {@code bench.rest.jfr} (a directory: both peers
+ * <p>Choices that shape the figures:
+ * <ul>
+ *   <li>Inbox capacity: the product default, 10,000. The receiver stays far less than that behind, so
+ *       nothing unread is dropped ({@code missed} is checked, and every id is accounted for). A
+ *       capacity that holds the whole run (1,000,000) makes peer-a slower the longer it runs:
+ *       {@code Inbox.poll} walks the stored messages from the oldest on every poll, and with ~160,000
+ *       stored it took half of peer-a's CPU samples (JFR) and, in a trial run, more than doubled the
+ *       end-to-end medians.</li>
+ *   <li>The load tool's client: by default a minimal HTTP/1.1 keep-alive client over sockets
+ *       ({@link Http.Raw}), because the tool shares the 2 cores with both peers and
+ *       {@code java.net.http.HttpClient} costs it about twice the CPU per request;
+ *       {@code -Dbench.rest.client=jdk} switches to {@code HttpClient} (measured side by side: 8
+ *       senders 2,730 against 3,360 sends/s, 1 sender 397 against 1,660).</li>
+ *   <li>CPU: each run's notes give the CPU of peer-b, peer-a, the load tool and all other processes
+ *       (from /proc), in cores, over the measured windows.</li>
+ * </ul>
+ *
+ * <p>System properties (all optional): {@code bench.rest.client} ({@code raw} or {@code jdk}),
+ * {@code bench.rest.inboxCapacity}, {@code bench.rest.warmupSeconds} (the JIT warm-up's upper bound,
+ * default 40), {@code bench.rest.warmupSenders} (default 32), {@code bench.rest.java} (java for the
+ * peers; default this JVM's if it is Java 25 or later, else /usr/lib/jvm/temurin-25-jdk-amd64),
+ * {@code bench.rest.peerJvmArgs} (space-separated), {@code bench.rest.jfr} (a directory: both peers
  * record with JFR's profile settings into it), {@code bench.rest.logs} (a directory to copy the peer
  * logs to; default {@code bench.dir} when set).
  *
- * <p>Standalone: {@code java -cp <test classpath> io.peerlink.bench.rest.RestBench <jar> [budget seconds] [scale]}.
+ * <p>Standalone: {@code java -cp <test classpath> io.peerlink.bench.rest.RestBench <jar> [budget
+ * seconds, default 150] [scale, default 1]}; prints the table, exits 1 if a row failed.
  */
 public final class RestBench {
 
@@ -104,6 +128,9 @@ public final class RestBench {
     static final int KEY_SIZE = 3072;
     static final int[] SENDERS = {1, 8, 32};
     static final double FIXED_RATE = 1_000;
+    static final String CLIENT = System.getProperty("bench.rest.client", "raw");
+    static final long WARMUP_SECONDS = Long.getLong("bench.rest.warmupSeconds", 40);
+    static final int WARMUP_SENDERS = Integer.getInteger("bench.rest.warmupSenders", 32);
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
     /** Kept back from the budget for stopping the peers and cleaning up. */
@@ -150,7 +177,7 @@ public final class RestBench {
             List<String> jvmArgs = peerJvmArgs();
             Map<String, String> settings = new HashMap<>();
             settings.put("PEERLINK_KEY_SIZE", Integer.toString(KEY_SIZE));
-            settings.put("PEERLINK_INBOX_CAPACITY", System.getProperty("bench.rest.inboxCapacity", "1000000"));
+            settings.put("PEERLINK_INBOX_CAPACITY", System.getProperty("bench.rest.inboxCapacity", "10000"));
             Duration lifetime = budget.plusSeconds(60); // backstop should this JVM be halted
             Map<String, String> settingsB = new HashMap<>(settings);
             settingsB.put("PEERLINK_CONNECT", HOST_A + ":" + PeerProcess.PEER_PORT);
@@ -182,7 +209,8 @@ public final class RestBench {
             PeerProcess pb = b;
             LoadGenerator.CpuProbe probe = () -> new double[] {pa.cpuSeconds(), pb.cpuSeconds(),
                     PeerProcess.cpuSeconds(ProcessHandle.current().pid()), PeerProcess.machineBusySeconds()};
-            try (LoadGenerator load = new LoadGenerator(b.uri("/"), a.uri("/"), loadDeadline)) {
+            try (LoadGenerator load = new LoadGenerator(b.uri("/"), a.uri("/"), CLIENT, loadDeadline)) {
+                progress("load tool: %s", load.clientKind());
                 load(load, probe, rows, scale, loadDeadline);
             }
             memory(rows, a, "after the load", "peak RSS MiB", true);
@@ -260,18 +288,35 @@ public final class RestBench {
 
     private static void load(LoadGenerator load, LoadGenerator.CpuProbe probe, List<Row> rows, double scale,
             long deadline) throws InterruptedException {
-        Duration warmup = ms(3_000, scale);
-        Duration window = ms(5_000, scale);
+        Duration warmup = ms(2_000, scale);
+        Duration window = ms(4_000, scale);
         int windows = 3;
         long drainAllowance = Duration.ofSeconds(3).toNanos();
         List<Phase> checked = new ArrayList<>();
 
-        // The peers' JIT: a few seconds of load before anything counts (delivery is checked all the same).
-        Duration jitWarmup = ms(5_000, scale);
+        // The peers' JIT: load before anything counts (delivery is checked all the same). Cold, the
+        // peers need several times the CPU per message that they need once C2 has compiled the paths,
+        // and on 2 cores they keep getting faster for a minute: the warm-up takes whatever the budget
+        // leaves after the measured runs (at least 10 s, at most bench.rest.warmupSeconds).
+        long measuredNanos = SENDERS.length * (warmup.toNanos() + windows * window.toNanos() + drainAllowance)
+                + ms(1_000, scale).toNanos() + ms(5_000, scale).toNanos() + drainAllowance;
+        long spare = deadline - System.nanoTime() - measuredNanos - drainAllowance;
+        long warmupMillis = Math.max(Math.round(10_000 * Math.min(1, scale)),
+                Math.min(ms(WARMUP_SECONDS * 1_000L, scale).toMillis(), spare / 1_000_000));
+        int warmupWindows = (int) Math.max(1, warmupMillis / 1_000);
+        Duration jitWarmup = Duration.ofSeconds(warmupWindows);
+        String warmed = "no JIT warm-up (no time left)";
         if (fits(deadline, jitWarmup.toNanos() + drainAllowance)) {
-            Phase p = load.closedLoop("JIT warm-up", 8, jitWarmup, 0, window, probe);
+            Phase p = load.closedLoop("JIT warm-up", WARMUP_SENDERS, Duration.ZERO, warmupWindows,
+                    jitWarmup.dividedBy(warmupWindows), probe);
             checked.add(p);
-            progress("JIT warm-up: %,d messages accepted, %,d received", p.accepted.size(), p.distinctReceived.get());
+            progress("JIT warm-up, %d senders: %,d messages accepted, %,d received; sends/s per window %s; %s",
+                    WARMUP_SENDERS, p.accepted.size(), p.distinctReceived.get(),
+                    Arrays.stream(p.sendsPerSecond()).mapToObj(RestBench::format).toList(), cpuNote(p.usage.perSecond()));
+            double[] ramp = p.sendsPerSecond();
+            warmed = String.format(Locale.ROOT, "after a JIT warm-up of %d s with %d senders (%s sends/s in its first "
+                    + "second, %s in its last)", warmupWindows, WARMUP_SENDERS, format(ramp[0]),
+                    format(ramp[ramp.length - 1]));
         }
 
         for (int senders : SENDERS) {
@@ -284,12 +329,12 @@ public final class RestBench {
             }
             Phase p = load.closedLoop(setting, senders, warmup, windows, window, probe);
             checked.add(p);
-            closedLoopRows(rows, p, setting, warmup, windows, window);
+            closedLoopRows(rows, p, setting, warmup, windows, window, senders == SENDERS[0] ? "; " + warmed : "");
         }
 
         String setting = LoadGenerator.TEXT_BYTES + " B @ " + String.format(Locale.ROOT, "%,.0f", FIXED_RATE)
                 + " msg/s, open loop";
-        Duration openWarmup = ms(2_000, scale);
+        Duration openWarmup = ms(1_000, scale);
         Duration openMeasure = ms(5_000, scale);
         if (fits(deadline, openWarmup.toNanos() + openMeasure.toNanos() + drainAllowance)) {
             Phase p = load.openLoop(setting, FIXED_RATE, openWarmup, openMeasure, probe);
@@ -307,7 +352,7 @@ public final class RestBench {
     }
 
     private static void closedLoopRows(List<Row> rows, Phase p, String setting, Duration warmup, int windows,
-            Duration window) {
+            Duration window, String extra) {
         double[] rates = p.sendsPerSecond();
         Histogram all = p.e2eAll();
         double[] p50s = new double[windows];
@@ -320,8 +365,8 @@ public final class RestBench {
         double[] cpu = p.usage.perSecond();
         String usage = cpuNote(cpu);
         rows.add(Row.of(setting, "sends/s", rates, String.format(Locale.ROOT,
-                "accepted 202s per second; %d × %.0f s after %.0f s warm-up; %s; %s", windows, seconds(window),
-                seconds(warmup), deliveryNote(p), usage)));
+                "accepted 202s per second; %d × %.0f s after %.0f s warm-up; %s; %s%s", windows, seconds(window),
+                seconds(warmup), deliveryNote(p), usage, extra)));
         rows.add(Row.of(setting, "e2e p50 ms", all.getValueAtPercentile(50) / 1e6, p50s, String.format(Locale.ROOT,
                 "POST start → message in peer-a's long-poll response; over all n=%,d messages of the windows, "
                         + "spread = the windows' own", all.getTotalCount())));
