@@ -24,6 +24,15 @@ public final class Hkdf {
         }
     }
 
+    /** HKDF-Extract(salt, ikm): the 32-byte pseudorandom key. An empty ikm is allowed. */
+    public static byte[] extract(byte[] salt, byte[] ikm) {
+        try {
+            return kdf().deriveData(HKDFParameterSpec.ofExtract().addSalt(salt).addIKM(ikm).extractOnly());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HKDF-SHA256 failed", e);
+        }
+    }
+
     /** HKDF-Expand(prk, info, length) with a pseudorandom key of at least 32 bytes. */
     public static byte[] expand(byte[] prk, byte[] info, int length) {
         try {

@@ -85,8 +85,10 @@ public final class SymmetricState {
      * Wipes this state: no further handshake operation is possible.
      */
     public TrafficKeys split() {
-        byte[] c2s = Hkdf.extractAndExpand(ck, h, SPLIT_C2S, AesGcm.KEY_LENGTH);
-        byte[] s2c = Hkdf.extractAndExpand(ck, h, SPLIT_S2C, AesGcm.KEY_LENGTH);
+        byte[] prk = Hkdf.extract(ck, h);
+        byte[] c2s = Hkdf.expand(prk, SPLIT_C2S, AesGcm.KEY_LENGTH);
+        byte[] s2c = Hkdf.expand(prk, SPLIT_S2C, AesGcm.KEY_LENGTH);
+        Secrets.wipe(prk);
         destroy();
         return new TrafficKeys(new CipherState(c2s), new CipherState(s2c));
     }
