@@ -180,26 +180,24 @@ class PeerConnectionServiceTest {
 
     /** The accepting side registers a connection a moment after the dialling side's connect() returns. */
     static void awaitConnected(PeerConnectionService service, int n) throws InterruptedException {
-        for (int i = 0; i < 100 && service.connectedCount() != n; i++) {
-            Thread.sleep(50);
-        }
+        await(() -> service.connectedCount() == n);
         assertThat(service.connectedCount()).isEqualTo(n);
     }
 
     static void awaitState(PeerConnectionService service, String peerId, PeerState state) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (service.peer(peerId).map(PeerView::state).orElse(null) == state) {
-                return;
-            }
-            Thread.sleep(50);
-        }
+        await(() -> service.peer(peerId).map(PeerView::state).orElse(null) == state);
         assertThat(service.peer(peerId).map(PeerView::state)).contains(state);
     }
 
     static void awaitUnacknowledged(PeerConnectionService service, String peerId, int n) throws InterruptedException {
-        for (int i = 0; i < 100 && service.unacknowledged(peerId) != n; i++) {
+        await(() -> service.unacknowledged(peerId) == n);
+        assertThat(service.unacknowledged(peerId)).isEqualTo(n);
+    }
+
+    /** Polls for up to 5 s; the caller asserts afterwards, so a time-out fails with the real value. */
+    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 100 && !condition.getAsBoolean(); i++) {
             Thread.sleep(50);
         }
-        assertThat(service.unacknowledged(peerId)).isEqualTo(n);
     }
 }
