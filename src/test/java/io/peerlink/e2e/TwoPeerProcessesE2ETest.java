@@ -49,6 +49,10 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoPeerProcessesE2ETest {
 
+    /** The two loopback hosts, overridable ({@code -Dpeerlink.e2e.hosts=127.0.3.2,127.0.3.3}) so runs can share a machine. */
+    private static final String[] HOSTS = System.getProperty("peerlink.e2e.hosts", "127.0.0.2,127.0.0.3").split(",");
+    private static final String HOST_A = HOSTS[0].strip();
+    private static final String HOST_B = HOSTS[1].strip();
     private static final int PEER_PORT = 5555;
     private static final int API_PORT = 8080;
     private static final int MAX_MESSAGE_BYTES = 65536;
@@ -81,13 +85,13 @@ class TwoPeerProcessesE2ETest {
         assertThat(jar).as("the packaged jar (run ./mvnw -B verify, which packages first)").isRegularFile();
         Files.createDirectories(logs);
 
-        for (String host : List.of("127.0.0.2", "127.0.0.3")) {
+        for (String host : List.of(HOST_A, HOST_B)) {
             for (int port : List.of(PEER_PORT, API_PORT)) {
                 requireFree(host, port);
             }
         }
-        peerA = new Peer("peer-a", "127.0.0.2", dataDirs.resolve("peer-a"), null);
-        peerB = new Peer("peer-b", "127.0.0.3", dataDirs.resolve("peer-b"), "127.0.0.2:" + PEER_PORT);
+        peerA = new Peer("peer-a", HOST_A, dataDirs.resolve("peer-a"), null);
+        peerB = new Peer("peer-b", HOST_B, dataDirs.resolve("peer-b"), HOST_A + ":" + PEER_PORT);
         Files.deleteIfExists(peerA.log());   // a restart within this run appends to the same log
         Files.deleteIfExists(peerB.log());
         // should this JVM be stopped before @AfterAll (failsafe's fork timeout), take the peers along
@@ -140,10 +144,10 @@ class TwoPeerProcessesE2ETest {
         assertThat(runHealthcheck(peerB.host, API_PORT)).as("healthcheck.sh against peer-b").isZero();
 
         int deadPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST_A))) {
             deadPort = s.getLocalPort();
         }
-        assertThat(runHealthcheck("127.0.0.2", deadPort)).as("healthcheck.sh against a closed port").isNotZero();
+        assertThat(runHealthcheck(HOST_A, deadPort)).as("healthcheck.sh against a closed port").isNotZero();
     }
 
     @Test
@@ -151,7 +155,7 @@ class TwoPeerProcessesE2ETest {
     void peerBDialsPeerAAtStartup() {
         JsonNode aSeenByB = awaitConnected(peerB, peerA.peerId());
         assertThat(aSeenByB.get("direction").asString()).isEqualTo("OUTBOUND");
-        assertThat(aSeenByB.get("address").asString()).isEqualTo("127.0.0.2:" + PEER_PORT);
+        assertThat(aSeenByB.get("address").asString()).isEqualTo(HOST_A + ":" + PEER_PORT);
 
         JsonNode bSeenByA = awaitConnected(peerA, peerB.peerId());
         assertThat(bSeenByA.get("direction").asString()).isEqualTo("INBOUND");
@@ -164,7 +168,7 @@ class TwoPeerProcessesE2ETest {
 
         // POST /api/peers to an already connected peer gives back that connection
         JsonNode again = peerB.json("POST", "/api/peers",
-                Map.of("host", "127.0.0.2", "port", PEER_PORT, "expectedFingerprint", peerA.fingerprint()), 201);
+                Map.of("host", HOST_A, "port", PEER_PORT, "expectedFingerprint", peerA.fingerprint()), 201);
         assertThat(again.get("peerId").asString()).isEqualTo(peerA.peerId());
         assertThat(again.get("state").asString()).isEqualTo("CONNECTED");
     }
@@ -307,8 +311,8 @@ class TwoPeerProcessesE2ETest {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {
-            fail(host + ":" + port + " is already in use (" + e.getMessage() + "). This test needs 127.0.0.2 and "
-                    + "127.0.0.3, ports " + PEER_PORT + " and " + API_PORT + ", free: is scripts/two-peers.sh running? "
+            fail(host + ":" + port + " is already in use (" + e.getMessage() + "). This test needs " + HOST_A + " and "
+                    + HOST_B + ", ports " + PEER_PORT + " and " + API_PORT + ", free: is scripts/two-peers.sh running? "
                     + "Stop it with scripts/two-peers.sh stop.");
         }
     }
