@@ -1,0 +1,164 @@
+package io.peerlink.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The {@code messages} table, both directions. Reads may run on any thread; the methods that write
+ * run only inside {@link StoreWriter} tasks (the one writer), which is what makes a check followed by
+ * an update here free of races.
+ */
+public final class MessageRepository {
+
+    private static final String COLUMNS = "seq, id, peer_id, direction, body, status, created_at, sent_at, "
+            + "delivered_at, received_at, failed_at, failure";
+
+    private static final RowMapper<StoredMessage> ROW = MessageRepository::map;
+
+    private final JdbcClient jdbc;
+
+    MessageRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    // ------------------------------------------------------------------ writes (writer thread only)
+
+    /** Inserts a QUEUED outbound message, or gives back the one already stored with that id. */
+    Insert insertOutbound(UUID id, String peerId, String text, Instant now) {
+        int rows = jdbc.sql("INSERT INTO messages (id, peer_id, direction, body, status, created_at) "
+                        + "VALUES (?, ?, 'OUT', ?, 'QUEUED', ?) ON CONFLICT DO NOTHING")
+                .params(id.toString(), peerId, text, now.toEpochMilli()).update();
+        StoredMessage stored = findOutbound(id).orElseThrow();
+        return new Insert(stored, rows == 1);
+    }
+
+    /** Inserts a RECEIVED inbound message; empty when (sender, id) was stored before (a copy). */
+    Optional<StoredMessage> insertInbound(String peerId, UUID id, String text, Instant sentAt, Instant now) {
+        int rows = jdbc.sql("INSERT INTO messages (id, peer_id, direction, body, status, created_at, received_at) "
+                        + "VALUES (?, ?, 'IN', ?, 'RECEIVED', ?, ?) ON CONFLICT DO NOTHING")
+                .params(id.toString(), peerId, text, sentAt.toEpochMilli(), now.toEpochMilli()).update();
+        if (rows == 0) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE seq = last_insert_rowid()").query(ROW).optional();
+    }
+
+    /** QUEUED → SENT; empty when the message was not QUEUED (already further on, or unknown). */
+    Optional<StoredMessage> markSent(UUID id, Instant at) {
+        int rows = jdbc.sql("UPDATE messages SET status = 'SENT', sent_at = ? "
+                        + "WHERE direction = 'OUT' AND id = ? AND status = 'QUEUED'")
+                .params(at.toEpochMilli(), id.toString()).update();
+        return rows == 1 ? findOutbound(id) : Optional.empty();
+    }
+
+    /** QUEUED or SENT → DELIVERED, for an ACK from {@code peerId}; empty for any other message. */
+    Optional<StoredMessage> markDelivered(String peerId, UUID id, Instant at) {
+        int rows = jdbc.sql("UPDATE messages SET status = 'DELIVERED', delivered_at = ?, "
+                        + "sent_at = coalesce(sent_at, ?) "
+                        + "WHERE direction = 'OUT' AND id = ? AND peer_id = ? AND status IN ('QUEUED', 'SENT')")
+                .params(at.toEpochMilli(), at.toEpochMilli(), id.toString(), peerId).update();
+        return rows == 1 ? findOutbound(id) : Optional.empty();
+    }
+
+    /** Every undelivered message to {@code peerId} → FAILED with {@code reason}; returns them. */
+    List<StoredMessage> failUndelivered(String peerId, String reason, Instant at) {
+        List<StoredMessage> undelivered = undelivered(peerId, Integer.MAX_VALUE);
+        jdbc.sql("UPDATE messages SET status = 'FAILED', failed_at = ?, failure = ? "
+                        + "WHERE peer_id = ? AND status IN ('QUEUED', 'SENT')")
+                .params(at.toEpochMilli(), reason, peerId).update();
+        return undelivered.stream().map(m -> withFailure(m, reason, at)).toList();
+    }
+
+    /** Undelivered messages accepted before {@code cutoff} → FAILED; returns them. */
+    List<StoredMessage> failExpired(Instant cutoff, String reason, Instant at, int limit) {
+        List<StoredMessage> expired = jdbc.sql("SELECT " + COLUMNS + " FROM messages "
+                        + "WHERE status IN ('QUEUED', 'SENT') AND created_at < ? ORDER BY seq LIMIT ?")
+                .params(cutoff.toEpochMilli(), limit).query(ROW).list();
+        for (StoredMessage m : expired) {
+            jdbc.sql("UPDATE messages SET status = 'FAILED', failed_at = ?, failure = ? WHERE seq = ?")
+                    .params(at.toEpochMilli(), reason, m.cursor()).update();
+        }
+        return expired.stream().map(m -> withFailure(m, reason, at)).toList();
+    }
+
+    /** Removes messages older than {@code cutoff} that no longer wait for delivery. */
+    int deleteOlderThan(Instant cutoff) {
+        return jdbc.sql("DELETE FROM messages WHERE created_at < ? AND status NOT IN ('QUEUED', 'SENT')")
+                .param(cutoff.toEpochMilli()).update();
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    public Optional<StoredMessage> find(UUID id) {
+        // an id may exist in both directions only when two peers chose the same UUID: outbound first
+        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE id = ? ORDER BY direction DESC, seq LIMIT 1")
+                .param(id.toString()).query(ROW).optional();
+    }
+
+    public Optional<StoredMessage> findOutbound(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE direction = 'OUT' AND id = ?")
+                .param(id.toString()).query(ROW).optional();
+    }
+
+    /** Messages to {@code peerId} still waiting for its ACK, oldest first. */
+    public List<StoredMessage> undelivered(String peerId, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM messages "
+                        + "WHERE peer_id = ? AND status IN ('QUEUED', 'SENT') ORDER BY seq LIMIT ?")
+                .params(peerId, limit).query(ROW).list();
+    }
+
+    public int undeliveredCount(String peerId) {
+        return jdbc.sql("SELECT count(*) FROM messages WHERE peer_id = ? AND status IN ('QUEUED', 'SENT')")
+                .param(peerId).query(Integer.class).single();
+    }
+
+    /** Inbound messages with a cursor above {@code after}, oldest first, optionally from one sender. */
+    public List<StoredMessage> inboundAfter(long after, int limit, String from) {
+        if (from == null) {
+            return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE seq > ? AND direction = 'IN' "
+                    + "ORDER BY seq LIMIT ?").params(after, limit).query(ROW).list();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE peer_id = ? AND seq > ? AND direction = 'IN' "
+                + "ORDER BY seq LIMIT ?").params(from, after, limit).query(ROW).list();
+    }
+
+    /** The conversation with {@code peerId}, both directions, newest first, below {@code before}. */
+    public List<StoredMessage> conversation(String peerId, long before, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE peer_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")
+                .params(peerId, before, limit).query(ROW).list();
+    }
+
+    /** The highest cursor ever given out (0 for an empty store). */
+    public long lastCursor() {
+        return jdbc.sql("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)")
+                .query(Long.class).single();
+    }
+
+    /** What {@link #insertOutbound} did: the stored message, and whether this call created it. */
+    record Insert(StoredMessage message, boolean created) {
+    }
+
+    private static StoredMessage withFailure(StoredMessage m, String reason, Instant at) {
+        return new StoredMessage(m.cursor(), m.id(), m.peerId(), m.direction(), m.text(), MessageStatus.FAILED,
+                m.createdAt(), m.sentAt(), m.deliveredAt(), m.receivedAt(), at, reason);
+    }
+
+    private static StoredMessage map(ResultSet rs, int row) throws SQLException {
+        return new StoredMessage(rs.getLong("seq"), UUID.fromString(rs.getString("id")), rs.getString("peer_id"),
+                MessageDirection.valueOf(rs.getString("direction")), rs.getString("body"),
+                MessageStatus.valueOf(rs.getString("status")), instant(rs, "created_at"), instant(rs, "sent_at"),
+                instant(rs, "delivered_at"), instant(rs, "received_at"), instant(rs, "failed_at"),
+                rs.getString("failure"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+}

@@ -1,0 +1,215 @@
+package io.peerlink.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The store against a real SQLite file in a temporary directory: no mocks. */
+class StoreTest {
+
+    private static final String A = "a".repeat(64);
+    private static final String B = "b".repeat(64);
+    private static final byte[] KEY = {1, 2, 3};
+
+    @TempDir
+    Path dir;
+
+    private HikariDataSource dataSource;
+    private Store store;
+
+    @BeforeEach
+    void open() throws Exception {
+        dataSource = Store.openSqlite(dir);
+        Store.migrate(dataSource);
+        store = new Store(dataSource, Clock.systemUTC());
+        store.peerConnected(A, KEY, "127.0.0.2:5555").join();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        dataSource.close();
+    }
+
+    @Test
+    void opensOneFileInTheDataDirectoryWithWalFullSyncAndForeignKeys() {
+        assertThat(dir.resolve(Store.FILE_NAME)).isRegularFile();
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        assertThat(jdbc.sql("PRAGMA journal_mode").query(String.class).single()).isEqualToIgnoringCase("wal");
+        assertThat(jdbc.sql("PRAGMA synchronous").query(Integer.class).single()).isEqualTo(2); // FULL
+        assertThat(jdbc.sql("PRAGMA foreign_keys").query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void migrationRunsOnAnEmptyAndAgainOnAnExistingDatabaseKeepingItsRows() {
+        store.acceptOutbound(UUID.randomUUID(), A, "kept").join();
+        Store.migrate(dataSource); // already up to date: nothing changes
+        assertThat(store.messages().undelivered(A, 10)).extracting(StoredMessage::text).containsExactly("kept");
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        assertThat(jdbc.sql("SELECT count(*) FROM flyway_schema_history WHERE success = 1").query(Integer.class)
+                .single()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void refusesAMessageForAPeerThatWasNeverStored() {
+        CompletableFuture<Store.Accepted> f = store.acceptOutbound(UUID.randomUUID(), B, "to nobody");
+        assertThat(f).failsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void outboundStatusesMoveForwardOnlyAndEachChangeIsAnEvent() {
+        UUID id = UUID.randomUUID();
+        Store.Accepted accepted = store.acceptOutbound(id, A, "hi").join();
+        assertThat(accepted.created()).isTrue();
+        assertThat(accepted.message().status()).isEqualTo(MessageStatus.QUEUED);
+
+        assertThat(store.markSent(id).join()).map(StoredMessage::status).contains(MessageStatus.SENT);
+        assertThat(store.markSent(id).join()).as("SENT twice is no change").isEmpty();
+        assertThat(store.markDelivered(B, id).join()).as("an ACK from another peer").isEmpty();
+        StoredMessage delivered = store.markDelivered(A, id).join().orElseThrow();
+        assertThat(delivered.status()).isEqualTo(MessageStatus.DELIVERED);
+        assertThat(delivered.sentAt()).isNotNull();
+        assertThat(delivered.deliveredAt()).isNotNull();
+        assertThat(store.markSent(id).join()).as("never backwards").isEmpty();
+        assertThat(store.forgetPeer(A).join()).isTrue();
+        assertThat(store.messages().find(id)).map(StoredMessage::status).contains(MessageStatus.DELIVERED);
+
+        List<String> statusEvents = store.events().after(0, 100).stream()
+                .filter(e -> e.type() == StoredEvent.Type.STATUS).map(StoredEvent::detail).toList();
+        assertThat(statusEvents).containsExactly("QUEUED", "SENT", "DELIVERED");
+    }
+
+    @Test
+    void theSameIdGivesBackTheStoredMessage() {
+        UUID id = UUID.randomUUID();
+        Store.Accepted first = store.acceptOutbound(id, A, "once").join();
+        Store.Accepted again = store.acceptOutbound(id, A, "other text").join();
+        assertThat(again.created()).isFalse();
+        assertThat(again.message()).isEqualTo(first.message());
+    }
+
+    @Test
+    void anInboundCopyIsDroppedBySenderAndIdAlsoAfterReopening() throws Exception {
+        store.peerConnected(B, KEY, null).join();
+        UUID id = UUID.randomUUID();
+        Instant sentAt = Instant.parse("2026-12-01T10:00:00Z");
+        Optional<StoredMessage> first = store.storeInbound(B, id, "hello", sentAt).join();
+        assertThat(first).isPresent();
+        assertThat(store.storeInbound(B, id, "hello", sentAt).join()).isEmpty();
+        // the same id from another sender is another message
+        assertThat(store.storeInbound(A, id, "hello", sentAt).join()).isPresent();
+
+        close();
+        open();
+        assertThat(store.storeInbound(B, id, "hello", sentAt).join()).as("a copy after a restart").isEmpty();
+        assertThat(store.messages().inboundAfter(0, 10, B)).extracting(StoredMessage::id).containsExactly(id);
+    }
+
+    @Test
+    void cursorsKeepIncreasingAcrossReopeningAndPollsResumeWhereTheyStopped() throws Exception {
+        store.peerConnected(B, KEY, null).join();
+        List<Long> cursors = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            cursors.add(store.storeInbound(B, UUID.randomUUID(), "m" + i, Instant.now()).join().orElseThrow().cursor());
+        }
+        long saved = cursors.get(1);
+        close();
+        open();
+        long next = store.storeInbound(B, UUID.randomUUID(), "after restart", Instant.now()).join().orElseThrow()
+                .cursor();
+        assertThat(next).isGreaterThan(cursors.get(2));
+        assertThat(store.messages().inboundAfter(saved, 10, null)).extracting(StoredMessage::text)
+                .containsExactly("m2", "after restart");
+        assertThat(store.messages().lastCursor()).isEqualTo(next);
+    }
+
+    @Test
+    void forgettingAPeerFailsItsUndeliveredMessagesOnly() {
+        UUID queued = store.acceptOutbound(UUID.randomUUID(), A, "q").join().message().id();
+        UUID sent = store.acceptOutbound(UUID.randomUUID(), A, "s").join().message().id();
+        store.markSent(sent).join();
+        assertThat(store.forgetPeer(A).join()).isTrue();
+        assertThat(store.forgetPeer(A).join()).as("already forgotten").isFalse();
+        for (UUID id : List.of(queued, sent)) {
+            StoredMessage m = store.messages().find(id).orElseThrow();
+            assertThat(m.status()).isEqualTo(MessageStatus.FAILED);
+            assertThat(m.failure()).isEqualTo(Store.FORGOTTEN);
+        }
+        assertThat(store.peers().known()).isEmpty();
+        // the peer connecting again makes it known again
+        store.peerConnected(A, KEY, null).join();
+        assertThat(store.peers().known()).extracting(StoredPeer::peerId).containsExactly(A);
+    }
+
+    @Test
+    void expiresUndeliveredMessagesOlderThanTheTtl() {
+        Clock past = Clock.fixed(Instant.now().minus(Duration.ofDays(31)), ZoneOffset.UTC);
+        try (Store old = new Store(dataSource, past)) {
+            old.acceptOutbound(UUID.randomUUID(), A, "old").join();
+        }
+        UUID fresh = store.acceptOutbound(UUID.randomUUID(), A, "fresh").join().message().id();
+        assertThat(store.expire(Duration.ofDays(30)).join()).isEqualTo(1);
+        assertThat(store.messages().undelivered(A, 10)).extracting(StoredMessage::id).containsExactly(fresh);
+    }
+
+    @Test
+    void conversationPagesBackNewestFirst() {
+        store.peerConnected(B, KEY, null).join();
+        List<Long> cursors = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            cursors.add(i % 2 == 0
+                    ? store.acceptOutbound(UUID.randomUUID(), A, "out" + i).join().message().cursor()
+                    : store.storeInbound(A, UUID.randomUUID(), "in" + i, Instant.now()).join().orElseThrow().cursor());
+        }
+        store.storeInbound(B, UUID.randomUUID(), "other conversation", Instant.now()).join();
+        List<StoredMessage> page = store.messages().conversation(A, Long.MAX_VALUE, 3);
+        assertThat(page).extracting(StoredMessage::text).containsExactly("out4", "in3", "out2");
+        assertThat(store.messages().conversation(A, page.getLast().cursor(), 3)).extracting(StoredMessage::text)
+                .containsExactly("in1", "out0");
+    }
+
+    @Test
+    void groupCommitStoresEveryConcurrentWriteExactlyOnce() throws Exception {
+        int threads = 8;
+        int each = 250;
+        List<Thread> senders = new ArrayList<>();
+        List<CompletableFuture<Store.Accepted>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            senders.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    all.add(store.acceptOutbound(UUID.randomUUID(), A, "x"));
+                }
+            }));
+        }
+        for (Thread s : senders) {
+            s.join();
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(store.messages().undeliveredCount(A)).isEqualTo(threads * each);
+        assertThat(all.stream().map(f -> f.join().message().cursor()).distinct().count()).isEqualTo(threads * each);
+    }
+
+    @Test
+    void aReaderWaitingForChangesIsWokenByACommit() throws Exception {
+        long seen = store.changes().version();
+        Thread.ofVirtual().start(() -> store.acceptOutbound(UUID.randomUUID(), A, "wake"));
+        assertThat(store.changes().await(seen, Duration.ofSeconds(10))).isTrue();
+        assertThat(Files.size(dir.resolve(Store.FILE_NAME))).isPositive();
+    }
+}
