@@ -51,7 +51,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> handlePeerConnection(PeerConnectionException e, WebRequest request) {
         HttpStatus status = switch (e.kind()) {
             case UNREACHABLE, HANDSHAKE_FAILED -> HttpStatus.BAD_GATEWAY;
-            case FINGERPRINT_MISMATCH, NO_RECIPIENT -> HttpStatus.CONFLICT;
+            case FINGERPRINT_MISMATCH, NO_RECIPIENT, ID_CONFLICT -> HttpStatus.CONFLICT;
             case UNKNOWN_PEER -> HttpStatus.NOT_FOUND;
             case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case CAPACITY, STOPPED -> HttpStatus.SERVICE_UNAVAILABLE;
@@ -62,6 +62,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case FINGERPRINT_MISMATCH -> "Fingerprint mismatch";
             case UNKNOWN_PEER -> "Unknown peer";
             case NO_RECIPIENT -> "No recipient";
+            case ID_CONFLICT -> "Message id already used";
             case TOO_LARGE -> "Message too large";
             case CAPACITY -> "At capacity";
             case STOPPED -> "Peer service stopped";

@@ -1,9 +1,11 @@
 package io.peerlink.api;
 
 import static io.peerlink.api.OpenApiConfiguration.BAD_REQUEST;
+import static io.peerlink.api.OpenApiConfiguration.ID_CONFLICT;
 import static io.peerlink.api.OpenApiConfiguration.MESSAGE_TOO_LARGE;
 import static io.peerlink.api.OpenApiConfiguration.NO_RECIPIENT;
 import static io.peerlink.api.OpenApiConfiguration.UNAVAILABLE;
+import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_MESSAGE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
 
@@ -23,18 +25,20 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/messages}: send messages, and poll (or long-poll) the inbox. */
+/** {@code /api/messages}: send messages, read one message, and poll (or long-poll) the inbound ones. */
 @RestController
 @RequestMapping("/api/messages")
 @Tag(name = "Messages", description = "Sending messages and reading the inbox")
@@ -51,33 +55,59 @@ class MessageController {
 
     @PostMapping
     @Operation(summary = "Send a message",
-            description = "Encrypts and sends the text to a peer. \"to\" may be left out when exactly one peer is "
-                    + "connected. A known peer that is not connected right now gets the message when it reconnects "
-                    + "(status QUEUED).")
+            description = "Stores the message durably, then encrypts and sends it to the peer. The answer comes "
+                    + "only after the message is committed: a 202 survives a crash or power loss of this peer. "
+                    + "\"to\" may be left out when exactly one peer is connected. A known peer that is not connected "
+                    + "gets the message when it reconnects. Follow the status (QUEUED, SENT, DELIVERED, FAILED) with "
+                    + "GET /api/messages/{id} or /api/events. With \"id\", a retried send with the same id, "
+                    + "recipient and text answers 200 with the stored message and sends nothing again.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = SendMessageRequest.class), examples = {
                 @ExampleObject(name = "to the only peer", summary = "Exactly one peer connected: no \"to\" needed",
                         value = "{\"text\": \"Hello from the other side\"}"),
                 @ExampleObject(name = "to one peer", summary = "Name the recipient",
-                        value = "{\"to\": \"" + Examples.PEER_ID + "\", \"text\": \"Hello from the other side\"}")}))
-    @ApiResponse(responseCode = "202", description = "Accepted for delivery")
+                        value = "{\"to\": \"" + Examples.PEER_ID + "\", \"text\": \"Hello from the other side\"}"),
+                @ExampleObject(name = "safe to retry", summary = "A client-chosen id: retries are not sent twice",
+                        value = "{\"to\": \"" + Examples.PEER_ID + "\", \"text\": \"Hello\", \"id\": \""
+                                + Examples.MESSAGE_ID + "\"}")}))
+    @ApiResponse(responseCode = "202", description = "Stored, and on its way")
+    @ApiResponse(responseCode = "200", description = "A repeat of a stored message (same id, recipient and text)")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
     @ApiResponse(responseCode = "409", ref = NO_RECIPIENT)
+    @ApiResponse(responseCode = "409", ref = ID_CONFLICT)
     @ApiResponse(responseCode = "413", ref = MESSAGE_TOO_LARGE)
     @ApiResponse(responseCode = "415", ref = UNSUPPORTED_MEDIA_TYPE)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
-    ResponseEntity<SendMessageResponse> send(@Valid @RequestBody SendMessageRequest request) {
+    ResponseEntity<MessageResponse> send(@Valid @RequestBody SendMessageRequest request) {
         String to = request.to() == null || request.to().isBlank() ? null : request.to().strip();
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(SendMessageResponse.of(service.send(to, request.text())));
+        PeerConnectionService.Sent sent = service.send(to, request.text(), request.id());
+        return ResponseEntity.status(sent.created() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .body(MessageResponse.of(sent.message()));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Show one message", description = "A stored message of either direction, with its status.")
+    @ApiResponse(responseCode = "200", description = "The message")
+    @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_MESSAGE)
+    MessageResponse message(@Parameter(description = "the message id", example = Examples.MESSAGE_ID)
+            @PathVariable UUID id) {
+        return service.store().messages().find(id).map(MessageResponse::of).orElseThrow(() -> {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                    "no message " + id + " is stored");
+            problem.setTitle("Unknown message");
+            problem.setProperty("code", "unknown-message");
+            return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
+        });
     }
 
     @GetMapping
     @Operation(summary = "Read inbound messages",
-            description = "Decrypted inbound messages with a cursor greater than \"after\", oldest first. Pass the "
-                    + "answer's nextCursor as \"after\" next time: increasing cursors never see a message twice and "
-                    + "never skip one. With waitSeconds, the call waits until a message arrives (long poll). "
-                    + "\"missed\" counts messages the full inbox dropped before this poll could see them.")
+            description = "Inbound messages with a cursor greater than \"after\", oldest first, from the store. Pass "
+                    + "the answer's nextCursor as \"after\" next time: cursors only grow, also across restarts, so "
+                    + "a saved cursor goes on where it stopped and never sees a message twice or skips one. With "
+                    + "waitSeconds, the call waits until a message arrives (long poll).")
     @ApiResponse(responseCode = "200", description = "A page of messages (possibly empty)")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     MessagesResponse poll(
@@ -88,11 +118,11 @@ class MessageController {
             @RequestParam(defaultValue = "100")
             @Min(value = 1, message = "must be between 1 and " + MAX_LIMIT)
             @Max(value = MAX_LIMIT, message = "must be between 1 and " + MAX_LIMIT) int limit,
-            @Parameter(description = "wait up to this many seconds for a first message (0..30)", example = "20")
+            @Parameter(description = "wait up to this many seconds for a first message (0..30)", example = "0")
             @RequestParam(defaultValue = "0")
             @Min(value = 0, message = "must be between 0 and " + MAX_WAIT_SECONDS)
             @Max(value = MAX_WAIT_SECONDS, message = "must be between 0 and " + MAX_WAIT_SECONDS) int waitSeconds,
-            @Parameter(description = "only messages from this peerId", example = Examples.PEER_ID_2)
+            @Parameter(description = "only messages from this peerId (leave empty for all)")
             @RequestParam(required = false)
             @Pattern(regexp = "\\s*(?:[0-9A-Fa-f][\\s:]*){64}", message = "must be a peerId (64 hex digits)")
             String from) {
@@ -101,7 +131,7 @@ class MessageController {
         try {
             page = service.inbox().poll(after, limit, sender, Duration.ofSeconds(waitSeconds));
         } catch (IllegalArgumentException e) {
-            // a cursor ahead of the newest message: the client's cursor is not from this peer's inbox
+            // a cursor ahead of the newest message: the client's cursor is not from this peer's store
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "after: " + e.getMessage()
                     + "; start again from 0");
             problem.setTitle("Invalid cursor");

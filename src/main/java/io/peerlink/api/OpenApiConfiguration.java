@@ -39,6 +39,8 @@ class OpenApiConfiguration {
     static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
     static final String PEER_UNREACHABLE = "PeerUnreachable";
     static final String UNAVAILABLE = "Unavailable";
+    static final String ID_CONFLICT = "MessageIdConflict";
+    static final String UNKNOWN_MESSAGE = "UnknownMessage";
 
     @Bean
     OpenAPI peerlinkOpenApi(PeerlinkProperties properties) {
@@ -73,6 +75,13 @@ class OpenApiConfiguration {
                                 "no-recipient"),
                         example("Several connected", 409, "No recipient",
                                 "2 peers are connected: say which one with \"to\"", "/api/messages", "no-recipient")))
+                .addResponses(ID_CONFLICT, problem("The id was used before for a message with other content",
+                        example("Id used", 409, "Message id already used", "message " + Examples.MESSAGE_ID
+                                + " was stored before with other content; use a new id for a new message",
+                                "/api/messages", "id-conflict")))
+                .addResponses(UNKNOWN_MESSAGE, problem("No message with that id is stored",
+                        example("Unknown message", 404, "Unknown message", "no message " + Examples.MESSAGE_ID
+                                + " is stored", "/api/messages/" + Examples.MESSAGE_ID, "unknown-message")))
                 .addResponses(MESSAGE_TOO_LARGE, problem("The text is over peerlink.max-message-bytes",
                         example("Too large", 413, "Message too large",
                                 "text is 70000 bytes of UTF-8, the limit is 65536", "/api/messages", "too-large")))
@@ -101,7 +110,7 @@ class OpenApiConfiguration {
                         .title("peerlink peer API")
                         .version("v1")
                         .description("Control API of one peerlink peer: connect to other peers, send end-to-end "
-                                + "encrypted messages, and poll the inbox. Errors are RFC 9457 "
+                                + "encrypted messages, read the stored history, and follow /api/events. Errors are RFC 9457 "
                                 + "application/problem+json. When the peer sets peerlink.api-token, every /api call "
                                 + "needs Authorization: Bearer <token> (use Authorize).")
                         .license(new License().name("see the project")))

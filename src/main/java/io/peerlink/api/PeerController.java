@@ -19,6 +19,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -28,6 +30,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -45,9 +48,11 @@ class PeerController {
 
     @PostMapping
     @Operation(summary = "Connect to a peer",
-            description = "Dials host:port and runs the handshake. Connecting to a peer that is already connected "
-                    + "gives back the existing connection. With expectedFingerprint, a peer with any other identity "
-                    + "is refused (409) before this peer's identity is revealed to it.")
+            description = "Dials host:port and runs the handshake (201). Connecting to a peer that is already "
+                    + "connected gives back the existing connection (200). With expectedFingerprint, a peer with any "
+                    + "other identity is refused (409) before this peer's identity is revealed to it. The peer is "
+                    + "stored, and its address is dialled again whenever the connection drops (1 s back-off "
+                    + "doubling to 5 min), also after a restart, until the peer is forgotten with DELETE.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = ConnectRequest.class), examples = {
                 @ExampleObject(name = "address only", summary = "Trust on first use",
@@ -55,6 +60,7 @@ class PeerController {
                 @ExampleObject(name = "with fingerprint", summary = "Refuse any other identity",
                         value = "{\"host\": \"192.0.2.10\", \"port\": 5555, \"expectedFingerprint\": \""
                                 + Examples.FINGERPRINT + "\"}")}))
+    @ApiResponse(responseCode = "200", description = "Already connected: the existing connection")
     @ApiResponse(responseCode = "201", description = "Connected; Location names the peer",
             headers = @Header(name = "Location", description = "/api/peers/{peerId}", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
@@ -63,7 +69,12 @@ class PeerController {
     @ApiResponse(responseCode = "502", ref = PEER_UNREACHABLE)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     ResponseEntity<PeerResponse> connect(@Valid @RequestBody ConnectRequest request) {
-        PeerView peer = service.connect(request.host().strip(), request.port(), request.expectedFingerprint());
+        PeerConnectionService.Connected connected = service.connect(request.host().strip(), request.port(),
+                request.expectedFingerprint());
+        PeerView peer = connected.peer();
+        if (!connected.created()) {
+            return ResponseEntity.ok(PeerResponse.of(peer));
+        }
         URI location = ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{peerId}")
                 .buildAndExpand(peer.peerId()).toUri();
         return ResponseEntity.created(location).body(PeerResponse.of(peer));
@@ -71,7 +82,8 @@ class PeerController {
 
     @GetMapping
     @Operation(summary = "List known peers",
-            description = "Every peer connected now or earlier (until disconnected with DELETE), oldest connection first.")
+            description = "Every known peer, connected now or not (also after a restart), first seen first. A peer "
+                    + "stays known until it is forgotten with DELETE.")
     @ApiResponse(responseCode = "200", description = "The known peers")
     List<PeerResponse> peers() {
         return service.peers().stream().map(PeerResponse::of).toList();
@@ -86,15 +98,38 @@ class PeerController {
         return service.peer(peerId).map(PeerResponse::of).orElseThrow(() -> unknown(peerId));
     }
 
+    @GetMapping("/{peerId}/messages")
+    @Operation(summary = "The conversation with a peer",
+            description = "Both directions, newest first, with their statuses. Page back by passing nextBefore as "
+                    + "\"before\".")
+    @ApiResponse(responseCode = "200", description = "A page of the conversation (possibly empty)")
+    @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    ConversationResponse conversation(
+            @Parameter(description = "the peer's peerId (or fingerprint)", example = Examples.PEER_ID)
+            @PathVariable String peerId,
+            @Parameter(description = "only messages with a cursor below this (leave out for the newest)")
+            @RequestParam(required = false) @Min(value = 1, message = "must be 1 or more") Long before,
+            @Parameter(description = "at most this many messages (1..1000)", example = "50")
+            @RequestParam(defaultValue = "50")
+            @Min(value = 1, message = "must be between 1 and " + MessageController.MAX_LIMIT)
+            @Max(value = MessageController.MAX_LIMIT, message = "must be between 1 and "
+                    + MessageController.MAX_LIMIT) int limit) {
+        PeerView peer = service.peer(peerId).orElseThrow(() -> unknown(peerId));
+        return ConversationResponse.of(service.store().messages().conversation(peer.peerId(),
+                before == null ? Long.MAX_VALUE : before, limit), limit);
+    }
+
     @DeleteMapping("/{peerId}")
-    @Operation(summary = "Disconnect a peer",
-            description = "Closes the connection with a goodbye and forgets the peer, with any message not yet "
-                    + "acknowledged by it.")
-    @ApiResponse(responseCode = "204", description = "Disconnected")
+    @Operation(summary = "Forget a peer",
+            description = "Closes the connection with a goodbye, stops dialling the peer, and marks every message "
+                    + "to it not yet delivered FAILED. Its history stays readable. The peer becomes known again if "
+                    + "it connects later.")
+    @ApiResponse(responseCode = "204", description = "Forgotten")
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
     ResponseEntity<Void> disconnect(@Parameter(description = "the peer's peerId (or fingerprint)",
             example = Examples.PEER_ID) @PathVariable String peerId) {
-        if (!service.disconnect(peerId)) {
+        if (!service.forget(peerId)) {
             throw unknown(peerId);
         }
         return ResponseEntity.noContent().build();

@@ -17,6 +17,9 @@ import java.time.Instant;
  * @param state CONNECTED or DISCONNECTED
  * @param connectedAt when the current or last connection completed its handshake
  * @param publicKeyPem the peer's RSA public key, PEM
+ * @param firstSeen the first handshake with it
+ * @param lastSeen the last handshake with it, or the end of the last connection
+ * @param undelivered messages to it still waiting for its ACK (QUEUED or SENT)
  */
 @Schema(name = "Peer", description = "A known peer")
 record PeerResponse(
@@ -29,10 +32,13 @@ record PeerResponse(
         @Schema(example = "OUTBOUND") Direction direction,
         @Schema(example = "CONNECTED") PeerState state,
         @Schema(example = Examples.INSTANT) Instant connectedAt,
-        @Schema(example = Examples.PUBLIC_KEY_PEM) String publicKeyPem) {
+        @Schema(example = Examples.PUBLIC_KEY_PEM) String publicKeyPem,
+        @Schema(example = Examples.INSTANT) Instant firstSeen,
+        @Schema(example = Examples.INSTANT) Instant lastSeen,
+        @Schema(example = "0") int undelivered) {
 
     static PeerResponse of(PeerView v) {
         return new PeerResponse(v.peerId(), v.fingerprint(), v.safetyNumber(), v.address(), v.direction(), v.state(),
-                v.connectedAt(), v.publicKeyPem());
+                v.connectedAt(), v.publicKeyPem(), v.firstSeen(), v.lastSeen(), v.undelivered());
     }
 }

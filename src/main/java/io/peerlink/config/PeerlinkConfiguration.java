@@ -5,10 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.peerlink.connection.ConnectionObserver;
 import io.peerlink.connection.ConnectionSettings;
-import io.peerlink.connection.Inbox;
 import io.peerlink.connection.PeerConnectionService;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.IdentityStore;
+import io.peerlink.store.Housekeeping;
+import io.peerlink.store.Store;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -18,8 +20,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Wires the plain-Java peer core into Spring: the identity from the data directory, the inbox, the
- * connection service (started and stopped by {@link PeerServiceLifecycle}) and its meters.
+ * Wires the plain-Java peer core into Spring: the identity and the store from the data directory,
+ * the connection service (started and stopped by {@link PeerServiceLifecycle}) and its meters.
  */
 @Configuration(proxyBeanMethods = false)
 class PeerlinkConfiguration {
@@ -27,7 +29,9 @@ class PeerlinkConfiguration {
     /** Start-up dialling backs off from this ... */
     static final Duration RECONNECT_MIN_DELAY = Duration.ofSeconds(1);
     /** ... doubling up to this. */
-    static final Duration RECONNECT_MAX_DELAY = Duration.ofSeconds(30);
+    static final Duration RECONNECT_MAX_DELAY = Duration.ofMinutes(5);
+    /** How often the message TTL and the history retention are applied. */
+    static final Duration HOUSEKEEPING_INTERVAL = Duration.ofMinutes(1);
 
     @Bean
     Clock peerlinkClock() {
@@ -44,9 +48,27 @@ class PeerlinkConfiguration {
         }
     }
 
-    @Bean
-    Inbox inbox(PeerlinkProperties properties, Clock peerlinkClock) {
-        return new Inbox(properties.inboxCapacity(), peerlinkClock);
+    /** {@code peerlink.db} in the data directory; closed after the store. */
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(PeerlinkProperties properties) {
+        try {
+            return Store.openSqlite(properties.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the data directory peerlink.data-dir="
+                    + properties.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The schema is migrated before anything reads or writes. */
+    @Bean(destroyMethod = "close")
+    Store store(HikariDataSource dataSource, Clock peerlinkClock) {
+        Store.migrate(dataSource);
+        return new Store(dataSource, peerlinkClock);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    Housekeeping housekeeping(Store store, PeerlinkProperties properties) {
+        return new Housekeeping(store, properties.messageTtl(), properties.historyRetention(), HOUSEKEEPING_INTERVAL);
     }
 
     @Bean
@@ -56,9 +78,9 @@ class PeerlinkConfiguration {
     }
 
     @Bean
-    PeerConnectionService peerConnectionService(Identity identity, PeerlinkProperties properties, Inbox inbox,
+    PeerConnectionService peerConnectionService(Identity identity, PeerlinkProperties properties, Store store,
             ConnectionObserver connectionObserver, Clock peerlinkClock) {
-        return new PeerConnectionService(identity, connectionSettings(properties), inbox, connectionObserver,
+        return new PeerConnectionService(identity, connectionSettings(properties), store, connectionObserver,
                 peerlinkClock);
     }
 
@@ -73,16 +95,15 @@ class PeerlinkConfiguration {
         return new PeersHealthIndicator(service);
     }
 
-    /** Gauges that read the service and the inbox when scraped. */
+    /** Gauges that read the service when scraped. */
     @Bean
-    MeterBinder peerlinkGauges(PeerConnectionService service, Inbox inbox) {
+    MeterBinder peerlinkGauges(PeerConnectionService service, Store store) {
         return registry -> {
             Gauge.builder("peerlink.connections.active", service, PeerConnectionService::connectedCount)
                     .description("Established peer connections").register(registry);
-            Gauge.builder("peerlink.inbox.messages", inbox, Inbox::size)
-                    .description("Messages held in the inbox").register(registry);
-            Gauge.builder("peerlink.inbox.dropped", inbox, Inbox::dropped)
-                    .description("Messages dropped from the full inbox since start").register(registry);
+            Gauge.builder("peerlink.messages.undelivered", store, s -> s.messages().undeliveredTotal())
+                    .description("Outbound messages waiting for the recipient's ACK (QUEUED or SENT)")
+                    .register(registry);
         };
     }
 

@@ -24,11 +24,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param listenHost address the peer port binds to
  * @param listenPort the peer port (0 picks a free one)
- * @param dataDir directory of the identity key pair, created on first start
+ * @param dataDir directory of the identity key pair and the store ({@code peerlink.db}), created on first start
  * @param connect peers ({@code host:port}) dialled at start-up and re-dialled while unreachable or
  *        after they drop
  * @param maxMessageBytes largest message text, in UTF-8 bytes, accepted for sending or receiving
- * @param inboxCapacity inbound messages kept for polling; the oldest is dropped when full
+ * @param messageTtl an outbound message not delivered within this is marked FAILED
+ * @param historyRetention when set, messages and events older than this are deleted (undelivered ones stay)
  * @param handshakeTimeout a handshake must finish within this
  * @param maxConnections peer connections (handshaking or established) open at once
  * @param apiToken when not empty, every {@code /api/**} request needs {@code Authorization: Bearer <token>}
@@ -46,7 +47,8 @@ public record PeerlinkProperties(
         @DefaultValue("./data") @NotNull Path dataDir,
         @DefaultValue List<@HostAndPort String> connect,
         @DefaultValue("64KB") @NotNull DataSize maxMessageBytes,
-        @DefaultValue("10000") @Min(1) @Max(10_000_000) int inboxCapacity,
+        @DefaultValue("30d") @NotNull Duration messageTtl,
+        Duration historyRetention,
         @DefaultValue("10s") @NotNull Duration handshakeTimeout,
         @DefaultValue("64") @Min(1) @Max(100_000) int maxConnections,
         @DefaultValue("") String apiToken,
@@ -74,6 +76,16 @@ public record PeerlinkProperties(
     /** The record-layer limits; call only on validated properties. */
     public Limits limits() {
         return new Limits((int) maxFrameBytes.toBytes(), (int) maxMessageBytes.toBytes(), keyUpdateAfterFrames);
+    }
+
+    @AssertTrue(message = "message-ttl must be positive")
+    boolean isMessageTtlPositive() {
+        return messageTtl == null || messageTtl.isPositive();
+    }
+
+    @AssertTrue(message = "history-retention must be positive (leave it out to keep history for ever)")
+    boolean isHistoryRetentionPositive() {
+        return historyRetention == null || historyRetention.isPositive();
     }
 
     @AssertTrue(message = "handshake-timeout must be positive")
@@ -106,7 +118,8 @@ public record PeerlinkProperties(
     @Override
     public String toString() {
         return "PeerlinkProperties[listenHost=" + listenHost + ", listenPort=" + listenPort + ", dataDir=" + dataDir
-                + ", connect=" + connect + ", maxMessageBytes=" + maxMessageBytes + ", inboxCapacity=" + inboxCapacity
+                + ", connect=" + connect + ", maxMessageBytes=" + maxMessageBytes + ", messageTtl=" + messageTtl
+                + ", historyRetention=" + historyRetention
                 + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections + ", apiToken="
                 + (apiTokenEnabled() ? "(set)" : "(none)") + ", keySize=" + keySize + ", keepAliveInterval="
                 + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes

@@ -36,6 +36,9 @@ final class PeerConnection {
 
         void onAck(PeerConnection connection, Frame.Ack ack);
 
+        /** {@code message} was written to the socket (it may still be lost with the connection). */
+        void onWritten(PeerConnection connection, Frame.Message message);
+
         void onClosed(PeerConnection connection, String reason);
     }
 
@@ -51,6 +54,7 @@ final class PeerConnection {
     private final Handler handler;
     private final ConnectionObserver observer;
     private final Duration keepAliveInterval;
+    private final Slot slot;
     private final LinkedBlockingDeque<Frame> outgoing = new LinkedBlockingDeque<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(2);
@@ -58,7 +62,7 @@ final class PeerConnection {
 
     PeerConnection(Socket socket, InputStream in, OutputStream out, Session session, Direction direction,
             Instant connectedAt, Limits limits, Duration keepAliveInterval, Duration idleTimeout, Handler handler,
-            ConnectionObserver observer) throws IOException {
+            ConnectionObserver observer, Slot slot) throws IOException {
         this.socket = socket;
         this.session = session;
         this.direction = direction;
@@ -66,6 +70,7 @@ final class PeerConnection {
         this.handler = handler;
         this.observer = observer;
         this.keepAliveInterval = keepAliveInterval;
+        this.slot = slot;
         this.reader = new RecordReader(in, session.receiveCipher(), limits);
         this.writer = new RecordWriter(out, session.sendCipher(), limits);
         socket.setSoTimeout((int) idleTimeout.toMillis());
@@ -133,6 +138,7 @@ final class PeerConnection {
             // the peer may be gone already; the socket is closed below either way
         } finally {
             closeSocket();
+            slot.close();
         }
     }
 
@@ -219,8 +225,9 @@ final class PeerConnection {
                     frame = new Frame.KeepAlive();
                 }
                 writer.write(frame);
-                if (frame instanceof Frame.Message) {
+                if (frame instanceof Frame.Message m) {
                     observer.messageSent();
+                    handler.onWritten(this, m);
                 }
                 if (frame instanceof Frame.Close) {
                     break;
@@ -230,8 +237,12 @@ final class PeerConnection {
             markClosed(closing.get() ? closeReason : "connection lost while sending: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("Send loop for {} failed", shortId(), e);
+            markClosed("internal error while sending");
         } finally {
             closeSocket();
+            slot.close();
             finished.countDown();
             handler.onClosed(this, closeReason);
         }

@@ -16,6 +16,8 @@ public final class PeerConnectionException extends RuntimeException {
         NO_RECIPIENT,
         /** The text is longer than the configured limit. */
         TOO_LARGE,
+        /** A message id was used before for other content. */
+        ID_CONFLICT,
         /** No room for another connection or message. */
         CAPACITY,
         /** The service is not running. */

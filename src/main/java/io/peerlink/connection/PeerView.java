@@ -13,7 +13,11 @@ import java.time.Instant;
  * @param state CONNECTED or DISCONNECTED
  * @param connectedAt when the current or last connection completed its handshake
  * @param publicKeyPem the peer's RSA public key, PEM
+ * @param firstSeen the first handshake with it
+ * @param lastSeen the last handshake with it or the end of the last connection
+ * @param undelivered messages to it that wait for its ACK (QUEUED or SENT)
  */
 public record PeerView(String peerId, String fingerprint, String safetyNumber, String address, Direction direction,
-        PeerState state, Instant connectedAt, String publicKeyPem) {
+        PeerState state, Instant connectedAt, String publicKeyPem, Instant firstSeen, Instant lastSeen,
+        int undelivered) {
 }

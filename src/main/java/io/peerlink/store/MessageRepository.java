@@ -118,6 +118,11 @@ public final class MessageRepository {
                 .param(peerId).query(Integer.class).single();
     }
 
+    /** Undelivered outbound messages to every peer. */
+    public int undeliveredTotal() {
+        return jdbc.sql("SELECT count(*) FROM messages WHERE status IN ('QUEUED', 'SENT')").query(Integer.class).single();
+    }
+
     /** Inbound messages with a cursor above {@code after}, oldest first, optionally from one sender. */
     public List<StoredMessage> inboundAfter(long after, int limit, String from) {
         if (from == null) {

@@ -1,5 +1,6 @@
 package io.peerlink.api;
 
+import io.peerlink.support.TestStores;
 import io.peerlink.config.PeerlinkProperties;
 import io.peerlink.connection.ConnectionObserver;
 import io.peerlink.connection.ConnectionSettings;
@@ -27,7 +28,7 @@ class ApiSliceConfiguration {
     PeerConnectionService peerConnectionService(PeerlinkProperties properties) throws IOException {
         PeerConnectionService service = new PeerConnectionService(TestIdentities.named("api-slice-local"),
                 ConnectionSettings.forTests("127.0.0.1").withLimits(properties.limits()),
-                new Inbox(1000, Clock.systemUTC()), ConnectionObserver.NONE, Clock.systemUTC());
+                TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
         service.start();
         return service;
     }
@@ -35,7 +36,7 @@ class ApiSliceConfiguration {
     /** A plain peer on loopback for the slice tests to connect to. */
     static PeerConnectionService remote(String name) throws IOException {
         PeerConnectionService service = new PeerConnectionService(TestIdentities.named(name),
-                ConnectionSettings.forTests("127.0.0.1"), new Inbox(1000, Clock.systemUTC()), ConnectionObserver.NONE,
+                ConnectionSettings.forTests("127.0.0.1"), TestStores.fresh(), ConnectionObserver.NONE,
                 Clock.systemUTC());
         service.start();
         return service;
@@ -57,6 +58,6 @@ class ApiSliceConfiguration {
 
     /** Forgets every peer, so that each test starts with none connected. */
     static void disconnectAll(PeerConnectionService service) {
-        service.peers().forEach(p -> service.disconnect(p.peerId()));
+        service.peers().forEach(p -> service.forget(p.peerId()));
     }
 }

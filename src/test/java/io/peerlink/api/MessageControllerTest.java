@@ -9,7 +9,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.peerlink.connection.InboundMessage;
+import io.peerlink.store.StoredMessage;
 import io.peerlink.connection.Inbox;
 import io.peerlink.connection.PeerConnectionService;
 import java.io.IOException;
@@ -77,27 +77,30 @@ class MessageControllerTest {
     @Test
     void sendsToTheOnlyConnectedPeerWithoutTo() throws Exception {
         local.connect("127.0.0.1", remote1.listenPort(), null);
-        long after = remote1.inbox().lastCursor();
+        long after = remote1.store().messages().lastCursor();
         send(json("hello remote")).andExpect(status().isAccepted())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
                 .andExpect(jsonPath("$.id").isString())
                 .andExpect(jsonPath("$.to").value(remote1.identity().peerId()))
-                .andExpect(jsonPath("$.status").value("SENT"))
+                .andExpect(jsonPath("$.status").value("QUEUED"))
+                .andExpect(jsonPath("$.direction").value("OUT"))
+                .andExpect(jsonPath("$.text").value("hello remote"))
+                .andExpect(jsonPath("$.cursor").isNumber())
                 .andExpect(jsonPath("$.createdAt").isString());
         Inbox.Page page = remote1.inbox().poll(after, 10, local.identity().peerId(), Duration.ofSeconds(10));
-        assertThat(page.messages()).extracting(InboundMessage::text).containsExactly("hello remote");
+        assertThat(page.messages()).extracting(StoredMessage::text).containsExactly("hello remote");
     }
 
     @Test
     void sendsToTheNamedPeer() throws Exception {
         local.connect("127.0.0.1", remote1.listenPort(), null);
         local.connect("127.0.0.1", remote2.listenPort(), null);
-        long after = remote2.inbox().lastCursor();
+        long after = remote2.store().messages().lastCursor();
         send("{\"to\":\"" + remote2.identity().peerId() + "\",\"text\":\"for two\"}")
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.to").value(remote2.identity().peerId()));
         assertThat(remote2.inbox().poll(after, 10, null, Duration.ofSeconds(10)).messages())
-                .extracting(InboundMessage::text).containsExactly("for two");
+                .extracting(StoredMessage::text).containsExactly("for two");
     }
 
     @Test
@@ -161,7 +164,7 @@ class MessageControllerTest {
         local.connect("127.0.0.1", remote2.listenPort(), null);
         ApiSliceConfiguration.awaitConnected(remote1, local.identity().peerId());
         ApiSliceConfiguration.awaitConnected(remote2, local.identity().peerId());
-        long after = local.inbox().lastCursor();
+        long after = local.store().messages().lastCursor();
         remote1.send(local.identity().peerId(), "one from 1");
         local.inbox().poll(after, 10, null, Duration.ofSeconds(10));
         remote2.send(local.identity().peerId(), "one from 2");
@@ -178,7 +181,8 @@ class MessageControllerTest {
                 .andExpect(jsonPath("$.messages[0].receivedAt").isString())
                 .andExpect(jsonPath("$.messages[1].text").value("one from 2"))
                 .andExpect(jsonPath("$.nextCursor").value(after + 2))
-                .andExpect(jsonPath("$.missed").value(0));
+                .andExpect(jsonPath("$.messages[0].direction").value("IN"))
+                .andExpect(jsonPath("$.messages[0].status").value("RECEIVED"));
         mvc.perform(get("/api/messages").param("after", String.valueOf(after)).param("limit", "1"))
                 .andExpect(jsonPath("$.messages", hasSize(1)))
                 .andExpect(jsonPath("$.nextCursor").value(after + 1));
@@ -193,7 +197,7 @@ class MessageControllerTest {
 
     @Test
     void rejectsACursorAheadOfTheNewestMessage() throws Exception {
-        long ahead = local.inbox().lastCursor() + 100;
+        long ahead = local.store().messages().lastCursor() + 100;
         expectProblem(mvc.perform(get("/api/messages").param("after", String.valueOf(ahead))), 400,
                 "cursor " + ahead + " is ahead of the newest message")
                 .andExpect(jsonPath("$.title").value("Invalid cursor"));

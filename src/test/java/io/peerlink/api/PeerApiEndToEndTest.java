@@ -116,7 +116,8 @@ class PeerApiEndToEndTest {
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
         JsonNode accepted = body(sent);
         assertThat(accepted.path("to").asString()).isEqualTo(b.peerId);
-        assertThat(accepted.path("status").asString()).isEqualTo("SENT");
+        // answered once committed here, before it is written to the connection
+        assertThat(accepted.path("status").asString()).isEqualTo("QUEUED");
         assertThat(accepted.path("id").asString()).isNotEmpty();
         assertThat(accepted.path("createdAt").asString()).isNotEmpty();
 
@@ -126,8 +127,19 @@ class PeerApiEndToEndTest {
         assertThat(m.path("text").asString()).isEqualTo("hello B, grüße from A ✓");
         assertThat(m.path("from").asString()).isEqualTo(a.peerId);
         assertThat(m.path("id").asString()).isEqualTo(accepted.path("id").asString());
-        assertThat(m.path("cursor").asLong()).isEqualTo(bCursor + 1);
-        assertThat(atB.path("nextCursor").asLong()).isEqualTo(bCursor + 1);
+        // cursors come from the store: above the last one seen (outbound messages take numbers too)
+        assertThat(m.path("cursor").asLong()).isGreaterThan(bCursor);
+        assertThat(atB.path("nextCursor").asLong()).isEqualTo(m.path("cursor").asLong());
+        // B acknowledged it after committing it: A shows it DELIVERED
+        String path = "/api/messages/" + accepted.path("id").asString();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!"DELIVERED".equals(json(a.get(path)).path("status").asString()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        JsonNode delivered = json(a.get(path));
+        assertThat(delivered.path("status").asString()).isEqualTo("DELIVERED");
+        assertThat(delivered.path("deliveredAt").asString()).isNotEmpty();
+        assertThat(json(b.get(path)).path("direction").asString()).isEqualTo("IN");
 
         // B has one peer connected: no "to" needed
         long aCursor = a.latestCursor();
@@ -281,7 +293,7 @@ class PeerApiEndToEndTest {
                 .contains("peerlink_connections_active")
                 .contains("peerlink_bytes_in")
                 .contains("peerlink_bytes_out")
-                .contains("peerlink_inbox_dropped");
+                .contains("peerlink_messages_undelivered");
 
         JsonNode docs = json(a.getWithoutToken("/v3/api-docs"));
         JsonNode paths = docs.path("paths");

@@ -110,7 +110,8 @@ class PeerControllerTest {
     void connectingTwiceGivesTheSamePeer() throws Exception {
         String body = "{\"host\":\"127.0.0.1\",\"port\":" + remote.listenPort() + "}";
         connect(body).andExpect(status().isCreated());
-        connect(body).andExpect(status().isCreated()).andExpect(jsonPath("$.state").value("CONNECTED"));
+        connect(body).andExpect(status().isOk()).andExpect(jsonPath("$.state").value("CONNECTED"))
+                .andExpect(header().doesNotExist("Location"));
         mvc.perform(get("/api/peers")).andExpect(status().isOk()).andExpect(jsonPath("$", hasSize(1)));
     }
 

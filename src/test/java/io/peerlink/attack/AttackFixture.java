@@ -1,5 +1,6 @@
 package io.peerlink.attack;
 
+import io.peerlink.support.TestStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -7,7 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.peerlink.connection.ConnectionObserver;
 import io.peerlink.connection.ConnectionSettings;
 import io.peerlink.connection.Inbox;
-import io.peerlink.connection.InboundMessage;
+import io.peerlink.store.StoredMessage;
 import io.peerlink.connection.PeerConnectionService;
 import io.peerlink.connection.PeerState;
 import io.peerlink.identity.Identity;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class AttackFixture {
 
-    static final String SERVICE_LOGGER = PeerConnectionService.class.getName();
-    static final String CONNECTION_LOGGER = "io.peerlink.connection.PeerConnection";
+    /** The whole connection layer: listener, dialer, connections. */
+    static final String CONNECTION_LOGGERS = "io.peerlink.connection";
 
     static final Identity VICTIM = TestIdentities.named("victim");
     static final Identity FRIEND = TestIdentities.named("friend");
@@ -45,7 +46,7 @@ abstract class AttackFixture {
 
     @BeforeEach
     void startPeers() throws IOException {
-        logs = LogCapture.of(SERVICE_LOGGER, CONNECTION_LOGGER);
+        logs = LogCapture.of(CONNECTION_LOGGERS);
         victim = service(VICTIM, victimSettings());
         friend = service(FRIEND, ConnectionSettings.forTests(Wire.LOOPBACK));
         victim.start();
@@ -63,7 +64,7 @@ abstract class AttackFixture {
     }
 
     static PeerConnectionService service(Identity identity, ConnectionSettings settings) {
-        return new PeerConnectionService(identity, settings, new Inbox(100, Clock.systemUTC()),
+        return new PeerConnectionService(identity, settings, TestStores.fresh(),
                 ConnectionObserver.NONE, Clock.systemUTC());
     }
 
@@ -98,7 +99,7 @@ abstract class AttackFixture {
 
     /** Nothing reached the victim's inbox and no connection is up. */
     void assertNothingDelivered() {
-        assertThat(victim.inbox().lastCursor()).as("messages delivered to the victim").isZero();
+        assertThat(victim.store().messages().lastCursor()).as("messages delivered to the victim").isZero();
         assertNoConnectionUp();
     }
 
@@ -114,12 +115,12 @@ abstract class AttackFixture {
     /** A legitimate peer can still connect to the victim's listener and deliver a message. */
     void assertListenerStillServes() throws InterruptedException {
         assertThat(victim.isListening()).isTrue();
-        long before = victim.inbox().lastCursor();
+        long before = victim.store().messages().lastCursor();
         friend.connect(Wire.LOOPBACK, victimPort(), victim.identity().peerId());
         String text = "still listening " + UUID.randomUUID();
         friend.send(victim.identity().peerId(), text);
         Inbox.Page page = victim.inbox().poll(before, 10, friend.identity().peerId(), Wire.PATIENCE);
-        assertThat(page.messages()).extracting(InboundMessage::text).containsExactly(text);
+        assertThat(page.messages()).extracting(StoredMessage::text).containsExactly(text);
     }
 
     static void sleep(Duration d) {

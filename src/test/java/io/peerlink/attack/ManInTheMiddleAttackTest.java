@@ -185,7 +185,7 @@ class ManInTheMiddleAttackTest extends AttackFixture {
                 asServer.split();
                 return stuck;
             });
-            PeerView reached = friend.connect(Wire.LOOPBACK, proxy.getLocalPort(), null);
+            PeerView reached = friend.connect(Wire.LOOPBACK, proxy.getLocalPort(), null).peer();
             assertThat(malloryStuck.get(5, TimeUnit.SECONDS)).isEqualTo(KEY_CONFIRMATION_FAILED);
             // the client is connected, but to Mallory, and it can tell
             assertThat(reached.peerId()).isEqualTo(MALLORY.peerId()).isNotEqualTo(VICTIM.peerId());

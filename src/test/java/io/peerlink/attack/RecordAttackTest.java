@@ -8,7 +8,7 @@ import static io.peerlink.wire.ProtocolException.Reason.UNEXPECTED_FRAME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import io.peerlink.connection.InboundMessage;
+import io.peerlink.store.StoredMessage;
 import io.peerlink.wire.CloseCode;
 import io.peerlink.wire.Frame;
 import io.peerlink.wire.FrameCodec;
@@ -249,8 +249,14 @@ class RecordAttackTest extends AttackFixture {
     /** Exactly these texts reached the victim's inbox, from Mallory, and the connection is gone. */
     private void assertDeliveredOnly(String... texts) throws InterruptedException {
         assertNoConnectionUp();
-        List<InboundMessage> inbox = victim.inbox().poll(0, 100, null, Duration.ZERO).messages();
-        assertThat(inbox).extracting(InboundMessage::text).containsExactly(texts);
-        assertThat(inbox).extracting(InboundMessage::from).containsOnly(MALLORY.peerId());
+        // a message read just before the connection ended is still being committed: give it a moment
+        long deadline = System.nanoTime() + Wire.PATIENCE.toNanos();
+        while (victim.inbox().poll(0, 100, null, Duration.ZERO).messages().size() < texts.length
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        List<StoredMessage> inbox = victim.inbox().poll(0, 100, null, Duration.ZERO).messages();
+        assertThat(inbox).extracting(StoredMessage::text).containsExactly(texts);
+        assertThat(inbox).extracting(StoredMessage::peerId).containsOnly(MALLORY.peerId());
     }
 }

@@ -37,7 +37,7 @@ class StopDuringHandshakeTest extends AttackFixture {
             Wire.send(attacker, finish, records.toByteArray());
             Wire.awaitClosedByPeer(attacker, attacker.getInputStream(), Duration.ofSeconds(2));
         }
-        assertThat(victim.inbox().lastCursor()).as("messages delivered into the stopped victim").isZero();
+        assertThat(victim.store().messages().lastCursor()).as("messages delivered into the stopped victim").isZero();
         assertThat(victim.connectedCount()).as("connections of the stopped victim").isZero();
         logs.assertNoStackTraces();
     }

@@ -36,7 +36,7 @@ class PeerServiceLifecycleTest {
 
     private static PeerConnectionService service(PeerlinkProperties p) {
         return new PeerConnectionService(TestIdentities.named("lifecycle"), PeerlinkConfiguration.connectionSettings(p),
-                new Inbox(p.inboxCapacity(), Clock.systemUTC()), ConnectionObserver.NONE, Clock.systemUTC());
+                io.peerlink.support.TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
     }
 
     @Test

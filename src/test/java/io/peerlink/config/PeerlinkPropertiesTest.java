@@ -43,7 +43,8 @@ class PeerlinkPropertiesTest {
             assertThat(p.dataDir().normalize()).isEqualTo(Path.of("data"));
             assertThat(p.connect()).isEmpty();
             assertThat(p.maxMessageBytes().toBytes()).isEqualTo(65536);
-            assertThat(p.inboxCapacity()).isEqualTo(10000);
+            assertThat(p.messageTtl()).isEqualTo(Duration.ofDays(30));
+            assertThat(p.historyRetention()).isNull();
             assertThat(p.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(p.maxConnections()).isEqualTo(64);
             assertThat(p.apiToken()).isEmpty();
@@ -97,7 +98,8 @@ class PeerlinkPropertiesTest {
             peerlink.key-size=1024                | keySize
             peerlink.key-size=16384               | keySize
             peerlink.listen-port=70000            | listenPort
-            peerlink.inbox-capacity=0             | inboxCapacity
+            peerlink.message-ttl=0s               | message-ttl must be positive
+            peerlink.history-retention=-1d        | history-retention must be positive
             peerlink.max-connections=0            | maxConnections
             peerlink.listen-host=                 | listenHost
             peerlink.key-update-after-frames=0    | keyUpdateAfterFrames

@@ -1,5 +1,6 @@
 package io.peerlink.config;
 
+import io.peerlink.support.TestStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.connection.ConnectionObserver;
@@ -17,7 +18,7 @@ class PeersHealthIndicatorTest {
 
     private static PeerConnectionService service(String name) {
         return new PeerConnectionService(TestIdentities.named(name), ConnectionSettings.forTests("127.0.0.1"),
-                new Inbox(10, Clock.systemUTC()), ConnectionObserver.NONE, Clock.systemUTC());
+                TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
     }
 
     @Test

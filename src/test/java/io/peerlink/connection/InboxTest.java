@@ -3,7 +3,9 @@ package io.peerlink.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.peerlink.store.Store;
+import io.peerlink.store.StoredMessage;
+import io.peerlink.support.TestStores;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,20 +13,32 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The inbox over a real store file. */
 class InboxTest {
 
-    private final Inbox inbox = new Inbox(5, Clock.systemUTC());
+    private static final String A = "a".repeat(64);
+    private static final String B = "b".repeat(64);
 
-    private void add(String from, int n) {
-        inbox.append(from, new UUID(from.hashCode(), n), Instant.EPOCH, from + n);
+    private final Store store = TestStores.fresh();
+    private final Inbox inbox = new Inbox(store);
+
+    @BeforeEach
+    void peers() {
+        store.peerConnected(A, new byte[] {1}, null).join();
+        store.peerConnected(B, new byte[] {2}, null).join();
+    }
+
+    private StoredMessage add(String from, int n) {
+        return store.storeInbound(from, UUID.randomUUID(), from.charAt(0) + "" + n, Instant.EPOCH).join().orElseThrow();
     }
 
     @Test
     void pagesThroughMessagesOldestFirstNeverTwice() throws Exception {
         for (int i = 0; i < 5; i++) {
-            add("a", i);
+            add(A, i);
         }
         List<String> seen = new ArrayList<>();
         long cursor = 0;
@@ -38,37 +52,24 @@ class InboxTest {
     }
 
     @Test
-    void dropsOldestWhenFullAndReportsWhatACallerMissed() throws Exception {
-        for (int i = 0; i < 8; i++) {
-            add("a", i);
-        }
-        assertThat(inbox.dropped()).isEqualTo(3);
-        assertThat(inbox.size()).isEqualTo(5);
+    void outboundMessagesAreNotInTheInboxButTheirCursorsCount() throws Exception {
+        add(A, 0);
+        store.acceptOutbound(UUID.randomUUID(), A, "mine").join();
+        StoredMessage later = add(A, 1);
         Inbox.Page page = inbox.poll(0, 10, null, Duration.ZERO);
-        assertThat(page.missed()).isEqualTo(3);
-        assertThat(page.messages()).extracting(InboundMessage::text).containsExactly("a3", "a4", "a5", "a6", "a7");
-        assertThat(page.messages()).extracting(InboundMessage::cursor).containsExactly(4L, 5L, 6L, 7L, 8L);
-        assertThat(inbox.poll(5, 10, null, Duration.ZERO).missed()).isZero();
+        assertThat(page.messages()).extracting(StoredMessage::text).containsExactly("a0", "a1");
+        assertThat(page.nextCursor()).isEqualTo(later.cursor());
     }
 
     @Test
-    void storesADuplicateMessageIdFromTheSamePeerOnlyOnce() {
-        UUID id = UUID.randomUUID();
-        assertThat(inbox.append("a", id, Instant.EPOCH, "x")).isEqualTo(Inbox.Outcome.STORED);
-        assertThat(inbox.append("a", id, Instant.EPOCH, "x")).isEqualTo(Inbox.Outcome.DUPLICATE);
-        assertThat(inbox.append("b", id, Instant.EPOCH, "x")).isEqualTo(Inbox.Outcome.STORED);
-        assertThat(inbox.lastCursor()).isEqualTo(2);
-    }
-
-    @Test
-    void filtersBySenderAndSkipsPastOthers() throws Exception {
-        add("a", 0);
-        add("b", 0);
-        add("a", 1);
-        add("b", 1);
-        Inbox.Page page = inbox.poll(0, 10, "b", Duration.ZERO);
-        assertThat(page.messages()).extracting(InboundMessage::text).containsExactly("b0", "b1");
-        assertThat(page.nextCursor()).isEqualTo(4);
+    void filtersBySender() throws Exception {
+        add(A, 0);
+        add(B, 0);
+        add(A, 1);
+        StoredMessage last = add(B, 1);
+        Inbox.Page page = inbox.poll(0, 10, B, Duration.ZERO);
+        assertThat(page.messages()).extracting(StoredMessage::text).containsExactly("b0", "b1");
+        assertThat(page.nextCursor()).isEqualTo(last.cursor());
     }
 
     @Test
@@ -82,15 +83,32 @@ class InboxTest {
         });
         Thread.sleep(200);
         assertThat(poll).isNotDone();
-        add("a", 0);
-        assertThat(poll.get(10, TimeUnit.SECONDS).messages()).extracting(InboundMessage::text).containsExactly("a0");
+        add(A, 0);
+        assertThat(poll.get(10, TimeUnit.SECONDS).messages()).extracting(StoredMessage::text).containsExactly("a0");
+    }
+
+    @Test
+    void aLongPollForOneSenderKeepsWaitingWhileOthersWrite() throws Exception {
+        CompletableFuture<Inbox.Page> poll = CompletableFuture.supplyAsync(() -> {
+            try {
+                return inbox.poll(0, 10, B, Duration.ofSeconds(20));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        add(A, 0);
+        Thread.sleep(300);
+        assertThat(poll).isNotDone();
+        add(B, 0);
+        assertThat(poll.get(10, TimeUnit.SECONDS).messages()).extracting(StoredMessage::text).containsExactly("b0");
     }
 
     @Test
     void refusesCursorAheadOfTheNewestMessage() {
-        add("a", 0);
-        assertThatThrownBy(() -> inbox.poll(7, 10, null, Duration.ZERO))
+        StoredMessage m = add(A, 0);
+        long ahead = m.cursor() + 6;
+        assertThatThrownBy(() -> inbox.poll(ahead, 10, null, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("cursor 7 is ahead of the newest message (cursor 1)");
+                .hasMessageContaining("cursor " + ahead + " is ahead of the newest message (cursor " + m.cursor() + ")");
     }
 }

@@ -3,7 +3,11 @@ package io.peerlink.connection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerlink.store.MessageStatus;
+import io.peerlink.store.Store;
+import io.peerlink.store.StoredMessage;
 import io.peerlink.support.TestIdentities;
+import io.peerlink.support.TestStores;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +21,7 @@ class PeerConnectionServiceTest {
 
     static PeerConnectionService service(String name, String host) {
         return new PeerConnectionService(TestIdentities.named(name), ConnectionSettings.forTests(host),
-                new Inbox(100, Clock.systemUTC()), ConnectionObserver.NONE, Clock.systemUTC());
+                TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
     }
 
     @AfterEach
@@ -30,20 +34,20 @@ class PeerConnectionServiceTest {
     void deliversMessagesBothWaysAndAcknowledgesThem() throws Exception {
         alice.start();
         bob.start();
-        PeerView view = bob.connect("127.0.0.1", alice.listenPort(), null);
+        PeerView view = bob.connect("127.0.0.1", alice.listenPort(), null).peer();
         assertThat(view.peerId()).isEqualTo(alice.identity().peerId());
         assertThat(view.state()).isEqualTo(PeerState.CONNECTED);
         assertThat(view.direction()).isEqualTo(Direction.OUTBOUND);
 
         bob.send(null, "hi alice");
         Inbox.Page page = alice.inbox().poll(0, 10, null, Duration.ofSeconds(5));
-        assertThat(page.messages()).extracting(InboundMessage::text).containsExactly("hi alice");
-        assertThat(page.messages().getFirst().from()).isEqualTo(bob.identity().peerId());
+        assertThat(page.messages()).extracting(StoredMessage::text).containsExactly("hi alice");
+        assertThat(page.messages().getFirst().peerId()).isEqualTo(bob.identity().peerId());
 
         awaitConnected(alice, 1);
         alice.send(bob.identity().peerId(), "hi bob");
         assertThat(bob.inbox().poll(0, 10, null, Duration.ofSeconds(5)).messages())
-                .extracting(InboundMessage::text).containsExactly("hi bob");
+                .extracting(StoredMessage::text).containsExactly("hi bob");
         assertThat(alice.peer(bob.identity().peerId()).orElseThrow().safetyNumber())
                 .isEqualTo(view.safetyNumber());
     }
@@ -52,9 +56,10 @@ class PeerConnectionServiceTest {
     void connectingTwiceGivesBackTheExistingConnection() throws Exception {
         alice.start();
         bob.start();
-        bob.connect("127.0.0.1", alice.listenPort(), null);
-        PeerView again = bob.connect("127.0.0.1", alice.listenPort(), null);
-        assertThat(again.state()).isEqualTo(PeerState.CONNECTED);
+        assertThat(bob.connect("127.0.0.1", alice.listenPort(), null).created()).isTrue();
+        PeerConnectionService.Connected again = bob.connect("127.0.0.1", alice.listenPort(), null);
+        assertThat(again.created()).isFalse();
+        assertThat(again.peer().state()).isEqualTo(PeerState.CONNECTED);
         assertThat(bob.peers()).hasSize(1);
         assertThat(bob.connectedCount()).isEqualTo(1);
     }
@@ -80,16 +85,16 @@ class PeerConnectionServiceTest {
         alice.stop();
         awaitState(bob, aliceId, PeerState.DISCONNECTED);
 
-        OutboundMessage queued = bob.send(aliceId, "sent while you were away");
-        assertThat(queued.status()).isEqualTo(OutboundMessage.Status.QUEUED);
+        StoredMessage queued = bob.send(aliceId, "sent while you were away").message();
+        assertThat(queued.status()).isEqualTo(MessageStatus.QUEUED);
 
         PeerConnectionService aliceAgain = new PeerConnectionService(alice.identity(),
-                ConnectionSettings.forTests("127.0.0.1"), alice.inbox(), ConnectionObserver.NONE, Clock.systemUTC());
+                ConnectionSettings.forTests("127.0.0.1"), alice.store(), ConnectionObserver.NONE, Clock.systemUTC());
         aliceAgain.start();
         try {
             bob.connect("127.0.0.1", aliceAgain.listenPort(), null);
             Inbox.Page page = aliceAgain.inbox().poll(0, 10, null, Duration.ofSeconds(5));
-            assertThat(page.messages()).extracting(InboundMessage::text).containsExactly("sent while you were away");
+            assertThat(page.messages()).extracting(StoredMessage::text).containsExactly("sent while you were away");
             awaitUnacknowledged(bob, aliceId, 0);
         } finally {
             aliceAgain.stop();
@@ -111,17 +116,17 @@ class PeerConnectionServiceTest {
         awaitConnected(bob, 1);
         bob.send(null, "one connection");
         assertThat(alice.inbox().poll(0, 10, null, Duration.ofSeconds(5)).messages())
-                .extracting(InboundMessage::text).containsExactly("one connection");
+                .extracting(StoredMessage::text).containsExactly("one connection");
     }
 
     @Test
     void trafficFlowsAcrossKeyUpdatesBetweenServices() throws Exception {
         var tiny = new io.peerlink.wire.Limits(1 << 20, 65536, 2);
         PeerConnectionService a = new PeerConnectionService(alice.identity(),
-                ConnectionSettings.forTests("127.0.0.1").withLimits(tiny), new Inbox(100, Clock.systemUTC()),
+                ConnectionSettings.forTests("127.0.0.1").withLimits(tiny), TestStores.fresh(),
                 ConnectionObserver.NONE, Clock.systemUTC());
         PeerConnectionService b = new PeerConnectionService(bob.identity(),
-                ConnectionSettings.forTests("127.0.0.1").withLimits(tiny), new Inbox(100, Clock.systemUTC()),
+                ConnectionSettings.forTests("127.0.0.1").withLimits(tiny), TestStores.fresh(),
                 ConnectionObserver.NONE, Clock.systemUTC());
         a.start();
         b.start();
@@ -148,7 +153,7 @@ class PeerConnectionServiceTest {
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofMillis(100),
                 Duration.ofSeconds(2), io.peerlink.wire.Limits.DEFAULTS);
         PeerConnectionService small = new PeerConnectionService(alice.identity(), one,
-                new Inbox(10, Clock.systemUTC()), ConnectionObserver.NONE, Clock.systemUTC());
+                TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
         PeerConnectionService carol = service("carol", "127.0.0.1");
         small.start();
         bob.start();
@@ -163,6 +168,105 @@ class PeerConnectionServiceTest {
         } finally {
             small.stop();
             carol.stop();
+        }
+    }
+
+    @Test
+    void aMessageGoesQueuedSentDeliveredAndTheAckMeansItIsStoredAtThePeer() throws Exception {
+        alice.start();
+        bob.start();
+        bob.connect("127.0.0.1", alice.listenPort(), null);
+        StoredMessage m = bob.send(null, "tick tick").message();
+        awaitStatus(bob.store(), m.id(), MessageStatus.DELIVERED);
+        StoredMessage delivered = bob.store().messages().find(m.id()).orElseThrow();
+        assertThat(delivered.sentAt()).isNotNull();
+        assertThat(delivered.deliveredAt()).isAfterOrEqualTo(delivered.sentAt());
+        // DELIVERED only after the peer committed it: it is in the peer's store
+        assertThat(alice.store().messages().find(m.id())).map(StoredMessage::text).contains("tick tick");
+    }
+
+    @Test
+    void anIdRepeatedWithTheSameContentIsStoredAndSentOnceAndOtherContentIsRefused() throws Exception {
+        alice.start();
+        bob.start();
+        bob.connect("127.0.0.1", alice.listenPort(), null);
+        java.util.UUID id = java.util.UUID.randomUUID();
+        assertThat(bob.send(null, "once", id).created()).isTrue();
+        assertThat(bob.send(null, "once", id).created()).isFalse();
+        assertThatThrownBy(() -> bob.send(null, "other", id))
+                .isInstanceOf(PeerConnectionException.class)
+                .extracting(e -> ((PeerConnectionException) e).kind())
+                .isEqualTo(PeerConnectionException.Kind.ID_CONFLICT);
+        awaitStatus(bob.store(), id, MessageStatus.DELIVERED);
+        assertThat(alice.inbox().poll(0, 10, null, Duration.ZERO).messages()).extracting(StoredMessage::id)
+                .containsExactly(id);
+    }
+
+    @Test
+    void forgettingAPeerClosesItsConnectionAndFailsWhatWasNotDelivered() throws Exception {
+        alice.start();
+        bob.start();
+        bob.connect("127.0.0.1", alice.listenPort(), null);
+        String aliceId = alice.identity().peerId();
+        alice.stop();
+        awaitState(bob, aliceId, PeerState.DISCONNECTED);
+        StoredMessage queued = bob.send(aliceId, "never delivered").message();
+        assertThat(bob.forget(aliceId)).isTrue();
+        assertThat(bob.peers()).isEmpty();
+        StoredMessage failed = bob.store().messages().find(queued.id()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(failed.failure()).isEqualTo(Store.FORGOTTEN);
+        assertThatThrownBy(() -> bob.send(aliceId, "to a forgotten peer"))
+                .extracting(e -> ((PeerConnectionException) e).kind())
+                .isEqualTo(PeerConnectionException.Kind.UNKNOWN_PEER);
+    }
+
+    @Test
+    void knownPeersAreListedAfterARestartAndADialledOneIsDialledAgainByItself() throws Exception {
+        alice.start();
+        bob.start();
+        bob.connect("127.0.0.1", alice.listenPort(), null);
+        String aliceId = alice.identity().peerId();
+        bob.stop();
+        awaitState(alice, bob.identity().peerId(), PeerState.DISCONNECTED);
+
+        // bob again, on the same store: alice is known, and bob dials her without being asked
+        PeerConnectionService bobAgain = new PeerConnectionService(bob.identity(),
+                ConnectionSettings.forTests("127.0.0.1"), bob.store(), ConnectionObserver.NONE, Clock.systemUTC());
+        bobAgain.start();
+        try {
+            assertThat(bobAgain.peers()).extracting(PeerView::peerId).containsExactly(aliceId);
+            awaitState(bobAgain, aliceId, PeerState.CONNECTED);
+            StoredMessage m = bobAgain.send(aliceId, "back again").message();
+            awaitStatus(bobAgain.store(), m.id(), MessageStatus.DELIVERED);
+        } finally {
+            bobAgain.stop();
+        }
+    }
+
+    @Test
+    void aReconnectFromTheSameClientReplacesItsOldConnection() throws Exception {
+        alice.start();
+        bob.start();
+        bob.connect("127.0.0.1", alice.listenPort(), null);
+        awaitConnected(alice, 1);
+        PeerConnection old = alice.connectionTo(bob.identity().peerId()).orElseThrow();
+        // bob's side of the old connection is gone without alice noticing (as after a crash of bob);
+        // bob, now a new process with the same identity, dials again
+        PeerConnectionService bobAgain = new PeerConnectionService(bob.identity(),
+                ConnectionSettings.forTests("127.0.0.1"), TestStores.fresh(), ConnectionObserver.NONE,
+                Clock.systemUTC());
+        bobAgain.start();
+        try {
+            assertThat(bobAgain.connect("127.0.0.1", alice.listenPort(), null).created()).isTrue();
+            await(() -> !old.isOpen());
+            assertThat(old.isOpen()).as("the old connection was replaced").isFalse();
+            PeerConnection fresh = alice.connectionTo(bob.identity().peerId()).orElseThrow();
+            assertThat(fresh).isNotSameAs(old);
+            StoredMessage m = alice.send(bob.identity().peerId(), "to the new connection").message();
+            awaitStatus(alice.store(), m.id(), MessageStatus.DELIVERED);
+        } finally {
+            bobAgain.stop();
         }
     }
 
@@ -190,8 +294,13 @@ class PeerConnectionServiceTest {
     }
 
     static void awaitUnacknowledged(PeerConnectionService service, String peerId, int n) throws InterruptedException {
-        await(() -> service.unacknowledged(peerId) == n);
-        assertThat(service.unacknowledged(peerId)).isEqualTo(n);
+        await(() -> service.store().messages().undeliveredCount(peerId) == n);
+        assertThat(service.store().messages().undeliveredCount(peerId)).isEqualTo(n);
+    }
+
+    static void awaitStatus(Store store, java.util.UUID id, MessageStatus status) throws InterruptedException {
+        await(() -> store.messages().find(id).map(StoredMessage::status).orElse(null) == status);
+        assertThat(store.messages().find(id).map(StoredMessage::status)).contains(status);
     }
 
     /** Polls for up to 5 s; the caller asserts afterwards, so a time-out fails with the real value. */

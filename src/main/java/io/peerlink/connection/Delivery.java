@@ -1,0 +1,108 @@
+package io.peerlink.connection;
+
+import io.peerlink.store.Store;
+import io.peerlink.store.StoredMessage;
+import io.peerlink.wire.Frame;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves messages between the store and the connections: what the connections report
+ * (a message arrived, an ACK arrived, a message was written, the connection ended) becomes a store
+ * write, and on every new connection the peer's undelivered messages go out again, oldest first.
+ * An inbound message is acknowledged only after it is committed here.
+ *
+ * <p>Thread-safe: called from every connection's threads and from the send path.
+ */
+final class Delivery implements PeerConnection.Handler {
+
+    /** Undelivered messages queued on one new connection at most; the rest follow on the next one. */
+    static final int MAX_FLUSH = 100_000;
+
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+
+    private final Store store;
+    private final PeerDirectory directory;
+    private final Clock clock;
+
+    Delivery(Store store, PeerDirectory directory, Clock clock) {
+        this.store = store;
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    static Frame.Message frame(StoredMessage m) {
+        return new Frame.Message(m.id(), m.createdAt().toEpochMilli(), m.text());
+    }
+
+    /**
+     * A connection was attached: records the handshake, and waits for the commit, so that a peer
+     * the API reports connected is also a stored, known peer (and so before any of its messages).
+     */
+    void connected(PeerConnection c, String dialAddress) {
+        try {
+            store.peerConnected(c.peer().peerId(), c.peer().spki(), dialAddress)
+                    .get(PeerConnectionService.COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Peer {} not stored: {}", c.peer().peerId(), e.toString());
+        }
+    }
+
+    /** Queues every undelivered message to the connection's peer on it, oldest first. */
+    void flushUndelivered(PeerConnection c) {
+        List<StoredMessage> pending = store.messages().undelivered(c.peer().peerId(), MAX_FLUSH);
+        for (StoredMessage m : pending) {
+            c.send(frame(m));
+        }
+        if (!pending.isEmpty()) {
+            log.info("Sending {} undelivered message(s) to {} again", pending.size(), c.peer().peerId());
+        }
+    }
+
+    /** Hands a newly stored message to the peer's open connection, if it has one. */
+    void dispatch(StoredMessage m) {
+        directory.withConnection(m.peerId(), c -> c.send(frame(m)));
+    }
+
+    @Override
+    public void onMessage(PeerConnection connection, Frame.Message m) {
+        CompletableFuture<?> stored = store.storeInbound(connection.peer().peerId(), m.id(), m.text(),
+                java.time.Instant.ofEpochMilli(m.sentAtMillis()));
+        // ACK only once committed: an ACK promises the message survives a crash here. A copy of a
+        // message stored before is acknowledged again: its sender re-sends until it sees an ACK.
+        stored.whenComplete((result, failure) -> {
+            if (failure == null) {
+                connection.send(new Frame.Ack(m.id()));
+            } else {
+                log.warn("Message {} from {} not stored ({}): not acknowledged, the sender will send it again",
+                        m.id(), connection.peer().peerId(), failure.toString());
+            }
+        });
+    }
+
+    @Override
+    public void onAck(PeerConnection connection, Frame.Ack ack) {
+        store.markDelivered(connection.peer().peerId(), ack.id());
+    }
+
+    @Override
+    public void onWritten(PeerConnection connection, Frame.Message message) {
+        store.markSent(message.id());
+    }
+
+    @Override
+    public void onClosed(PeerConnection connection, String reason) {
+        if (directory.detach(connection, clock.instant())) {
+            store.peerDisconnected(connection.peer().peerId());
+        }
+        log.info("Connection to {} closed: {}", connection.peer().peerId(), reason);
+    }
+}

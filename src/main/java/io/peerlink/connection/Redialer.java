@@ -1,0 +1,134 @@
+package io.peerlink.connection;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps dialling the addresses this peer dialled (through the API, {@code peerlink.connect}, or
+ * stored from an earlier run) while their peer is known: one virtual thread per address waits
+ * while the peer is connected and dials when it is not, backing off exponentially (capped) after
+ * each failed dial.
+ *
+ * <p>Thread-safe.
+ */
+final class Redialer {
+
+    private static final Logger log = LoggerFactory.getLogger(Redialer.class);
+
+    private final Dialer dialer;
+    private final PeerDirectory directory;
+    private final Duration minDelay;
+    private final Duration maxDelay;
+    private final ConcurrentHashMap<String, Loop> loops = new ConcurrentHashMap<>();
+    private volatile boolean open = true;
+
+    Redialer(Dialer dialer, PeerDirectory directory, Duration minDelay, Duration maxDelay) {
+        this.dialer = dialer;
+        this.directory = directory;
+        this.minDelay = minDelay;
+        this.maxDelay = maxDelay;
+    }
+
+    /**
+     * Keeps {@code host:port} dialled. {@code peerId}, when known, is the identity expected there
+     * (null for a {@code peerlink.connect} entry seen for the first time: it is learnt on the first
+     * connection).
+     */
+    void keep(String host, int port, String peerId) {
+        if (!open) {
+            return;
+        }
+        loops.computeIfAbsent(host + ":" + port, address -> new Loop(host, port, peerId)).learn(peerId);
+    }
+
+    /** Stops dialling every address where {@code peerId} answered (until the next start). */
+    void forget(String peerId) {
+        loops.values().removeIf(loop -> {
+            if (peerId.equals(loop.peerId)) {
+                loop.cancel();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    void close() {
+        open = false;
+        loops.values().forEach(Loop::cancel);
+        loops.clear();
+    }
+
+    private final class Loop {
+        final String host;
+        final int port;
+        final Thread thread;
+        volatile String peerId;
+        volatile boolean cancelled;
+
+        Loop(String host, int port, String peerId) {
+            this.host = host;
+            this.port = port;
+            this.peerId = peerId;
+            this.thread = Thread.ofVirtual().name("peer-redial-" + host + ":" + port).start(this::run);
+        }
+
+        void learn(String id) {
+            if (id != null) {
+                peerId = id;
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            thread.interrupt();
+        }
+
+        private void run() {
+            Duration delay = minDelay;
+            try {
+                while (!cancelled) {
+                    String id = peerId;
+                    var current = id == null ? java.util.Optional.<PeerConnection>empty() : directory.connection(id);
+                    if (current.isPresent()) {
+                        while (!cancelled && !current.get().awaitTermination(Duration.ofSeconds(1))) {
+                            // connected: nothing to do until the connection ends
+                        }
+                        delay = minDelay;
+                        sleep(jittered(minDelay));
+                        continue;
+                    }
+                    try {
+                        peerId = dialer.dial(host, port, id).peerId();
+                        delay = minDelay;
+                        continue;
+                    } catch (PeerConnectionException e) {
+                        if (e.kind() == PeerConnectionException.Kind.STOPPED) {
+                            return;
+                        }
+                        log.info("Dialling {}:{} failed: {}; next try in {} ms", host, port, e.getMessage(),
+                                delay.toMillis());
+                    }
+                    sleep(delay);
+                    Duration doubled = delay.multipliedBy(2);
+                    delay = doubled.compareTo(maxDelay) > 0 ? maxDelay : doubled;
+                }
+            } catch (InterruptedException e) {
+                // cancelled or stopping
+            }
+        }
+
+        private void sleep(Duration d) throws InterruptedException {
+            if (!cancelled) {
+                Thread.sleep(d);
+            }
+        }
+
+        /** Both sides of a dropped connection should not dial back in lock step. */
+        private Duration jittered(Duration d) {
+            return d.plusMillis(ThreadLocalRandom.current().nextLong(Math.max(1, d.toMillis() / 4)));
+        }
+    }
+}
