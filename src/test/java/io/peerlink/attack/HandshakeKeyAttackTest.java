@@ -9,8 +9,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.handshake.Handshake;
+import io.peerlink.handshake.HandshakeMessage.ClientHello;
+import io.peerlink.handshake.HandshakeMessage.ServerHello;
 import io.peerlink.identity.Identity;
 import io.peerlink.support.TestIdentities;
+import io.peerlink.wire.ProtocolException;
 import io.peerlink.wire.RawFrame;
 import io.peerlink.wire.WireConstants;
 import java.net.ServerSocket;
@@ -92,7 +95,7 @@ class HandshakeKeyAttackTest extends AttackFixture {
     @Test
     void refusesEcIdentityFromServerWhenDialling() throws Exception {
         byte[] ec = ecSpki();
-        RawFrame hello = changedServerHello(h -> h.withSpki(ec));
+        RawFrame hello = changedServerHello(h -> Hellos.withSpki(h, ec));
         assertVictimRefusesServerHello(hello, "server identity refused: not an RSA SubjectPublicKeyInfo");
         assertOutboundHandshakeRefused(BAD_IDENTITY_KEY, "server identity refused: not an RSA SubjectPublicKeyInfo");
         assertNothingDelivered();
@@ -107,8 +110,8 @@ class HandshakeKeyAttackTest extends AttackFixture {
         try (Socket attacker = Wire.dial(victimPort())) {
             Handshake client = new Handshake(Handshake.Role.CLIENT, MALLORY, new SecureRandom());
             client.consumeServerHello(Wire.readFrame(attacker.getInputStream()));
-            Wire.send(attacker, Hellos.ClientHello.parse(client.createClientHello())
-                    .withX25519(HexFormat.of().parseHex(point)).frame());
+            Wire.send(attacker, Hellos.withEphemeralKey(Hellos.clientHello(client.createClientHello(), VICTIM),
+                    HexFormat.of().parseHex(point)).encode());
             Wire.awaitClosedByPeer(attacker);
         }
         assertInboundHandshakeRefused(BAD_EPHEMERAL_KEY, "client's X25519 key refused");
@@ -119,7 +122,7 @@ class HandshakeKeyAttackTest extends AttackFixture {
     @Test
     void refusesEveryLowOrderX25519KeyFromServerWhenDialling() throws Exception {
         for (String point : LOW_ORDER_POINTS) {
-            RawFrame hello = changedServerHello(h -> h.withX25519(HexFormat.of().parseHex(point)));
+            RawFrame hello = changedServerHello(h -> Hellos.withEphemeralKey(h, HexFormat.of().parseHex(point)));
             assertVictimRefusesServerHello(hello, "server's X25519 key refused");
         }
         assertOutboundHandshakeRefused(BAD_EPHEMERAL_KEY, "server's X25519 key refused");
@@ -137,9 +140,9 @@ class HandshakeKeyAttackTest extends AttackFixture {
         try (Socket attacker = Wire.dial(victimPort())) {
             Handshake client = new Handshake(Handshake.Role.CLIENT, MALLORY, new SecureRandom());
             client.consumeServerHello(Wire.readFrame(attacker.getInputStream()));
-            Hellos.ClientHello hello = Hellos.ClientHello.parse(client.createClientHello());
+            ClientHello hello = Hellos.clientHello(client.createClientHello(), VICTIM);
             byte[] resized = Arrays.copyOf(hello.kemCiphertext(), size);
-            Wire.send(attacker, hello.withKemCiphertext(resized).frame());
+            Wire.send(attacker, Hellos.withKemCiphertext(hello, resized).encode());
             Wire.awaitClosedByPeer(attacker);
         }
         assertInboundHandshakeRefused(BAD_KEM_CIPHERTEXT, "ML-KEM-768 ciphertext of " + size + " bytes, expected 1088");
@@ -150,7 +153,7 @@ class HandshakeKeyAttackTest extends AttackFixture {
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {WireConstants.MLKEM_ENCAPSULATION_KEY_LENGTH - 1, WireConstants.MLKEM_ENCAPSULATION_KEY_LENGTH + 1})
     void refusesMlKemEncapsulationKeyOfWrongSizeFromServerWhenDialling(int size) throws Exception {
-        RawFrame hello = changedServerHello(h -> h.withEncapsulationKey(Arrays.copyOf(h.encapsulationKey(), size)));
+        RawFrame hello = changedServerHello(h -> Hellos.withEncapsulationKey(h, Arrays.copyOf(h.encapsulationKey(), size)));
         assertVictimRefusesServerHello(hello, "ML-KEM-768 encapsulation key of " + size + " bytes, expected 1184");
         assertOutboundHandshakeRefused(BAD_EPHEMERAL_KEY, "ML-KEM-768 encapsulation key of " + size + " bytes");
         assertNothingDelivered();
@@ -162,7 +165,7 @@ class HandshakeKeyAttackTest extends AttackFixture {
         // every coefficient 0xFFF >= q = 3329: FIPS 203 section 7.2 says refuse
         byte[] invalid = new byte[WireConstants.MLKEM_ENCAPSULATION_KEY_LENGTH];
         Arrays.fill(invalid, (byte) 0xFF);
-        RawFrame hello = changedServerHello(h -> h.withEncapsulationKey(invalid));
+        RawFrame hello = changedServerHello(h -> Hellos.withEncapsulationKey(h, invalid));
         assertVictimRefusesServerHello(hello, "server's ML-KEM-768 key refused");
         assertOutboundHandshakeRefused(BAD_EPHEMERAL_KEY, "server's ML-KEM-768 key refused");
         assertNothingDelivered();
@@ -239,9 +242,9 @@ class HandshakeKeyAttackTest extends AttackFixture {
         }
     }
 
-    private static RawFrame changedServerHello(UnaryOperator<Hellos.ServerHello> change) {
+    private static RawFrame changedServerHello(UnaryOperator<ServerHello> change) throws ProtocolException {
         RawFrame real = new Handshake(Handshake.Role.SERVER, MALLORY, new SecureRandom()).createServerHello();
-        return change.apply(Hellos.ServerHello.parse(real)).frame();
+        return change.apply(ServerHello.decode(real)).encode();
     }
 
     private static byte[] ecSpki() throws Exception {
