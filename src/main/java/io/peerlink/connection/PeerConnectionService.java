@@ -209,7 +209,7 @@ public final class PeerConnectionService {
                                 + Fingerprints.fingerprint(e.actual().peerId()) + ", not the expected "
                                 + Fingerprints.fingerprint(expected));
             } catch (ProtocolException e) {
-                observer.handshakeFailed(Direction.OUTBOUND, e.reason().name().toLowerCase());
+                observer.handshakeFailed(Direction.OUTBOUND, e.reason().tag());
                 if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
                     log.info("Handshake with {}:{} ended: {}", host, port, e.getMessage());
                 } else {
@@ -358,7 +358,7 @@ public final class PeerConnectionService {
             handedOver = true;
             register(socket, in, out, session, Direction.INBOUND);
         } catch (ProtocolException e) {
-            observer.handshakeFailed(Direction.INBOUND, e.reason().name().toLowerCase());
+            observer.handshakeFailed(Direction.INBOUND, e.reason().tag());
             if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
                 // a client may hang up after our hello: it already has a connection, or wanted another peer
                 log.info("Inbound handshake from {} ended: {}", from, e.getMessage());
