@@ -3,6 +3,7 @@ package io.peerlink.attack;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_EPHEMERAL_KEY;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_IDENTITY_KEY;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_KEM_CIPHERTEXT;
+import static io.peerlink.wire.ProtocolException.Reason.HANDSHAKE_DECRYPT_FAILED;
 import static io.peerlink.wire.ProtocolException.Reason.KEY_CONFIRMATION_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -170,6 +171,70 @@ class HandshakeKeyAttackTest extends AttackFixture {
         assertOutboundHandshakeRefused(BAD_EPHEMERAL_KEY, "server's ML-KEM-768 key refused");
         assertNothingDelivered();
         assertListenerStillServes();
+    }
+
+    // ------------------------------------------------------------------ RSA-OAEP secrets of the wrong length
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 31, 33, 64})
+    void treatsAnS1OfTheWrongLengthLikeAFailedDecryption(int length) throws Exception {
+        try (Socket attacker = Wire.dial(victimPort())) {
+            RawFrame serverHello = Wire.readFrame(attacker.getInputStream());
+            // RSA-OAEP decrypts fine, and the client mixed exactly this s1: only its length is wrong
+            byte[] s1 = new byte[length];
+            new SecureRandom().nextBytes(s1);
+            Wire.send(attacker, Hellos.clientHello(serverHello, MALLORY.publicKey().spki(), s1, new SecureRandom()));
+            Wire.awaitClosedByPeer(attacker);
+        }
+        assertInboundHandshakeRefused(HANDSHAKE_DECRYPT_FAILED, "client identity did not decrypt");
+        assertNothingDelivered();
+        assertListenerStillServes();
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 31, 33, 64})
+    void treatsAnS2OfTheWrongLengthLikeAFailedDecryptionWhenDialling(int length) throws Exception {
+        byte[] s2 = new byte[length];
+        new SecureRandom().nextBytes(s2);
+        try (ServerSocket server = Wire.listen()) {
+            CompletableFuture<byte[]> heard = Wire.serveOnce(server, s -> serveFinishWith(s, s2));
+            assertThatThrownBy(() -> victim.connect(Wire.LOOPBACK, server.getLocalPort(), null))
+                    .isInstanceOfSatisfying(PeerConnectionException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(PeerConnectionException.Kind.HANDSHAKE_FAILED);
+                        assertThat(e.getMessage()).contains("server key confirmation did not decrypt");
+                    });
+            assertThat(heard.get(5, TimeUnit.SECONDS)).as("CLIENT_FINISH sent to the forging server").isEmpty();
+        }
+        assertOutboundHandshakeRefused(KEY_CONFIRMATION_FAILED, "server key confirmation did not decrypt");
+        assertNothingDelivered();
+        assertListenerStillServes();
+    }
+
+    @Test
+    void forgingServerWithA32ByteS2IsAcceptedSoTheWrongLengthIsWhatIsRefused() throws Exception {
+        byte[] s2 = new byte[WireConstants.SECRET_LENGTH];
+        new SecureRandom().nextBytes(s2);
+        try (ServerSocket server = Wire.listen()) {
+            CompletableFuture<byte[]> heard = Wire.serveOnce(server, s -> serveFinishWith(s, s2));
+            assertThat(victim.connect(Wire.LOOPBACK, server.getLocalPort(), null).peerId())
+                    .isEqualTo(MALLORY.peerId());
+            assertThat(heard.get(5, TimeUnit.SECONDS)).as("the victim's CLIENT_FINISH, then its records")
+                    .hasSizeGreaterThanOrEqualTo(WireConstants.HEADER_LENGTH + 48);
+        }
+    }
+
+    /** As Mallory's server: a hello, the victim's CLIENT_HELLO, a finish with {@code s2}; what came next. */
+    private static byte[] serveFinishWith(Socket s, byte[] s2) throws Exception {
+        ForgingServer forger = new ForgingServer(MALLORY, new SecureRandom());
+        Wire.send(s, forger.serverHello());
+        forger.consumeClientHello(Wire.readFrame(s.getInputStream()));
+        Wire.send(s, forger.serverFinish(s2));
+        s.setSoTimeout(1000);
+        try {
+            return s.getInputStream().readNBytes(WireConstants.HEADER_LENGTH + 48);
+        } catch (java.net.SocketTimeoutException e) {
+            return new byte[0];
+        }
     }
 
     // ------------------------------------------------------------------ key confirmation

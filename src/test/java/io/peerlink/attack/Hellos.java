@@ -69,6 +69,17 @@ final class Hellos {
      */
     static RawFrame clientHelloWithIdentity(RawFrame serverHello, byte[] identitySpki, SecureRandom random)
             throws GeneralSecurityException, ProtocolException {
+        byte[] s1 = new byte[WireConstants.SECRET_LENGTH];
+        random.nextBytes(s1);
+        return clientHello(serverHello, identitySpki, s1, random);
+    }
+
+    /**
+     * A CLIENT_HELLO that follows the key schedule exactly with {@code s1} as the RSA-OAEP secret,
+     * whatever its length, and {@code identitySpki} as the sealed identity.
+     */
+    static RawFrame clientHello(RawFrame serverHello, byte[] identitySpki, byte[] s1, SecureRandom random)
+            throws GeneralSecurityException, ProtocolException {
         ServerHello server = ServerHello.decode(serverHello);
         SymmetricState symmetric = new SymmetricState(WireConstants.PROTOCOL_NAME_V1);
         // step 1: MixHash(SERVER_HELLO frame) -> h1
@@ -76,13 +87,11 @@ final class Hellos {
         KeyPair own = X25519.generate(random);
         byte[] dh = X25519.agree(own.getPrivate(), server.ephemeralKey());
         MlKem768.Encapsulation kem = MlKem768.encapsulate(server.encapsulationKey(), random);
-        byte[] s1 = new byte[WireConstants.SECRET_LENGTH];
-        random.nextBytes(s1);
         byte[] rsaCiphertext = RsaOaep.encrypt(PeerKey.fromSpki(server.spki()).key(), s1, random);
         // steps 2 to 4: MixKey(dh), MixKey(ss), MixKey(s1) -> k1
         symmetric.mixKey(dh);
         symmetric.mixKey(kem.sharedSecret());
-        symmetric.mixKey(s1);
+        symmetric.mixKey(s1.clone());
         // step 5: enc_id = AEAD(k1, 0, h1, spki)
         byte[] sealedIdentity = symmetric.encryptWithTranscript(identitySpki);
         return new ClientHello(WireConstants.VERSION_1, X25519.raw(own.getPublic()), kem.ciphertext(), rsaCiphertext,
