@@ -5,9 +5,14 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.PrintStream;
+import java.util.Formatter;
 import org.junit.jupiter.api.Test;
 
-/** The protocol and crypto code stays free of Spring, and layers only point downwards. */
+/**
+ * The protocol and crypto code stays free of Spring, layers only point downwards, and nothing
+ * depends on the default locale.
+ */
 class ArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -28,6 +33,25 @@ class ArchitectureTest {
                         "io.peerlink.handshake..", "io.peerlink.wire..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.connection..", "io.peerlink.api..",
                         "io.peerlink.config..")
+                .check(CLASSES);
+    }
+
+    /**
+     * Case changes and formatting that follow the default locale differ between machines: under
+     * {@code tr-TR} "I".toLowerCase() is a dotless "ı", under {@code fa-IR} "%05d" prints Persian
+     * digits. Main code says {@code Locale.ROOT} (or builds the text itself).
+     */
+    @Test
+    void mainCodeDoesNotDependOnTheDefaultLocale() {
+        noClasses().should().callMethod(String.class, "toLowerCase")
+                .orShould().callMethod(String.class, "toUpperCase")
+                .orShould().callMethod(String.class, "format", String.class, Object[].class)
+                .orShould().callMethod(String.class, "formatted", Object[].class)
+                .orShould().callMethod(PrintStream.class, "printf", String.class, Object[].class)
+                .orShould().callMethod(PrintStream.class, "format", String.class, Object[].class)
+                .orShould().callConstructor(Formatter.class)
+                .orShould().callConstructor(Formatter.class, Appendable.class)
+                .because("the default locale changes digits and letters (use Locale.ROOT)")
                 .check(CLASSES);
     }
 

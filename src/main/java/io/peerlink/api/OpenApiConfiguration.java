@@ -13,6 +13,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -179,7 +180,7 @@ class OpenApiConfiguration {
         if (code != null) {
             value.put("code", code);
         }
-        String key = summary.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+        String key = summary.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         return Map.entry(key, new Example().summary(summary).value(value));
     }
 }

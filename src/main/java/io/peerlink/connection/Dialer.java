@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -102,7 +101,7 @@ final class Dialer {
                                 + Fingerprints.fingerprint(e.actual().peerId()) + ", not the expected "
                                 + Fingerprints.fingerprint(expectedPeerId));
             } catch (ProtocolException e) {
-                observer.handshakeFailed(Direction.OUTBOUND, e.reason().name().toLowerCase(Locale.ROOT));
+                observer.handshakeFailed(Direction.OUTBOUND, e.reason().tag());
                 if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
                     log.info("Handshake with {}:{} ended: {}", host, port, e.getMessage());
                 } else {

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -141,7 +140,7 @@ final class Listener implements AutoCloseable {
             handedOver = true;
             sessions.register(socket, in, out, session, Direction.INBOUND, slot, null);
         } catch (ProtocolException e) {
-            observer.handshakeFailed(Direction.INBOUND, e.reason().name().toLowerCase(Locale.ROOT));
+            observer.handshakeFailed(Direction.INBOUND, e.reason().tag());
             if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
                 // a client may hang up after our hello: it already has a connection, or wanted another peer
                 log.info("Inbound handshake from {} ended: {}", from, e.getMessage());

@@ -197,7 +197,7 @@ final class PeerConnection {
             log.info("Connection to {} idle for too long: closing", shortId());
             abort(CloseCode.TIMEOUT, "no frame within the idle time-out");
         } catch (ProtocolException e) {
-            observer.messageRejected(e.reason().name().toLowerCase());
+            observer.messageRejected(e.reason().tag());
             log.warn("Connection to {} ({}) broke the protocol, closing: {}", shortId(), remoteAddress(), e.toString());
             abort(e.reason().closeCode(), "protocol error: " + e.getMessage());
         } catch (IOException e) {

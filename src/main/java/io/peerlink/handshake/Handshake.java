@@ -3,46 +3,42 @@ package io.peerlink.handshake;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_EPHEMERAL_KEY;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_IDENTITY_KEY;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_KEM_CIPHERTEXT;
-import static io.peerlink.wire.ProtocolException.Reason.BAD_RSA_CIPHERTEXT;
-import static io.peerlink.wire.ProtocolException.Reason.GARBAGE;
 import static io.peerlink.wire.ProtocolException.Reason.HANDSHAKE_DECRYPT_FAILED;
 import static io.peerlink.wire.ProtocolException.Reason.KEY_CONFIRMATION_FAILED;
-import static io.peerlink.wire.ProtocolException.Reason.MALFORMED;
-import static io.peerlink.wire.ProtocolException.Reason.UNEXPECTED_FRAME;
 import static io.peerlink.wire.ProtocolException.Reason.UNSUPPORTED_VERSION;
-import static io.peerlink.wire.WireConstants.MAC_LENGTH;
 import static io.peerlink.wire.WireConstants.MAX_RSA_BITS;
-import static io.peerlink.wire.WireConstants.MAX_SPKI_LENGTH;
 import static io.peerlink.wire.WireConstants.MIN_RSA_BITS;
 import static io.peerlink.wire.WireConstants.NONCE_LENGTH;
 import static io.peerlink.wire.WireConstants.SECRET_LENGTH;
-import static io.peerlink.wire.WireConstants.TAG_LENGTH;
-import static io.peerlink.wire.WireConstants.X25519_KEY_LENGTH;
 
 import io.peerlink.crypto.MlKem768;
 import io.peerlink.crypto.RsaOaep;
-import io.peerlink.crypto.Secrets;
 import io.peerlink.crypto.SymmetricState;
 import io.peerlink.crypto.X25519;
+import io.peerlink.handshake.HandshakeMessage.ClientFinish;
+import io.peerlink.handshake.HandshakeMessage.ClientHello;
+import io.peerlink.handshake.HandshakeMessage.ServerFinish;
+import io.peerlink.handshake.HandshakeMessage.ServerHello;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.PeerKey;
 import io.peerlink.wire.ProtocolException;
 import io.peerlink.wire.RawFrame;
 import io.peerlink.wire.WireConstants;
-import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * The peerlink handshake, both roles, as an explicit state machine without I/O. Four messages:
- * SERVER_HELLO, CLIENT_HELLO, SERVER_FINISH, CLIENT_FINISH (docs/PROTOCOL.md, "Handshake"). Every
- * step checks the expected state first; any error moves the handshake to {@link State#FAILED} and
- * wipes its secrets.
+ * SERVER_HELLO, CLIENT_HELLO, SERVER_FINISH, CLIENT_FINISH (docs/PROTOCOL.md section 5); the
+ * comments name the steps of the key schedule in section 6. Bytes are read and written by
+ * {@link HandshakeMessage}; this class decides what they mean. Every step checks the expected state
+ * first; any error moves the handshake to {@link State#FAILED} and wipes its secrets.
  *
- * <p>Each frame, header included, is mixed into the transcript hash {@code h} once it has been
- * written or read. Encrypted fields use the {@code h} from before their frame as associated data.
+ * <p>Not thread-safe: one connection's handshake runs on one thread.
  */
 public final class Handshake {
 
@@ -59,15 +55,16 @@ public final class Handshake {
     private final Role role;
     private final Identity identity;
     private final SecureRandom random;
+    // step 0: InitializeSymmetric -> h0, ck0
     private final SymmetricState symmetric = new SymmetricState(WireConstants.PROTOCOL_NAME_V1);
     private State state;
     private int version;
     private PeerKey peer;
-    // Server: own ephemerals. Client: the server's ephemeral public values.
+    // server: its own ephemeral key pairs, until CLIENT_HELLO is consumed
     private KeyPair ephemeral;
     private KeyPair kem;
-    private byte[] serverEphemeral;
-    private byte[] serverEncapsulationKey;
+    // client: the server's hello (public values), until CLIENT_HELLO is created
+    private ServerHello serverHello;
 
     public Handshake(Role role, Identity identity, SecureRandom random) {
         this.role = role;
@@ -89,101 +86,70 @@ public final class Handshake {
         return symmetric.handshakeHash();
     }
 
-    // ---------------------------------------------------------------- server hello
+    // ---------------------------------------------------------------- 5.1 SERVER_HELLO
 
     /** Server, first message: versions, RSA identity, ephemeral X25519 key, ML-KEM-768 key, nonce. */
     public RawFrame createServerHello() {
         expect(State.SEND_SERVER_HELLO);
         return guarded(() -> {
+            // fresh X25519 and ML-KEM-768 key pairs and a nonce for this connection
             ephemeral = X25519.generate(random);
             kem = MlKem768.generate(random);
             byte[] nonce = new byte[NONCE_LENGTH];
             random.nextBytes(nonce);
-            byte[] spki = identity.publicKey().spki();
-            byte[] ek = MlKem768.raw(kem.getPublic());
-            Body body = new Body();
-            body.u8(SUPPORTED_VERSIONS.length);
-            for (int v : SUPPORTED_VERSIONS) {
-                body.u16(v);
-            }
-            body.lengthPrefixed(spki);
-            body.raw(X25519.raw(ephemeral.getPublic()));
-            body.lengthPrefixed(ek);
-            body.raw(nonce);
-            RawFrame frame = RawFrame.of(WireConstants.TYPE_SERVER_HELLO, body.bytes());
-            // mix the whole SERVER_HELLO
+            RawFrame frame = new ServerHello(SUPPORTED_VERSIONS.clone(), identity.publicKey().spki(),
+                    X25519.raw(ephemeral.getPublic()), MlKem768.raw(kem.getPublic()), nonce).encode();
+            // step 1: MixHash(SERVER_HELLO frame) -> h1
             symmetric.mixHash(frame.bytes());
             state = State.WAIT_CLIENT_HELLO;
             return frame;
         });
     }
 
-    /** Client: checks and records the server's hello. */
+    /** Client: checks and records the server's hello; {@link #peer()} is then the claimed server. */
     public void consumeServerHello(RawFrame frame) throws ProtocolException {
         expect(State.WAIT_SERVER_HELLO);
         guardedChecked(() -> {
-            requireType(frame, WireConstants.TYPE_SERVER_HELLO, "SERVER_HELLO");
-            FieldReader r = new FieldReader(frame.body(), "SERVER_HELLO");
-            int count = r.u8("version count");
-            if (count < 1 || count > WireConstants.MAX_OFFERED_VERSIONS) {
-                throw new ProtocolException(MALFORMED, "SERVER_HELLO offers " + count + " versions, expected 1.."
-                        + WireConstants.MAX_OFFERED_VERSIONS);
-            }
-            int[] offered = new int[count];
-            for (int i = 0; i < count; i++) {
-                offered[i] = r.u16("version");
-            }
-            version = chooseVersion(offered);
-            peer = identityKey(r.lengthPrefixed(1, MAX_SPKI_LENGTH, "RSA public key", BAD_IDENTITY_KEY),
-                    "server");
-            serverEphemeral = r.fixed(X25519_KEY_LENGTH, "X25519 key");
-            serverEncapsulationKey = r.lengthPrefixed(MlKem768.ENCAPSULATION_KEY_LENGTH,
-                    MlKem768.ENCAPSULATION_KEY_LENGTH, "ML-KEM-768 encapsulation key", BAD_EPHEMERAL_KEY);
-            r.fixed(NONCE_LENGTH, "nonce");
-            r.end();
-            // mix the whole SERVER_HELLO
+            ServerHello hello = ServerHello.decode(frame);
+            version = chooseVersion(hello.versions());
+            peer = identityKey(hello.spki(), "server");
+            serverHello = hello;
+            // step 1: MixHash(SERVER_HELLO frame) -> h1
             symmetric.mixHash(frame.bytes());
             state = State.SEND_CLIENT_HELLO;
         });
     }
 
-    // ---------------------------------------------------------------- client hello
+    // ---------------------------------------------------------------- 5.2 CLIENT_HELLO
 
-    /** Client: chosen version, ephemeral key, ML-KEM ciphertext, RSA-OAEP secret, encrypted identity. */
+    /** Client: chosen version, ephemeral key, ML-KEM ciphertext, RSA-OAEP secret, sealed identity. */
     public RawFrame createClientHello() throws ProtocolException {
         expect(State.SEND_CLIENT_HELLO);
         return guardedChecked(() -> {
             KeyPair own = X25519.generate(random);
-            byte[] dh;
-            try {
-                dh = X25519.agree(own.getPrivate(), serverEphemeral);
-            } catch (GeneralSecurityException e) {
-                throw new ProtocolException(BAD_EPHEMERAL_KEY, "server's X25519 key refused: " + e.getMessage());
-            }
+            byte[] dh = agree(own.getPrivate(), serverHello.ephemeralKey(), "server's");
             MlKem768.Encapsulation encapsulation;
             try {
-                encapsulation = MlKem768.encapsulate(serverEncapsulationKey, random);
+                encapsulation = MlKem768.encapsulate(serverHello.encapsulationKey(), random);
             } catch (GeneralSecurityException e) {
                 throw new ProtocolException(BAD_EPHEMERAL_KEY, "server's ML-KEM-768 key refused: " + e.getMessage());
             }
             byte[] s1 = new byte[SECRET_LENGTH];
             random.nextBytes(s1);
-            byte[] rsaCiphertext = RsaOaep.encrypt(peer.key(), s1, random);
-            // mix X25519, ML-KEM and the RSA-OAEP secret into ck
+            byte[] c1 = RsaOaep.encrypt(peer.key(), s1, random);
+            // step 2: MixKey(dh) -> ck1
             symmetric.mixKey(dh);
+            // step 3: MixKey(ss) -> ck2
             symmetric.mixKey(encapsulation.sharedSecret());
+            // step 4: MixKey(s1) -> ck3, k1
             symmetric.mixKey(s1);
-            // encrypt the client's identity under k, with h (through SERVER_HELLO) as associated data
-            byte[] encryptedIdentity = symmetric.encryptWithTranscript(identity.publicKey().spki());
-            Body body = new Body();
-            body.u16(version);
-            body.raw(X25519.raw(own.getPublic()));
-            body.lengthPrefixed(encapsulation.ciphertext());
-            body.lengthPrefixed(rsaCiphertext);
-            body.lengthPrefixed(encryptedIdentity);
-            RawFrame frame = RawFrame.of(WireConstants.TYPE_CLIENT_HELLO, body.bytes());
-            // mix the whole CLIENT_HELLO
+            // step 5: enc_id = AEAD(k1, 0, h1, spki_C)
+            byte[] sealedIdentity = symmetric.encryptWithTranscript(identity.publicKey().spki());
+            RawFrame frame = new ClientHello(version, X25519.raw(own.getPublic()), encapsulation.ciphertext(), c1,
+                    sealedIdentity).encode();
+            // step 6: MixHash(CLIENT_HELLO frame) -> h2
             symmetric.mixHash(frame.bytes());
+            serverHello = null;
             state = State.WAIT_SERVER_FINISH;
             return frame;
         });
@@ -193,49 +159,37 @@ public final class Handshake {
     public void consumeClientHello(RawFrame frame) throws ProtocolException {
         expect(State.WAIT_CLIENT_HELLO);
         guardedChecked(() -> {
-            requireType(frame, WireConstants.TYPE_CLIENT_HELLO, "CLIENT_HELLO");
-            FieldReader r = new FieldReader(frame.body(), "CLIENT_HELLO");
-            int chosen = r.u16("version");
-            if (!supported(chosen)) {
-                throw new ProtocolException(UNSUPPORTED_VERSION, "client chose version " + chosen
+            ClientHello hello = ClientHello.decode(frame, RsaOaep.ciphertextLength(identity.publicKey().key()));
+            if (!supported(hello.version())) {
+                throw new ProtocolException(UNSUPPORTED_VERSION, "client chose version " + hello.version()
                         + ", which was not offered");
             }
-            version = chosen;
-            byte[] clientEphemeral = r.fixed(X25519_KEY_LENGTH, "X25519 key");
-            byte[] kemCiphertext = r.lengthPrefixed(MlKem768.CIPHERTEXT_LENGTH, MlKem768.CIPHERTEXT_LENGTH,
-                    "ML-KEM-768 ciphertext", BAD_KEM_CIPHERTEXT);
-            int rsaLength = RsaOaep.ciphertextLength(identity.publicKey().key());
-            byte[] rsaCiphertext = r.lengthPrefixed(rsaLength, rsaLength, "RSA-OAEP ciphertext", BAD_RSA_CIPHERTEXT);
-            byte[] encryptedIdentity = r.lengthPrefixed(TAG_LENGTH + 1, MAX_SPKI_LENGTH + TAG_LENGTH,
-                    "encrypted identity", MALFORMED);
-            r.end();
-            byte[] dh;
+            version = hello.version();
+            byte[] dh = agree(ephemeral.getPrivate(), hello.ephemeralKey(), "client's");
+            byte[] ss;
             try {
-                dh = X25519.agree(ephemeral.getPrivate(), clientEphemeral);
-            } catch (GeneralSecurityException e) {
-                throw new ProtocolException(BAD_EPHEMERAL_KEY, "client's X25519 key refused: " + e.getMessage());
-            }
-            byte[] kemSecret;
-            try {
-                kemSecret = MlKem768.decapsulate(kem.getPrivate(), kemCiphertext);
+                ss = MlKem768.decapsulate(kem.getPrivate(), hello.kemCiphertext());
             } catch (GeneralSecurityException e) {
                 throw new ProtocolException(BAD_KEM_CIPHERTEXT, "ML-KEM-768 ciphertext refused: " + e.getMessage());
             }
-            // RSA-OAEP with implicit rejection: a bad ciphertext gives a random secret
-            byte[] s1 = RsaOaep.decryptOrRandom(identity.privateKey(), rsaCiphertext, SECRET_LENGTH, random);
-            // mix X25519, ML-KEM and the RSA-OAEP secret into ck
+            // RSA-OAEP with implicit rejection: a bad ciphertext or a wrong length gives a random s1
+            byte[] s1 = RsaOaep.decryptOrRandom(identity.privateKey(), hello.rsaCiphertext(), SECRET_LENGTH, random);
+            // step 2: MixKey(dh) -> ck1
             symmetric.mixKey(dh);
-            symmetric.mixKey(kemSecret);
+            // step 3: MixKey(ss) -> ck2
+            symmetric.mixKey(ss);
+            // step 4: MixKey(s1) -> ck3, k1
             symmetric.mixKey(s1);
+            // step 5: open enc_id under k1, counter 0, AD h1
             byte[] spki;
             try {
-                spki = symmetric.decryptWithTranscript(encryptedIdentity);
+                spki = symmetric.decryptWithTranscript(hello.sealedIdentity());
             } catch (GeneralSecurityException e) {
                 throw new ProtocolException(HANDSHAKE_DECRYPT_FAILED,
                         "client identity did not decrypt: the client does not share our keys");
             }
             peer = identityKey(spki, "client");
-            // mix the whole CLIENT_HELLO
+            // step 6: MixHash(CLIENT_HELLO frame) -> h2
             symmetric.mixHash(frame.bytes());
             kem = null;
             ephemeral = null;
@@ -243,31 +197,25 @@ public final class Handshake {
         });
     }
 
-    // ---------------------------------------------------------------- server finish
+    // ---------------------------------------------------------------- 5.3 SERVER_FINISH
 
-    /**
-     * Server: {@code u16 len | AEAD(k1, c2) | AEAD(k2, MAC_S)} where c2 carries the secret s2 to the
-     * client's RSA key and {@code MAC_S = HMAC(kS, h || AEAD(k1, c2))}.
-     */
+    /** Server: s2 sealed for the client's RSA key, then the server's key confirmation MAC_S. */
     public RawFrame createServerFinish() {
         expect(State.SEND_SERVER_FINISH);
         return guarded(() -> {
             byte[] s2 = new byte[SECRET_LENGTH];
             random.nextBytes(s2);
             byte[] c2 = RsaOaep.encrypt(peer.key(), s2, random);
-            byte[] h = symmetric.handshakeHash();
-            // encrypt c2 under k1, AD = h
+            byte[] h2 = symmetric.handshakeHash();
+            // step 7: sealed_c2 = AEAD(k1, 1, h2, c2)
             byte[] sealedSecret = symmetric.encryptWithTranscript(c2);
-            // mix the client's RSA-OAEP secret into ck
+            // step 8: MixKey(s2) -> ck4, k2
             symmetric.mixKey(s2);
-            byte[] mac = symmetric.confirmationMac(true, concat(h, sealedSecret));
-            // encrypt MAC_S under k2, AD = h
+            // step 9: MAC_S = HMAC(K_S, h2 || sealed_c2); sealed_mac = AEAD(k2, 0, h2, MAC_S)
+            byte[] mac = symmetric.confirmationMac(true, concat(h2, sealedSecret));
             byte[] sealedMac = symmetric.encryptWithTranscript(mac);
-            Body body = new Body();
-            body.lengthPrefixed(sealedSecret);
-            body.raw(sealedMac);
-            RawFrame frame = RawFrame.of(WireConstants.TYPE_SERVER_FINISH, body.bytes());
-            // mix the whole SERVER_FINISH
+            RawFrame frame = new ServerFinish(sealedSecret, sealedMac).encode();
+            // step 10: MixHash(SERVER_FINISH frame) -> h3
             symmetric.mixHash(frame.bytes());
             state = State.WAIT_CLIENT_FINISH;
             return frame;
@@ -278,50 +226,47 @@ public final class Handshake {
     public void consumeServerFinish(RawFrame frame) throws ProtocolException {
         expect(State.WAIT_SERVER_FINISH);
         guardedChecked(() -> {
-            requireType(frame, WireConstants.TYPE_SERVER_FINISH, "SERVER_FINISH");
-            FieldReader r = new FieldReader(frame.body(), "SERVER_FINISH");
-            int rsaLength = RsaOaep.ciphertextLength(identity.publicKey().key());
-            byte[] sealedSecret = r.lengthPrefixed(rsaLength + TAG_LENGTH, rsaLength + TAG_LENGTH,
-                    "sealed RSA-OAEP ciphertext", BAD_RSA_CIPHERTEXT);
-            byte[] sealedMac = r.fixed(MAC_LENGTH + TAG_LENGTH, "sealed MAC");
-            r.end();
-            byte[] h = symmetric.handshakeHash();
+            ServerFinish finish = ServerFinish.decode(frame, RsaOaep.ciphertextLength(identity.publicKey().key()));
+            byte[] h2 = symmetric.handshakeHash();
+            // step 7: open sealed_c2 under k1, counter 1, AD h2
             byte[] c2;
             try {
-                c2 = symmetric.decryptWithTranscript(sealedSecret);
+                c2 = symmetric.decryptWithTranscript(finish.sealedSecret());
             } catch (GeneralSecurityException e) {
                 throw new ProtocolException(HANDSHAKE_DECRYPT_FAILED,
                         "SERVER_FINISH did not decrypt: the server does not share our keys");
             }
-            // RSA-OAEP with implicit rejection: a bad ciphertext gives a random secret
+            // RSA-OAEP with implicit rejection: a bad ciphertext or a wrong length gives a random s2
             byte[] s2 = RsaOaep.decryptOrRandom(identity.privateKey(), c2, SECRET_LENGTH, random);
+            // step 8: MixKey(s2) -> ck4, k2
             symmetric.mixKey(s2);
-            byte[] expected = symmetric.confirmationMac(true, concat(h, sealedSecret));
+            // step 9: expected MAC_S = HMAC(K_S, h2 || sealed_c2); open sealed_mac under k2, counter 0, AD h2
+            byte[] expected = symmetric.confirmationMac(true, concat(h2, finish.sealedSecret()));
             byte[] mac;
             try {
-                mac = symmetric.decryptWithTranscript(sealedMac);
+                mac = symmetric.decryptWithTranscript(finish.sealedMac());
             } catch (GeneralSecurityException e) {
                 throw new ProtocolException(KEY_CONFIRMATION_FAILED, "server key confirmation did not decrypt");
             }
             if (!MessageDigest.isEqual(expected, mac)) {
                 throw new ProtocolException(KEY_CONFIRMATION_FAILED, "server key confirmation MAC is wrong");
             }
-            // mix the whole SERVER_FINISH
+            // step 10: MixHash(SERVER_FINISH frame) -> h3
             symmetric.mixHash(frame.bytes());
             state = State.SEND_CLIENT_FINISH;
         });
     }
 
-    // ---------------------------------------------------------------- client finish
+    // ---------------------------------------------------------------- 5.4 CLIENT_FINISH
 
-    /** Client: {@code AEAD(k2, MAC_C)} with {@code MAC_C = HMAC(kC, h)}. */
+    /** Client: the client's key confirmation MAC_C. */
     public RawFrame createClientFinish() {
         expect(State.SEND_CLIENT_FINISH);
         return guarded(() -> {
+            // step 11: MAC_C = HMAC(K_C, h3); AEAD(k2, 1, h3, MAC_C)
             byte[] mac = symmetric.confirmationMac(false, symmetric.handshakeHash());
-            byte[] sealedMac = symmetric.encryptWithTranscript(mac);
-            RawFrame frame = RawFrame.of(WireConstants.TYPE_CLIENT_FINISH, sealedMac);
-            // mix the whole CLIENT_FINISH
+            RawFrame frame = new ClientFinish(symmetric.encryptWithTranscript(mac)).encode();
+            // step 12: MixHash(CLIENT_FINISH frame) -> h4
             symmetric.mixHash(frame.bytes());
             state = State.COMPLETE;
             return frame;
@@ -332,21 +277,19 @@ public final class Handshake {
     public void consumeClientFinish(RawFrame frame) throws ProtocolException {
         expect(State.WAIT_CLIENT_FINISH);
         guardedChecked(() -> {
-            requireType(frame, WireConstants.TYPE_CLIENT_FINISH, "CLIENT_FINISH");
-            FieldReader r = new FieldReader(frame.body(), "CLIENT_FINISH");
-            byte[] sealedMac = r.fixed(MAC_LENGTH + TAG_LENGTH, "sealed MAC");
-            r.end();
+            ClientFinish finish = ClientFinish.decode(frame);
+            // step 11: expected MAC_C = HMAC(K_C, h3); open the body under k2, counter 1, AD h3
             byte[] expected = symmetric.confirmationMac(false, symmetric.handshakeHash());
             byte[] mac;
             try {
-                mac = symmetric.decryptWithTranscript(sealedMac);
+                mac = symmetric.decryptWithTranscript(finish.sealedMac());
             } catch (GeneralSecurityException e) {
                 throw new ProtocolException(KEY_CONFIRMATION_FAILED, "client key confirmation did not decrypt");
             }
             if (!MessageDigest.isEqual(expected, mac)) {
                 throw new ProtocolException(KEY_CONFIRMATION_FAILED, "client key confirmation MAC is wrong");
             }
-            // mix the whole CLIENT_FINISH
+            // step 12: MixHash(CLIENT_FINISH frame) -> h4
             symmetric.mixHash(frame.bytes());
             state = State.COMPLETE;
         });
@@ -357,12 +300,13 @@ public final class Handshake {
     /** Both roles, after the last message: one traffic cipher per direction. */
     public Session split() {
         expect(State.COMPLETE);
-        byte[] h = symmetric.handshakeHash();
+        byte[] h4 = symmetric.handshakeHash();
+        // step 13: Split -> k_c2s, k_s2c
         SymmetricState.TrafficKeys keys = symmetric.split();
         state = State.FAILED; // the state is spent: a second split is refused
         return role == Role.CLIENT
-                ? new Session(role, version, peer, keys.clientToServer(), keys.serverToClient(), h)
-                : new Session(role, version, peer, keys.serverToClient(), keys.clientToServer(), h);
+                ? new Session(role, version, peer, keys.clientToServer(), keys.serverToClient(), h4)
+                : new Session(role, version, peer, keys.serverToClient(), keys.clientToServer(), h4);
     }
 
     /** The peer's identity as claimed so far: trusted only once the handshake is complete. */
@@ -376,9 +320,10 @@ public final class Handshake {
         symmetric.destroy();
         ephemeral = null;
         kem = null;
+        serverHello = null;
     }
 
-    // ---------------------------------------------------------------- helpers
+    // ---------------------------------------------------------------- checks
 
     private static int chooseVersion(int[] offered) throws ProtocolException {
         int best = -1;
@@ -388,8 +333,8 @@ public final class Handshake {
             }
         }
         if (best < 0) {
-            throw new ProtocolException(UNSUPPORTED_VERSION, "server offers versions "
-                    + java.util.Arrays.toString(offered) + ", none of which is supported");
+            throw new ProtocolException(UNSUPPORTED_VERSION, "server offers versions " + Arrays.toString(offered)
+                    + ", none of which is supported");
         }
         return best;
     }
@@ -401,6 +346,15 @@ public final class Handshake {
             }
         }
         return false;
+    }
+
+    /** X25519 with the peer's public key; an all-zero result (low-order key) is BAD_EPHEMERAL_KEY. */
+    private static byte[] agree(PrivateKey own, byte[] peerPublic, String whose) throws ProtocolException {
+        try {
+            return X25519.agree(own, peerPublic);
+        } catch (GeneralSecurityException e) {
+            throw new ProtocolException(BAD_EPHEMERAL_KEY, whose + " X25519 key refused: " + e.getMessage());
+        }
     }
 
     private static PeerKey identityKey(byte[] spki, String who) throws ProtocolException {
@@ -420,23 +374,13 @@ public final class Handshake {
         return key;
     }
 
-    private static void requireType(RawFrame frame, byte expected, String name) throws ProtocolException {
-        byte type = frame.type();
-        if (type == expected) {
-            return;
-        }
-        boolean known = type == WireConstants.TYPE_SERVER_HELLO || type == WireConstants.TYPE_CLIENT_HELLO
-                || type == WireConstants.TYPE_SERVER_FINISH || type == WireConstants.TYPE_CLIENT_FINISH
-                || type == WireConstants.TYPE_RECORD;
-        throw new ProtocolException(known ? UNEXPECTED_FRAME : GARBAGE,
-                String.format("frame type 0x%02x where %s (0x%02x) was expected", type, name, expected));
-    }
-
     private void expect(State expected) {
         if (state != expected) {
             throw new IllegalStateException("handshake is " + state + ", not " + expected);
         }
     }
+
+    // ---------------------------------------------------------------- failure handling
 
     private interface Step<T> {
         T run() throws ProtocolException, GeneralSecurityException;
@@ -474,37 +418,9 @@ public final class Handshake {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    /** Builds a handshake body: big-endian integers, u16 length prefixes. */
-    private static final class Body {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
-
-        void u8(int v) {
-            out.write(v);
-        }
-
-        void u16(int v) {
-            out.write(v >>> 8);
-            out.write(v);
-        }
-
-        void raw(byte[] bytes) {
-            out.writeBytes(bytes);
-        }
-
-        void lengthPrefixed(byte[] bytes) {
-            u16(bytes.length);
-            raw(bytes);
-        }
-
-        byte[] bytes() {
-            return out.toByteArray();
-        }
     }
 
     @Override

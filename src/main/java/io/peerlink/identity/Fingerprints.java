@@ -77,11 +77,22 @@ public final class Fingerprints {
             for (int chunk = 0; chunk < 6; chunk++) {
                 ByteBuffer b = ByteBuffer.allocate(8);
                 b.put(new byte[3]).put(hash, chunk * 5, 5).flip();
-                digits.append(String.format("%05d", b.getLong() % 100000));
+                appendFiveDigits(digits, b.getLong() % 100000);
             }
             return digits.toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-512 is missing from this JDK", e);
+        }
+    }
+
+    /**
+     * {@code value} (0..99999) as exactly 5 ASCII digits, zero-padded. Plain arithmetic, not
+     * {@code String.format}: a formatter would print the default locale's digits (Persian ones
+     * under {@code fa-IR}), and both sides must show the same 60 characters.
+     */
+    private static void appendFiveDigits(StringBuilder out, long value) {
+        for (long divisor = 10000; divisor > 0; divisor /= 10) {
+            out.append((char) ('0' + (value / divisor) % 10));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -91,7 +92,7 @@ public final class FrameCodec {
                 expectLength("KEY_UPDATE", bodyLength, 0);
                 yield new Frame.KeyUpdate();
             }
-            default -> throw new ProtocolException(MALFORMED, String.format("unknown inner frame type 0x%02x", type));
+            default -> throw new ProtocolException(MALFORMED, String.format(Locale.ROOT, "unknown inner frame type 0x%02x", type));
         };
     }
 

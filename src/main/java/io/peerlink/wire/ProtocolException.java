@@ -1,5 +1,7 @@
 package io.peerlink.wire;
 
+import java.util.Locale;
+
 /**
  * A violation of the protocol by the peer (or by an attacker on the path): one exception type with
  * an enum {@link Reason} and a message that carries the numbers that matter. Expected under attack,
@@ -36,6 +38,11 @@ public final class ProtocolException extends Exception {
 
         public CloseCode closeCode() {
             return closeCode;
+        }
+
+        /** The name in lowercase, for metric tags and logs: {@code bad_identity_key} under every locale. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

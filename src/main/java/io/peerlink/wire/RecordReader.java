@@ -4,6 +4,7 @@ import io.peerlink.crypto.CipherState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
+import java.util.Locale;
 
 /**
  * Reads AES-256-GCM records under one direction's {@link CipherState} and decodes their frames.
@@ -39,7 +40,7 @@ public final class RecordReader {
             }
             if (raw.type() != WireConstants.TYPE_RECORD) {
                 throw new ProtocolException(ProtocolException.Reason.UNEXPECTED_FRAME,
-                        String.format("frame type 0x%02x where a record (0x17) was expected", raw.type()));
+                        String.format(Locale.ROOT, "frame type 0x%02x where a record (0x17) was expected", raw.type()));
             }
             if (raw.body().length < WireConstants.MIN_RECORD_LENGTH) {
                 throw new ProtocolException(ProtocolException.Reason.MALFORMED,

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.handshake.Handshake;
+import io.peerlink.handshake.HandshakeMessage.ServerHello;
 import io.peerlink.wire.RawFrame;
 import io.peerlink.wire.WireConstants;
 import java.net.ServerSocket;
@@ -126,7 +127,7 @@ class HandshakeFramingAttackTest extends AttackFixture {
         try (Socket attacker = Wire.dial(victimPort())) {
             Handshake client = new Handshake(Handshake.Role.CLIENT, MALLORY, new SecureRandom());
             client.consumeServerHello(Wire.readFrame(attacker.getInputStream()));
-            RawFrame hello = Hellos.ClientHello.parse(client.createClientHello()).withVersion(version).frame();
+            RawFrame hello = Hellos.withVersion(Hellos.clientHello(client.createClientHello(), VICTIM), version).encode();
             Wire.send(attacker, hello);
             Wire.awaitClosedByPeer(attacker);
         }
@@ -140,7 +141,7 @@ class HandshakeFramingAttackTest extends AttackFixture {
         try (ServerSocket server = Wire.listen()) {
             CompletableFuture<byte[]> heard = Wire.serveOnce(server, s -> {
                 Handshake hs = new Handshake(Handshake.Role.SERVER, MALLORY, new SecureRandom());
-                Wire.send(s, Hellos.ServerHello.parse(hs.createServerHello()).withVersions(7).frame());
+                Wire.send(s, Hellos.withVersions(ServerHello.decode(hs.createServerHello()), 7).encode());
                 return s.getInputStream().readAllBytes();
             });
             assertThatThrownBy(() -> victim.connect(Wire.LOOPBACK, server.getLocalPort(), null))

@@ -3,14 +3,18 @@ package io.peerlink.attack;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_EPHEMERAL_KEY;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_IDENTITY_KEY;
 import static io.peerlink.wire.ProtocolException.Reason.BAD_KEM_CIPHERTEXT;
+import static io.peerlink.wire.ProtocolException.Reason.HANDSHAKE_DECRYPT_FAILED;
 import static io.peerlink.wire.ProtocolException.Reason.KEY_CONFIRMATION_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.handshake.Handshake;
+import io.peerlink.handshake.HandshakeMessage.ClientHello;
+import io.peerlink.handshake.HandshakeMessage.ServerHello;
 import io.peerlink.identity.Identity;
 import io.peerlink.support.TestIdentities;
+import io.peerlink.wire.ProtocolException;
 import io.peerlink.wire.RawFrame;
 import io.peerlink.wire.WireConstants;
 import java.net.ServerSocket;
@@ -92,7 +96,7 @@ class HandshakeKeyAttackTest extends AttackFixture {
     @Test
     void refusesEcIdentityFromServerWhenDialling() throws Exception {
         byte[] ec = ecSpki();
-        RawFrame hello = changedServerHello(h -> h.withSpki(ec));
+        RawFrame hello = changedServerHello(h -> Hellos.withSpki(h, ec));
         assertVictimRefusesServerHello(hello, "server identity refused: not an RSA SubjectPublicKeyInfo");
         assertOutboundHandshakeRefused(BAD_IDENTITY_KEY, "server identity refused: not an RSA SubjectPublicKeyInfo");
         assertNothingDelivered();
@@ -107,8 +111,8 @@ class HandshakeKeyAttackTest extends AttackFixture {
         try (Socket attacker = Wire.dial(victimPort())) {
             Handshake client = new Handshake(Handshake.Role.CLIENT, MALLORY, new SecureRandom());
             client.consumeServerHello(Wire.readFrame(attacker.getInputStream()));
-            Wire.send(attacker, Hellos.ClientHello.parse(client.createClientHello())
-                    .withX25519(HexFormat.of().parseHex(point)).frame());
+            Wire.send(attacker, Hellos.withEphemeralKey(Hellos.clientHello(client.createClientHello(), VICTIM),
+                    HexFormat.of().parseHex(point)).encode());
             Wire.awaitClosedByPeer(attacker);
         }
         assertInboundHandshakeRefused(BAD_EPHEMERAL_KEY, "client's X25519 key refused");
@@ -119,7 +123,7 @@ class HandshakeKeyAttackTest extends AttackFixture {
     @Test
     void refusesEveryLowOrderX25519KeyFromServerWhenDialling() throws Exception {
         for (String point : LOW_ORDER_POINTS) {
-            RawFrame hello = changedServerHello(h -> h.withX25519(HexFormat.of().parseHex(point)));
+            RawFrame hello = changedServerHello(h -> Hellos.withEphemeralKey(h, HexFormat.of().parseHex(point)));
             assertVictimRefusesServerHello(hello, "server's X25519 key refused");
         }
         assertOutboundHandshakeRefused(BAD_EPHEMERAL_KEY, "server's X25519 key refused");
@@ -137,9 +141,9 @@ class HandshakeKeyAttackTest extends AttackFixture {
         try (Socket attacker = Wire.dial(victimPort())) {
             Handshake client = new Handshake(Handshake.Role.CLIENT, MALLORY, new SecureRandom());
             client.consumeServerHello(Wire.readFrame(attacker.getInputStream()));
-            Hellos.ClientHello hello = Hellos.ClientHello.parse(client.createClientHello());
+            ClientHello hello = Hellos.clientHello(client.createClientHello(), VICTIM);
             byte[] resized = Arrays.copyOf(hello.kemCiphertext(), size);
-            Wire.send(attacker, hello.withKemCiphertext(resized).frame());
+            Wire.send(attacker, Hellos.withKemCiphertext(hello, resized).encode());
             Wire.awaitClosedByPeer(attacker);
         }
         assertInboundHandshakeRefused(BAD_KEM_CIPHERTEXT, "ML-KEM-768 ciphertext of " + size + " bytes, expected 1088");
@@ -150,7 +154,7 @@ class HandshakeKeyAttackTest extends AttackFixture {
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {WireConstants.MLKEM_ENCAPSULATION_KEY_LENGTH - 1, WireConstants.MLKEM_ENCAPSULATION_KEY_LENGTH + 1})
     void refusesMlKemEncapsulationKeyOfWrongSizeFromServerWhenDialling(int size) throws Exception {
-        RawFrame hello = changedServerHello(h -> h.withEncapsulationKey(Arrays.copyOf(h.encapsulationKey(), size)));
+        RawFrame hello = changedServerHello(h -> Hellos.withEncapsulationKey(h, Arrays.copyOf(h.encapsulationKey(), size)));
         assertVictimRefusesServerHello(hello, "ML-KEM-768 encapsulation key of " + size + " bytes, expected 1184");
         assertOutboundHandshakeRefused(BAD_EPHEMERAL_KEY, "ML-KEM-768 encapsulation key of " + size + " bytes");
         assertNothingDelivered();
@@ -162,11 +166,75 @@ class HandshakeKeyAttackTest extends AttackFixture {
         // every coefficient 0xFFF >= q = 3329: FIPS 203 section 7.2 says refuse
         byte[] invalid = new byte[WireConstants.MLKEM_ENCAPSULATION_KEY_LENGTH];
         Arrays.fill(invalid, (byte) 0xFF);
-        RawFrame hello = changedServerHello(h -> h.withEncapsulationKey(invalid));
+        RawFrame hello = changedServerHello(h -> Hellos.withEncapsulationKey(h, invalid));
         assertVictimRefusesServerHello(hello, "server's ML-KEM-768 key refused");
         assertOutboundHandshakeRefused(BAD_EPHEMERAL_KEY, "server's ML-KEM-768 key refused");
         assertNothingDelivered();
         assertListenerStillServes();
+    }
+
+    // ------------------------------------------------------------------ RSA-OAEP secrets of the wrong length
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 31, 33, 64})
+    void treatsAnS1OfTheWrongLengthLikeAFailedDecryption(int length) throws Exception {
+        try (Socket attacker = Wire.dial(victimPort())) {
+            RawFrame serverHello = Wire.readFrame(attacker.getInputStream());
+            // RSA-OAEP decrypts fine, and the client mixed exactly this s1: only its length is wrong
+            byte[] s1 = new byte[length];
+            new SecureRandom().nextBytes(s1);
+            Wire.send(attacker, Hellos.clientHello(serverHello, MALLORY.publicKey().spki(), s1, new SecureRandom()));
+            Wire.awaitClosedByPeer(attacker);
+        }
+        assertInboundHandshakeRefused(HANDSHAKE_DECRYPT_FAILED, "client identity did not decrypt");
+        assertNothingDelivered();
+        assertListenerStillServes();
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 31, 33, 64})
+    void treatsAnS2OfTheWrongLengthLikeAFailedDecryptionWhenDialling(int length) throws Exception {
+        byte[] s2 = new byte[length];
+        new SecureRandom().nextBytes(s2);
+        try (ServerSocket server = Wire.listen()) {
+            CompletableFuture<byte[]> heard = Wire.serveOnce(server, s -> serveFinishWith(s, s2));
+            assertThatThrownBy(() -> victim.connect(Wire.LOOPBACK, server.getLocalPort(), null))
+                    .isInstanceOfSatisfying(PeerConnectionException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(PeerConnectionException.Kind.HANDSHAKE_FAILED);
+                        assertThat(e.getMessage()).contains("server key confirmation did not decrypt");
+                    });
+            assertThat(heard.get(5, TimeUnit.SECONDS)).as("CLIENT_FINISH sent to the forging server").isEmpty();
+        }
+        assertOutboundHandshakeRefused(KEY_CONFIRMATION_FAILED, "server key confirmation did not decrypt");
+        assertNothingDelivered();
+        assertListenerStillServes();
+    }
+
+    @Test
+    void forgingServerWithA32ByteS2IsAcceptedSoTheWrongLengthIsWhatIsRefused() throws Exception {
+        byte[] s2 = new byte[WireConstants.SECRET_LENGTH];
+        new SecureRandom().nextBytes(s2);
+        try (ServerSocket server = Wire.listen()) {
+            CompletableFuture<byte[]> heard = Wire.serveOnce(server, s -> serveFinishWith(s, s2));
+            assertThat(victim.connect(Wire.LOOPBACK, server.getLocalPort(), null).peerId())
+                    .isEqualTo(MALLORY.peerId());
+            assertThat(heard.get(5, TimeUnit.SECONDS)).as("the victim's CLIENT_FINISH, then its records")
+                    .hasSizeGreaterThanOrEqualTo(WireConstants.HEADER_LENGTH + 48);
+        }
+    }
+
+    /** As Mallory's server: a hello, the victim's CLIENT_HELLO, a finish with {@code s2}; what came next. */
+    private static byte[] serveFinishWith(Socket s, byte[] s2) throws Exception {
+        ForgingServer forger = new ForgingServer(MALLORY, new SecureRandom());
+        Wire.send(s, forger.serverHello());
+        forger.consumeClientHello(Wire.readFrame(s.getInputStream()));
+        Wire.send(s, forger.serverFinish(s2));
+        s.setSoTimeout(1000);
+        try {
+            return s.getInputStream().readNBytes(WireConstants.HEADER_LENGTH + 48);
+        } catch (java.net.SocketTimeoutException e) {
+            return new byte[0];
+        }
     }
 
     // ------------------------------------------------------------------ key confirmation
@@ -239,9 +307,9 @@ class HandshakeKeyAttackTest extends AttackFixture {
         }
     }
 
-    private static RawFrame changedServerHello(UnaryOperator<Hellos.ServerHello> change) {
+    private static RawFrame changedServerHello(UnaryOperator<ServerHello> change) throws ProtocolException {
         RawFrame real = new Handshake(Handshake.Role.SERVER, MALLORY, new SecureRandom()).createServerHello();
-        return change.apply(Hellos.ServerHello.parse(real)).frame();
+        return change.apply(ServerHello.decode(real)).encode();
     }
 
     private static byte[] ecSpki() throws Exception {

@@ -4,103 +4,62 @@ import io.peerlink.crypto.MlKem768;
 import io.peerlink.crypto.RsaOaep;
 import io.peerlink.crypto.SymmetricState;
 import io.peerlink.crypto.X25519;
+import io.peerlink.handshake.HandshakeMessage.ClientHello;
+import io.peerlink.handshake.HandshakeMessage.ServerHello;
+import io.peerlink.identity.Identity;
 import io.peerlink.identity.PeerKey;
+import io.peerlink.wire.ProtocolException;
 import io.peerlink.wire.RawFrame;
 import io.peerlink.wire.WireConstants;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 
 /**
- * The fields of the two hello messages as an attacker sees them: parsed from real frames, changed
- * one at a time, and written back (docs/PROTOCOL.md sections 5.1 and 5.2). Only public values.
+ * What an attacker needs to forge the two hello messages (docs/PROTOCOL.md sections 5.1 and 5.2):
+ * real frames are parsed by the production decoder, one field is changed, and the production
+ * encoder writes them back, whatever the change. Only public values.
  */
 final class Hellos {
 
     private Hellos() {
     }
 
-    /** SERVER_HELLO: versions, RSA identity SPKI, X25519 key, ML-KEM-768 encapsulation key, nonce. */
-    record ServerHello(int[] versions, byte[] spki, byte[] x25519, byte[] encapsulationKey, byte[] nonce) {
-
-        static ServerHello parse(RawFrame frame) {
-            ByteBuffer b = ByteBuffer.wrap(frame.body());
-            int[] versions = new int[b.get() & 0xFF];
-            for (int i = 0; i < versions.length; i++) {
-                versions[i] = b.getShort() & 0xFFFF;
-            }
-            return new ServerHello(versions, lengthPrefixed(b), fixed(b, WireConstants.X25519_KEY_LENGTH),
-                    lengthPrefixed(b), fixed(b, WireConstants.NONCE_LENGTH));
-        }
-
-        RawFrame frame() {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(versions.length);
-            for (int v : versions) {
-                u16(out, v);
-            }
-            lengthPrefixed(out, spki);
-            out.writeBytes(x25519);
-            lengthPrefixed(out, encapsulationKey);
-            out.writeBytes(nonce);
-            return RawFrame.of(WireConstants.TYPE_SERVER_HELLO, out.toByteArray());
-        }
-
-        ServerHello withVersions(int... offered) {
-            return new ServerHello(offered, spki, x25519, encapsulationKey, nonce);
-        }
-
-        ServerHello withSpki(byte[] other) {
-            return new ServerHello(versions, other, x25519, encapsulationKey, nonce);
-        }
-
-        ServerHello withX25519(byte[] other) {
-            return new ServerHello(versions, spki, other, encapsulationKey, nonce);
-        }
-
-        ServerHello withEncapsulationKey(byte[] other) {
-            return new ServerHello(versions, spki, x25519, other, nonce);
-        }
+    /** A CLIENT_HELLO as the production decoder reads it, for a server holding {@code server}'s key. */
+    static ClientHello clientHello(RawFrame frame, Identity server) throws ProtocolException {
+        return ClientHello.decode(frame, RsaOaep.ciphertextLength(server.publicKey().key()));
     }
 
-    /** CLIENT_HELLO: chosen version, X25519 key, ML-KEM ciphertext, RSA-OAEP ciphertext, sealed identity. */
-    record ClientHello(int version, byte[] x25519, byte[] kemCiphertext, byte[] rsaCiphertext,
-            byte[] sealedIdentity) {
+    static ServerHello withVersions(ServerHello h, int... offered) {
+        return new ServerHello(offered, h.spki(), h.ephemeralKey(), h.encapsulationKey(), h.nonce());
+    }
 
-        static ClientHello parse(RawFrame frame) {
-            ByteBuffer b = ByteBuffer.wrap(frame.body());
-            int version = b.getShort() & 0xFFFF;
-            return new ClientHello(version, fixed(b, WireConstants.X25519_KEY_LENGTH), lengthPrefixed(b),
-                    lengthPrefixed(b), lengthPrefixed(b));
-        }
+    static ServerHello withSpki(ServerHello h, byte[] spki) {
+        return new ServerHello(h.versions(), spki, h.ephemeralKey(), h.encapsulationKey(), h.nonce());
+    }
 
-        RawFrame frame() {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            u16(out, version);
-            out.writeBytes(x25519);
-            lengthPrefixed(out, kemCiphertext);
-            lengthPrefixed(out, rsaCiphertext);
-            lengthPrefixed(out, sealedIdentity);
-            return RawFrame.of(WireConstants.TYPE_CLIENT_HELLO, out.toByteArray());
-        }
+    static ServerHello withEphemeralKey(ServerHello h, byte[] key) {
+        return new ServerHello(h.versions(), h.spki(), key, h.encapsulationKey(), h.nonce());
+    }
 
-        ClientHello withVersion(int other) {
-            return new ClientHello(other, x25519, kemCiphertext, rsaCiphertext, sealedIdentity);
-        }
+    static ServerHello withEncapsulationKey(ServerHello h, byte[] key) {
+        return new ServerHello(h.versions(), h.spki(), h.ephemeralKey(), key, h.nonce());
+    }
 
-        ClientHello withX25519(byte[] other) {
-            return new ClientHello(version, other, kemCiphertext, rsaCiphertext, sealedIdentity);
-        }
+    static ClientHello withVersion(ClientHello h, int version) {
+        return new ClientHello(version, h.ephemeralKey(), h.kemCiphertext(), h.rsaCiphertext(), h.sealedIdentity());
+    }
 
-        ClientHello withKemCiphertext(byte[] other) {
-            return new ClientHello(version, x25519, other, rsaCiphertext, sealedIdentity);
-        }
+    static ClientHello withEphemeralKey(ClientHello h, byte[] key) {
+        return new ClientHello(h.version(), key, h.kemCiphertext(), h.rsaCiphertext(), h.sealedIdentity());
+    }
 
-        ClientHello withRsaCiphertext(byte[] other) {
-            return new ClientHello(version, x25519, kemCiphertext, other, sealedIdentity);
-        }
+    static ClientHello withKemCiphertext(ClientHello h, byte[] ciphertext) {
+        return new ClientHello(h.version(), h.ephemeralKey(), ciphertext, h.rsaCiphertext(), h.sealedIdentity());
+    }
+
+    static ClientHello withRsaCiphertext(ClientHello h, byte[] ciphertext) {
+        return new ClientHello(h.version(), h.ephemeralKey(), h.kemCiphertext(), ciphertext, h.sealedIdentity());
     }
 
     /**
@@ -109,43 +68,33 @@ final class Hellos {
      * key would send. The server can open it, so it gets as far as checking the key itself.
      */
     static RawFrame clientHelloWithIdentity(RawFrame serverHello, byte[] identitySpki, SecureRandom random)
-            throws GeneralSecurityException {
-        ServerHello server = ServerHello.parse(serverHello);
-        SymmetricState symmetric = new SymmetricState(WireConstants.PROTOCOL_NAME_V1);
-        // mix the whole SERVER_HELLO
-        symmetric.mixHash(serverHello.bytes());
-        KeyPair own = X25519.generate(random);
-        byte[] dh = X25519.agree(own.getPrivate(), server.x25519());
-        MlKem768.Encapsulation kem = MlKem768.encapsulate(server.encapsulationKey(), random);
+            throws GeneralSecurityException, ProtocolException {
         byte[] s1 = new byte[WireConstants.SECRET_LENGTH];
         random.nextBytes(s1);
+        return clientHello(serverHello, identitySpki, s1, random);
+    }
+
+    /**
+     * A CLIENT_HELLO that follows the key schedule exactly with {@code s1} as the RSA-OAEP secret,
+     * whatever its length, and {@code identitySpki} as the sealed identity.
+     */
+    static RawFrame clientHello(RawFrame serverHello, byte[] identitySpki, byte[] s1, SecureRandom random)
+            throws GeneralSecurityException, ProtocolException {
+        ServerHello server = ServerHello.decode(serverHello);
+        SymmetricState symmetric = new SymmetricState(WireConstants.PROTOCOL_NAME_V1);
+        // step 1: MixHash(SERVER_HELLO frame) -> h1
+        symmetric.mixHash(serverHello.bytes());
+        KeyPair own = X25519.generate(random);
+        byte[] dh = X25519.agree(own.getPrivate(), server.ephemeralKey());
+        MlKem768.Encapsulation kem = MlKem768.encapsulate(server.encapsulationKey(), random);
         byte[] rsaCiphertext = RsaOaep.encrypt(PeerKey.fromSpki(server.spki()).key(), s1, random);
-        // mix X25519, ML-KEM and the RSA-OAEP secret into ck
+        // steps 2 to 4: MixKey(dh), MixKey(ss), MixKey(s1) -> k1
         symmetric.mixKey(dh);
         symmetric.mixKey(kem.sharedSecret());
-        symmetric.mixKey(s1);
+        symmetric.mixKey(s1.clone());
+        // step 5: enc_id = AEAD(k1, 0, h1, spki)
         byte[] sealedIdentity = symmetric.encryptWithTranscript(identitySpki);
         return new ClientHello(WireConstants.VERSION_1, X25519.raw(own.getPublic()), kem.ciphertext(), rsaCiphertext,
-                sealedIdentity).frame();
-    }
-
-    private static byte[] fixed(ByteBuffer b, int length) {
-        byte[] out = new byte[length];
-        b.get(out);
-        return out;
-    }
-
-    private static byte[] lengthPrefixed(ByteBuffer b) {
-        return fixed(b, b.getShort() & 0xFFFF);
-    }
-
-    private static void u16(ByteArrayOutputStream out, int v) {
-        out.write(v >>> 8);
-        out.write(v);
-    }
-
-    private static void lengthPrefixed(ByteArrayOutputStream out, byte[] bytes) {
-        u16(out, bytes.length);
-        out.writeBytes(bytes);
+                sealedIdentity).encode();
     }
 }

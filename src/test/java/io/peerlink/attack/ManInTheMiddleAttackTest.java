@@ -11,6 +11,8 @@ import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.connection.PeerView;
 import io.peerlink.crypto.RsaOaep;
 import io.peerlink.handshake.Handshake;
+import io.peerlink.handshake.HandshakeMessage.ClientHello;
+import io.peerlink.handshake.HandshakeMessage.ServerHello;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.PeerKey;
@@ -112,8 +114,8 @@ class ManInTheMiddleAttackTest extends AttackFixture {
         try (ServerSocket proxy = Wire.listen()) {
             CompletableFuture<byte[]> fromClient = Wire.serveOnce(proxy, client -> {
                 try (Socket server = Wire.dial(victimPort())) {
-                    Hellos.ServerHello real = Hellos.ServerHello.parse(Wire.readFrame(server.getInputStream()));
-                    Wire.send(client, real.withSpki(MALLORY.publicKey().spki()).frame());
+                    ServerHello real = ServerHello.decode(Wire.readFrame(server.getInputStream()));
+                    Wire.send(client, Hellos.withSpki(real, MALLORY.publicKey().spki()).encode());
                     return client.getInputStream().readAllBytes();
                 }
             });
@@ -137,10 +139,10 @@ class ManInTheMiddleAttackTest extends AttackFixture {
                 try (Socket server = Wire.dial(victimPort())) {
                     RawFrame serverHello = Wire.readFrame(server.getInputStream());
                     Wire.send(client, serverHello);
-                    Hellos.ClientHello hello = Hellos.ClientHello.parse(Wire.readFrame(client.getInputStream()));
+                    ClientHello hello = Hellos.clientHello(Wire.readFrame(client.getInputStream()), VICTIM);
                     byte[] chosen = new byte[WireConstants.SECRET_LENGTH];
                     byte[] ciphertext = RsaOaep.encrypt(VICTIM.publicKey().key(), chosen, random);
-                    Wire.send(server, hello.withRsaCiphertext(ciphertext).frame());
+                    Wire.send(server, Hellos.withRsaCiphertext(hello, ciphertext).encode());
                     Wire.awaitClosedByPeer(server);
                     return null;
                 }
@@ -203,12 +205,13 @@ class ManInTheMiddleAttackTest extends AttackFixture {
      * CLIENT_HELLO with s1 decrypted by Mallory and re-encrypted to the victim's real key. Returns s1.
      */
     private byte[] swapServerKeyAndRelayClientHello(Socket client, Socket server) throws Exception {
-        Hellos.ServerHello real = Hellos.ServerHello.parse(Wire.readFrame(server.getInputStream()));
-        Wire.send(client, real.withSpki(MALLORY.publicKey().spki()).frame());
-        Hellos.ClientHello hello = Hellos.ClientHello.parse(Wire.readFrame(client.getInputStream()));
+        ServerHello real = ServerHello.decode(Wire.readFrame(server.getInputStream()));
+        Wire.send(client, Hellos.withSpki(real, MALLORY.publicKey().spki()).encode());
+        // the client sealed s1 for the key it was shown: Mallory's
+        ClientHello hello = Hellos.clientHello(Wire.readFrame(client.getInputStream()), MALLORY);
         byte[] s1 = RsaOaep.decrypt(MALLORY.privateKey(), hello.rsaCiphertext());
         byte[] reencrypted = RsaOaep.encrypt(PeerKey.fromSpki(real.spki()).key(), s1, random);
-        Wire.send(server, hello.withRsaCiphertext(reencrypted).frame());
+        Wire.send(server, Hellos.withRsaCiphertext(hello, reencrypted).encode());
         return s1;
     }
 }

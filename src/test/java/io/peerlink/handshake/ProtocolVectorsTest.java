@@ -6,19 +6,25 @@ import io.peerlink.crypto.AesGcm;
 import io.peerlink.crypto.FixedSecureRandom;
 import io.peerlink.crypto.Hkdf;
 import io.peerlink.crypto.MlKem768;
+import io.peerlink.crypto.RsaOaep;
+import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
 import io.peerlink.wire.Frame;
 import io.peerlink.wire.FrameCodec;
 import io.peerlink.wire.Limits;
 import io.peerlink.wire.RawFrame;
+import io.peerlink.wire.RecordReader;
 import io.peerlink.wire.RecordWriter;
 import io.peerlink.wire.WireConstants;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.NamedParameterSpec;
@@ -29,9 +35,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import javax.crypto.KeyAgreement;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,6 +85,22 @@ class ProtocolVectorsTest {
         v.put("server.identity.pkcs8", serverPkcs8);
         v.put("client.identity.pkcs8", clientPkcs8);
 
+        // section 3, recomputed from the spec and compared with the production code
+        v.put("# names of the two identities (section 3)", null);
+        for (var named : List.of(Map.entry("server", server), Map.entry("client", client))) {
+            byte[] spki = named.getValue().publicKey().spki();
+            String peerId = HEX.formatHex(sha("SHA-256", spki));
+            String fingerprint = String.join(" ", peerId.split("(?<=\\G.{4})"));
+            assertThat(named.getValue().peerId()).isEqualTo(peerId);
+            assertThat(Fingerprints.fingerprint(peerId)).isEqualTo(fingerprint);
+            v.put(named.getKey() + ".peer_id", peerId);
+            v.put(named.getKey() + ".fingerprint", quoted(fingerprint));
+        }
+        String safetyNumber = safetyNumber(server.publicKey().spki(), client.publicKey().spki());
+        assertThat(Fingerprints.safetyNumber(server.publicKey(), client.publicKey())).isEqualTo(safetyNumber);
+        assertThat(Fingerprints.safetyNumber(client.publicKey(), server.publicKey())).isEqualTo(safetyNumber);
+        v.put("safety_number", quoted(safetyNumber));
+
         StreamRandom serverRandom = new StreamRandom("peerlink test vector server");
         StreamRandom clientRandom = new StreamRandom("peerlink test vector client");
         Handshake s = new Handshake(Handshake.Role.SERVER, server, serverRandom);
@@ -94,14 +119,14 @@ class ProtocolVectorsTest {
         v.put("client_hello", HEX.formatHex(ch.bytes()));
         byte[] h2 = same(s.transcriptHash(), c.transcriptHash());
         v.put("h2", HEX.formatHex(h2));
-        RawFrame sf = s.createServerFinish();
-        c.consumeServerFinish(sf);
-        v.put("server_finish", HEX.formatHex(sf.bytes()));
+        RawFrame sfFrame = s.createServerFinish();
+        c.consumeServerFinish(sfFrame);
+        v.put("server_finish", HEX.formatHex(sfFrame.bytes()));
         byte[] h3 = same(s.transcriptHash(), c.transcriptHash());
         v.put("h3", HEX.formatHex(h3));
-        RawFrame cf = c.createClientFinish();
-        s.consumeClientFinish(cf);
-        v.put("client_finish", HEX.formatHex(cf.bytes()));
+        RawFrame cfFrame = c.createClientFinish();
+        s.consumeClientFinish(cfFrame);
+        v.put("client_finish", HEX.formatHex(cfFrame.bytes()));
         byte[] h4 = same(s.transcriptHash(), c.transcriptHash());
         v.put("h4", HEX.formatHex(h4));
         Session serverSession = s.split();
@@ -139,26 +164,51 @@ class ProtocolVectorsTest {
                 new FixedSecureRandom(cd.get(1)));
         assertThat(HEX.formatHex(sh.bytes())).contains(HEX.formatHex(serverPublic));
         assertThat(HEX.formatHex(ch.bytes())).contains(HEX.formatHex(enc.ciphertext()));
-        byte[] ck = h0.clone();
-        byte[][] step = mixKey(ck, dh.clone());
-        step = mixKey(step[0], enc.sharedSecret().clone());
-        step = mixKey(step[0], s1.clone());
-        byte[] k1 = step[1];
-        step = mixKey(step[0], s2.clone());
-        byte[] k2 = step[1];
-        byte[] ckFinal = step[0];
-        byte[] c2s = Hkdf.extractAndExpand(ckFinal, h4, ascii("peerlink v1 client to server"), 32);
-        byte[] s2c = Hkdf.extractAndExpand(ckFinal, h4, ascii("peerlink v1 server to client"), 32);
-        v.put("# key schedule", null);
+        byte[] ck0 = h0.clone();
+        byte[] ck1 = mixKey(ck0, dh.clone())[0];
+        byte[] ck2 = mixKey(ck1, enc.sharedSecret().clone())[0];
+        byte[][] step4 = mixKey(ck2, s1.clone());
+        byte[] ck3 = step4[0];
+        byte[] k1 = step4[1];
+        byte[][] step8 = mixKey(ck3, s2.clone());
+        byte[] ck4 = step8[0];
+        byte[] k2 = step8[1];
+
+        // section 5.3: sealed_c2 (without its u16 length prefix) opens under k1, counter 1, AD h2, to c2
+        byte[] sf = sfFrame.body();
+        int sealedLength = ((sf[0] & 0xFF) << 8) | (sf[1] & 0xFF);
+        byte[] sealedC2 = Arrays.copyOfRange(sf, 2, 2 + sealedLength);
+        byte[] sealedMacS = Arrays.copyOfRange(sf, 2 + sealedLength, sf.length);
+        byte[] c2 = new AesGcm(k1).open(1, h2, sealedC2);
+        assertThat(RsaOaep.decrypt(client.privateKey(), c2)).isEqualTo(s2);
+        // step 9: K_S, MAC_S over h2 || sealed_c2; sealed_mac opens under k2, counter 0, AD h2
+        byte[] kS = Hkdf.extractAndExpand(ck4, new byte[0], ascii("peerlink v1 server finished"), 32);
+        byte[] macS = hmac(kS, concat(h2, sealedC2));
+        assertThat(new AesGcm(k2).open(0, h2, sealedMacS)).isEqualTo(macS);
+        // step 11: K_C, MAC_C over h3; the CLIENT_FINISH body opens under k2, counter 1, AD h3
+        byte[] kC = Hkdf.extractAndExpand(ck4, new byte[0], ascii("peerlink v1 client finished"), 32);
+        byte[] macC = hmac(kC, h3);
+        assertThat(new AesGcm(k2).open(1, h3, cfFrame.body())).isEqualTo(macC);
+        // step 13: Split
+        byte[] c2s = Hkdf.extractAndExpand(ck4, h4, ascii("peerlink v1 client to server"), 32);
+        byte[] s2c = Hkdf.extractAndExpand(ck4, h4, ascii("peerlink v1 server to client"), 32);
+        v.put("# key schedule (section 6), step by step", null);
         v.put("x25519.shared", HEX.formatHex(dh));
         v.put("mlkem.shared", HEX.formatHex(enc.sharedSecret()));
+        v.put("ck1", HEX.formatHex(ck1));
+        v.put("ck2", HEX.formatHex(ck2));
+        v.put("ck3", HEX.formatHex(ck3));
         v.put("k1", HEX.formatHex(k1));
+        v.put("ck4", HEX.formatHex(ck4));
         v.put("k2", HEX.formatHex(k2));
-        v.put("ck", HEX.formatHex(ckFinal));
+        v.put("K_S", HEX.formatHex(kS));
+        v.put("MAC_S", HEX.formatHex(macS));
+        v.put("K_C", HEX.formatHex(kC));
+        v.put("MAC_C", HEX.formatHex(macC));
         v.put("traffic.client_to_server", HEX.formatHex(c2s));
         v.put("traffic.server_to_client", HEX.formatHex(s2c));
 
-        // the encrypted client identity in CLIENT_HELLO opens under k1, counter 0, AD h1
+        // step 5: the encrypted client identity in CLIENT_HELLO opens under k1, counter 0, AD h1
         byte[] identityField = Arrays.copyOfRange(ch.bytes(), ch.bytes().length
                 - (client.publicKey().spki().length + AesGcm.TAG_LENGTH), ch.bytes().length);
         assertThat(new AesGcm(k1).open(0, h1, identityField)).isEqualTo(client.publicKey().spki());
@@ -166,25 +216,105 @@ class ProtocolVectorsTest {
         v.put("# two records: MESSAGE client to server, then ACK server to client (counter 0 each)", null);
         Frame.Message message = new Frame.Message(UUID.fromString("00112233-4455-6677-8899-aabbccddeeff"),
                 1_764_000_000_000L, "hello, peerlink");
-        byte[] r1 = record(clientSession, message);
-        byte[] r2 = record(serverSession, new Frame.Ack(message.id()));
+        // the client updates its key after every record (key-update-after-frames = 1), for the vectors below
+        ByteArrayOutputStream clientWire = new ByteArrayOutputStream();
+        RecordWriter clientWriter = new RecordWriter(clientWire, clientSession.sendCipher(), EVERY_RECORD);
+        byte[] r1 = write(clientWriter, clientWire, message);
+        ByteArrayOutputStream serverWire = new ByteArrayOutputStream();
+        byte[] r2 = write(new RecordWriter(serverWire, serverSession.sendCipher(), Limits.DEFAULTS), serverWire,
+                new Frame.Ack(message.id()));
         v.put("record.client_to_server", HEX.formatHex(r1));
         v.put("record.server_to_client", HEX.formatHex(r2));
-        assertThat(openRecord(c2s, r1)).isEqualTo(FrameCodec.encode(message));
-        assertThat(openRecord(s2c, r2)).isEqualTo(FrameCodec.encode(new Frame.Ack(message.id())));
+        assertThat(openRecord(c2s, 0, r1)).isEqualTo(FrameCodec.encode(message));
+        assertThat(openRecord(s2c, 0, r2)).isEqualTo(FrameCodec.encode(new Frame.Ack(message.id())));
+
+        v.put("# key update (section 7): the client's next frame, with key-update-after-frames = 1", null);
+        Frame.Message second = new Frame.Message(UUID.fromString("00112233-4455-6677-8899-aabbccddef00"),
+                1_764_000_000_001L, "after the key update");
+        byte[] both = write(clientWriter, clientWire, second);
+        int keyUpdateLength = WireConstants.HEADER_LENGTH + WireConstants.MIN_RECORD_LENGTH;
+        byte[] keyUpdate = Arrays.copyOf(both, keyUpdateLength);
+        byte[] after = Arrays.copyOfRange(both, keyUpdateLength, both.length);
+        byte[] c2sUpdated = Hkdf.expand(c2s, ascii("peerlink v1 key update"), 32);
+        assertThat(openRecord(c2s, 1, keyUpdate)).containsExactly(WireConstants.INNER_KEY_UPDATE);
+        assertThat(openRecord(c2sUpdated, 2, after)).isEqualTo(FrameCodec.encode(second));
+        v.put("record.client_to_server.key_update", HEX.formatHex(keyUpdate));
+        v.put("traffic.client_to_server.updated", HEX.formatHex(c2sUpdated));
+        v.put("record.client_to_server.after_update", HEX.formatHex(after));
+        // and the server's record reader follows: both messages, the KEY_UPDATE consumed on the way
+        RecordReader serverReader = new RecordReader(new ByteArrayInputStream(concat(r1, both)),
+                serverSession.receiveCipher(), Limits.DEFAULTS);
+        assertThat(serverReader.read()).isEqualTo(message);
+        assertThat(serverReader.read()).isEqualTo(second);
+        assertThat(serverReader.read()).isNull();
+        assertThat(serverReader.recordsReceived()).isEqualTo(3);
         return v;
     }
 
-    static byte[] record(Session session, Frame frame) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new RecordWriter(out, session.sendCipher(), Limits.DEFAULTS).write(frame);
-        return out.toByteArray();
+    static final Limits EVERY_RECORD = new Limits(Limits.DEFAULT_MAX_FRAME_LENGTH, Limits.DEFAULT_MAX_MESSAGE_BYTES, 1);
+
+    /** What {@code writer} puts on {@code wire} for {@code frame}. */
+    static byte[] write(RecordWriter writer, ByteArrayOutputStream wire, Frame frame) throws Exception {
+        wire.reset();
+        writer.write(frame);
+        byte[] out = wire.toByteArray();
+        wire.reset();
+        return out;
     }
 
-    static byte[] openRecord(byte[] key, byte[] record) throws Exception {
+    static byte[] openRecord(byte[] key, long counter, byte[] record) throws Exception {
         byte[] header = Arrays.copyOf(record, WireConstants.HEADER_LENGTH);
         byte[] body = Arrays.copyOfRange(record, WireConstants.HEADER_LENGTH, record.length);
-        return new AesGcm(key).open(0, header, body);
+        assertThat(HEX.formatHex(header, 0, 4)).isEqualTo(String.format(Locale.ROOT, "%08x", body.length));
+        return new AesGcm(key).open(counter, header, body);
+    }
+
+    /** Section 3: 30 digits per identity from 5200 rounds of SHA-512, the smaller string first. */
+    static String safetyNumber(byte[] spkiA, byte[] spkiB) throws Exception {
+        String a = identityDigits(spkiA);
+        String b = identityDigits(spkiB);
+        String joined = a.compareTo(b) <= 0 ? a + b : b + a;
+        return String.join(" ", joined.split("(?<=\\G.{5})"));
+    }
+
+    static String identityDigits(byte[] spki) throws Exception {
+        byte[] h = sha("SHA-512", new byte[] {0, 0}, spki, ascii("peerlink"));
+        for (int i = 0; i < 5200; i++) {
+            h = sha("SHA-512", h, spki);
+        }
+        StringBuilder digits = new StringBuilder();
+        for (int j = 0; j < 6; j++) {
+            long n = new BigInteger(1, Arrays.copyOfRange(h, 5 * j, 5 * j + 5)).mod(BigInteger.valueOf(100_000))
+                    .longValueExact();
+            String five = Long.toString(n);
+            digits.append("0".repeat(5 - five.length())).append(five);
+        }
+        return digits.toString();
+    }
+
+    static byte[] sha(String algorithm, byte[]... parts) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance(algorithm);
+        for (byte[] p : parts) {
+            digest.update(p);
+        }
+        return digest.digest();
+    }
+
+    static byte[] hmac(byte[] key, byte[] data) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(data);
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** A text value: written on one line in double quotes, never wrapped. */
+    static String quoted(String text) {
+        return '"' + text + '"';
     }
 
     /** {@code ck, k = HKDF(salt = ck, ikm, info = "", 64)}. */
@@ -232,7 +362,7 @@ class ProtocolVectorsTest {
                 b.append('\n').append(name).append('\n');
                 return;
             }
-            if (hex.length() <= 64) {
+            if (hex.length() <= 64 || hex.startsWith("\"")) {
                 b.append(name).append(" = ").append(hex).append('\n');
                 return;
             }

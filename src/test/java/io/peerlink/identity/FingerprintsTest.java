@@ -3,9 +3,13 @@ package io.peerlink.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.peerlink.support.DefaultLocale;
 import io.peerlink.support.TestIdentities;
 import java.security.KeyPairGenerator;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FingerprintsTest {
 
@@ -36,6 +40,15 @@ class FingerprintsTest {
         // each identity contributes its own 30 digits
         assertThat(ab.replace(" ", "")).contains(Fingerprints.identityDigits(alice))
                 .contains(Fingerprints.identityDigits(bob));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"fa-IR", "ar-EG", "th-TH-u-nu-thai", "hi-IN-u-nu-deva", "tr-TR"})
+    void safetyNumberIsTheSameAsciiDigitsUnderEveryDefaultLocale(String tag) throws Exception {
+        String expected = DefaultLocale.with(Locale.ROOT, () -> Fingerprints.safetyNumber(alice, bob));
+        assertThat(expected).matches("([0-9]{5} ){11}[0-9]{5}");
+        String underLocale = DefaultLocale.with(Locale.forLanguageTag(tag), () -> Fingerprints.safetyNumber(alice, bob));
+        assertThat(underLocale).isEqualTo(expected);
     }
 
     @Test
