@@ -216,7 +216,7 @@ class HandshakeKeyAttackTest extends AttackFixture {
         new SecureRandom().nextBytes(s2);
         try (ServerSocket server = Wire.listen()) {
             CompletableFuture<byte[]> heard = Wire.serveOnce(server, s -> serveFinishWith(s, s2));
-            assertThat(victim.connect(Wire.LOOPBACK, server.getLocalPort(), null).peerId())
+            assertThat(victim.connect(Wire.LOOPBACK, server.getLocalPort(), null).peer().peerId())
                     .isEqualTo(MALLORY.peerId());
             assertThat(heard.get(5, TimeUnit.SECONDS)).as("the victim's CLIENT_FINISH, then its records")
                     .hasSizeGreaterThanOrEqualTo(WireConstants.HEADER_LENGTH + 48);
