@@ -154,6 +154,123 @@ class PeerApiEndToEndTest {
     }
 
     @Test
+    void eventsStreamStatusChangesUpToDeliveredAndResumeAfterLastEventId() throws Exception {
+        assertThat(a.connect(b, false).statusCode()).isEqualTo(201);
+        awaitConnected(b, a);
+        String id;
+        java.util.List<SseClient.Event> seen = new java.util.ArrayList<>();
+        try (SseClient stream = a.events("?after=0", null)) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.contentType()).startsWith("text/event-stream");
+            id = body(a.sendMessage(b.peerId, "follow me")).path("id").asString();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (seen.stream().noneMatch(e -> isStatus(e, id, "DELIVERED")) && System.nanoTime() < deadline) {
+                SseClient.Event e = stream.next(java.time.Duration.ofSeconds(1));
+                if (e != null) {
+                    seen.add(e);
+                }
+            }
+        }
+        assertThat(seen).extracting(SseClient.Event::id).isSorted().doesNotHaveDuplicates();
+        assertThat(seen).filteredOn(e -> e.name().equals("peer"))
+                .anyMatch(e -> e.data().path("peerId").asString().equals(b.peerId)
+                        && e.data().path("event").asString().equals("connected"));
+        assertThat(seen).filteredOn(e -> e.name().equals("status") && e.data().path("id").asString().equals(id))
+                .extracting(e -> e.data().path("status").asString())
+                .containsExactly("QUEUED", "SENT", "DELIVERED");
+
+        // resume after the QUEUED event: the client gets exactly what came after it, first
+        SseClient.Event queued = seen.stream().filter(e -> isStatus(e, id, "QUEUED")).findFirst().orElseThrow();
+        java.util.List<SseClient.Event> expected = seen.stream().filter(e -> e.id() > queued.id()).toList();
+        try (SseClient resumed = a.events("", Long.toString(queued.id()))) {
+            for (SseClient.Event want : expected) {
+                SseClient.Event got = resumed.next(java.time.Duration.ofSeconds(10));
+                assertThat(got).as("replayed event %s", want.id()).isNotNull();
+                assertThat(got.id()).isEqualTo(want.id());
+                assertThat(got.name()).isEqualTo(want.name());
+                assertThat(got.data()).isEqualTo(want.data());
+            }
+        }
+
+        // on B, the message arrived as a message event
+        try (SseClient atB = b.events("?after=0", null)) {
+            SseClient.Event e;
+            do {
+                e = atB.next(java.time.Duration.ofSeconds(10));
+            } while (e != null && !(e.name().equals("message") && e.data().path("id").asString().equals(id)));
+            assertThat(e).as("message event on B").isNotNull();
+            assertThat(e.data().path("text").asString()).isEqualTo("follow me");
+            assertThat(e.data().path("direction").asString()).isEqualTo("IN");
+        }
+    }
+
+    @Test
+    void eventsRefuseABadLastEventIdAndNeedTheToken() {
+        try (SseClient bad = b.events("", "yesterday")) {
+            assertThat(bad.status()).isEqualTo(400);
+        }
+        assertThat(a.getWithoutToken("/api/events").statusCode()).isEqualTo(401);
+    }
+
+    private static boolean isStatus(SseClient.Event e, String id, String status) {
+        return e.name().equals("status") && e.data().path("id").asString().equals(id)
+                && e.data().path("status").asString().equals(status);
+    }
+
+    @Test
+    void aRetriedSendWithTheSameIdIsSentOnceAndOtherContentUnderItIsAConflict() throws Exception {
+        assertThat(a.connect(b, false).statusCode()).isEqualTo(201);
+        awaitConnected(b, a);
+        long bCursor = b.latestCursor();
+        java.util.UUID id = java.util.UUID.randomUUID();
+        HttpResponse<String> first = a.sendMessage(b.peerId, "exactly once", id);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        HttpResponse<String> again = a.sendMessage(b.peerId, "exactly once", id);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(body(again).path("id").asString()).isEqualTo(id.toString());
+        assertThat(body(again).path("cursor").asLong()).isEqualTo(body(first).path("cursor").asLong());
+        HttpResponse<String> other = a.sendMessage(b.peerId, "something else", id);
+        assertThat(other.statusCode()).isEqualTo(409);
+        assertThat(body(other).path("code").asString()).isEqualTo("id-conflict");
+
+        JsonNode atB = awaitMessages(b, bCursor, "");
+        eventually("the message is delivered",
+                () -> body(a.get("/api/messages/" + id)).path("status").asString().equals("DELIVERED"));
+        Thread.sleep(300); // a second copy, were there one, would have arrived by now
+        JsonNode all = json(b.get("/api/messages?after=" + bCursor));
+        assertThat(all.path("messages")).extracting(n -> n.path("id").asString()).containsExactly(id.toString());
+        assertThat(atB.path("messages").get(0).path("text").asString()).isEqualTo("exactly once");
+    }
+
+    @Test
+    void showsOneMessageAndTheConversationBothWaysNewestFirst() throws Exception {
+        assertThat(a.connect(b, false).statusCode()).isEqualTo(201);
+        awaitConnected(b, a);
+        long bCursor = b.latestCursor();
+        String first = body(a.sendMessage(b.peerId, "one")).path("id").asString();
+        awaitMessages(b, bCursor, "");
+        String reply = body(b.sendMessage(a.peerId, "two")).path("id").asString();
+        eventually("the reply is delivered",
+                () -> body(b.get("/api/messages/" + reply)).path("status").asString().equals("DELIVERED"));
+        String third = body(a.sendMessage(b.peerId, "three")).path("id").asString();
+
+        JsonNode page = json(a.get("/api/peers/" + b.peerId + "/messages?limit=2"));
+        assertThat(page.path("messages")).extracting(n -> n.path("text").asString()).containsExactly("three", "two");
+        assertThat(page.path("messages").get(1).path("direction").asString()).isEqualTo("IN");
+        assertThat(page.path("messages").get(0).path("direction").asString()).isEqualTo("OUT");
+        long before = page.path("nextBefore").asLong();
+        JsonNode older = json(a.get("/api/peers/" + b.peerId + "/messages?limit=2&before=" + before));
+        assertThat(older.path("messages")).extracting(n -> n.path("id").asString()).startsWith(first);
+
+        JsonNode one = json(a.get("/api/messages/" + third));
+        assertThat(one.path("text").asString()).isEqualTo("three");
+        assertThat(one.path("to").asString()).isEqualTo(b.peerId);
+        assertThat(a.get("/api/messages/" + java.util.UUID.randomUUID()).statusCode()).isEqualTo(404);
+        assertThat(a.get("/api/messages/not-a-uuid").statusCode()).isEqualTo(400);
+        assertThat(a.get("/api/peers/" + "ab".repeat(32) + "/messages").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void longPollReturnsAsSoonAsAMessageArrives() throws Exception {
         assertThat(a.connect(b, false).statusCode()).isEqualTo(201);
         long cursor = b.latestCursor();

@@ -112,6 +112,24 @@ final class RunningPeer implements AutoCloseable {
         return post("/api/messages", body);
     }
 
+    /** {@code POST /api/messages} with a client-chosen id. */
+    HttpResponse<String> sendMessage(String to, String text, java.util.UUID id) {
+        return post("/api/messages", JSON.writeValueAsString(Map.of("to", to, "text", text, "id", id.toString())));
+    }
+
+    /** Opens {@code /api/events}; {@code lastEventId} (may be null) goes in the Last-Event-ID header. */
+    SseClient events(String query, String lastEventId) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/api/events" + query))
+                .header("Accept", "text/event-stream");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        return SseClient.open(http, b.GET().build());
+    }
+
     /** The newest cursor of the inbox: polls from 0 until a page comes back empty. */
     long latestCursor() {
         long after = 0;
