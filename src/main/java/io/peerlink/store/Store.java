@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,7 @@ public final class Store implements AutoCloseable {
     /** A pooled data source on {@code dataDir/peerlink.db}, creating the directory if needed. */
     public static HikariDataSource openSqlite(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
+        createPrivate(dataDir.resolve(FILE_NAME));
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -72,6 +74,21 @@ public final class Store implements AutoCloseable {
         pool.setMaximumPoolSize(6);
         pool.setMinimumIdle(1);
         return new HikariDataSource(pool);
+    }
+
+    /**
+     * Creates the database file readable by its owner only (it holds every message in plaintext);
+     * SQLite gives its -wal and -shm files the same mode. An existing file is left as it is.
+     */
+    private static void createPrivate(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(file);
+        }
     }
 
     /** Brings the schema up to date (an empty database or one of an earlier version). */

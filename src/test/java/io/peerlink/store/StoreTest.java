@@ -57,6 +57,15 @@ class StoreTest {
     }
 
     @Test
+    void theDatabaseAndItsLogAreReadableByTheOwnerOnly() throws Exception {
+        store.acceptOutbound(UUID.randomUUID(), A, "private").join();
+        for (String name : List.of(Store.FILE_NAME, Store.FILE_NAME + "-wal")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve(name)))).as(name).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
     void migrationRunsOnAnEmptyAndAgainOnAnExistingDatabaseKeepingItsRows() {
         store.acceptOutbound(UUID.randomUUID(), A, "kept").join();
         Store.migrate(dataSource); // already up to date: nothing changes
