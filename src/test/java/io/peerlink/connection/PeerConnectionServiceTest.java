@@ -270,6 +270,27 @@ class PeerConnectionServiceTest {
         }
     }
 
+    @Test
+    void forgettingAConfiguredPeerStopsDiallingItUntilTheNextStart() throws Exception {
+        alice.start();
+        PeerConnectionService dialling = new PeerConnectionService(bob.identity(),
+                ConnectionSettings.forTests("127.0.0.1").withConnect(java.util.List.of(
+                        java.net.InetSocketAddress.createUnresolved("127.0.0.1", alice.listenPort()))),
+                TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
+        dialling.start();
+        try {
+            String aliceId = alice.identity().peerId();
+            awaitState(dialling, aliceId, PeerState.CONNECTED);
+            assertThat(dialling.forget(aliceId)).isTrue();
+            // the re-dial back-off starts at 100 ms in these settings: a second long enough for many tries
+            Thread.sleep(1000);
+            assertThat(dialling.peer(aliceId)).as("not dialled again").isEmpty();
+            assertThat(alice.peer(bob.identity().peerId()).map(PeerView::state)).contains(PeerState.DISCONNECTED);
+        } finally {
+            dialling.stop();
+        }
+    }
+
     static java.util.List<String> collect(Inbox inbox, int n) throws InterruptedException {
         java.util.List<String> texts = new java.util.ArrayList<>();
         long cursor = 0;
