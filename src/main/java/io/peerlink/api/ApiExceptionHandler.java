@@ -51,7 +51,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> handlePeerConnection(PeerConnectionException e, WebRequest request) {
         HttpStatus status = switch (e.kind()) {
             case UNREACHABLE, HANDSHAKE_FAILED -> HttpStatus.BAD_GATEWAY;
-            case FINGERPRINT_MISMATCH, NO_RECIPIENT, ID_CONFLICT -> HttpStatus.CONFLICT;
+            case FINGERPRINT_MISMATCH, KEY_CHANGED, NO_RECIPIENT, ID_CONFLICT, ALIAS_TAKEN, SAFETY_NUMBER_MISMATCH ->
+                    HttpStatus.CONFLICT;
+            case SELF, INVALID -> HttpStatus.BAD_REQUEST;
             case UNKNOWN_PEER -> HttpStatus.NOT_FOUND;
             case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case CAPACITY, STOPPED -> HttpStatus.SERVICE_UNAVAILABLE;
@@ -60,6 +62,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case UNREACHABLE -> "Peer unreachable";
             case HANDSHAKE_FAILED -> "Handshake failed";
             case FINGERPRINT_MISMATCH -> "Fingerprint mismatch";
+            case KEY_CHANGED -> "Key changed";
+            case SELF -> "That is this peer";
+            case INVALID -> "Invalid request";
+            case ALIAS_TAKEN -> "Alias taken";
+            case SAFETY_NUMBER_MISMATCH -> "Safety number mismatch";
             case UNKNOWN_PEER -> "Unknown peer";
             case NO_RECIPIENT -> "No recipient";
             case ID_CONFLICT -> "Message id already used";

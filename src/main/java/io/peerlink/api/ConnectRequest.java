@@ -1,10 +1,12 @@
 package io.peerlink.api;
 
+import io.peerlink.connection.DialTarget;
+import io.peerlink.connection.Invite;
+import io.peerlink.connection.PeerConnectionException;
+import io.peerlink.identity.Fingerprints;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
@@ -15,16 +17,17 @@ import jakarta.validation.constraints.Size;
  * @param port the peer's peer port
  * @param expectedFingerprint optional: the peer's fingerprint or peerId (spaces, colons and case
  *        ignored); a peer with any other identity is refused before ours is revealed to it
+ * @param invite instead of host, port and fingerprint: another peer's invite link,
+ *        {@code peerlink://<peerId>@<host>:<port>} (its {@code GET /api/identity} gives it)
  */
 @Schema(name = "ConnectRequest", description = "Where to dial, and optionally whom to expect there")
 record ConnectRequest(
-        @Schema(example = "192.0.2.10", requiredMode = Schema.RequiredMode.REQUIRED)
-        @NotBlank(message = "must not be blank")
-        @Size(max = 253, message = "must be at most 253 characters")
+        @Schema(example = "192.0.2.10", nullable = true, description = "required unless invite is given")
+        @Size(min = 1, max = 253, message = "must be 1 to 253 characters")
         String host,
 
-        @Schema(example = "5555", minimum = "1", maximum = "65535", requiredMode = Schema.RequiredMode.REQUIRED)
-        @NotNull(message = "is required")
+        @Schema(example = "5555", minimum = "1", maximum = "65535", nullable = true,
+                description = "required unless invite is given")
         @Min(value = 1, message = "must be between 1 and 65535")
         @Max(value = 65535, message = "must be between 1 and 65535")
         Integer port,
@@ -33,5 +36,36 @@ record ConnectRequest(
                 description = "64 hex digits; spaces, colons and case are ignored")
         @Pattern(regexp = "\\s*(?:[0-9A-Fa-f][\\s:]*){64}",
                 message = "must be 64 hex digits (a peerId or a fingerprint)")
-        String expectedFingerprint) {
+        String expectedFingerprint,
+
+        @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true,
+                description = "another peer's invite link; then leave host, port and expectedFingerprint out")
+        @Size(max = 400, message = "must be at most 400 characters")
+        String invite) {
+
+    /** Where to dial: from the invite, or from host, port and fingerprint. */
+    DialTarget target() {
+        if (invite != null) {
+            if (host != null || port != null || expectedFingerprint != null) {
+                throw invalid("give either invite, or host and port (and expectedFingerprint), not both");
+            }
+            try {
+                return Invite.parse(invite);
+            } catch (IllegalArgumentException e) {
+                throw invalid("invite: " + e.getMessage());
+            }
+        }
+        if (host == null || host.isBlank()) {
+            throw invalid("host is required (or give an invite)");
+        }
+        if (port == null) {
+            throw invalid("port is required (or give an invite)");
+        }
+        return new DialTarget(host.strip(), port,
+                expectedFingerprint == null ? null : Fingerprints.normalise(expectedFingerprint));
+    }
+
+    private static PeerConnectionException invalid(String detail) {
+        return new PeerConnectionException(PeerConnectionException.Kind.INVALID, detail);
+    }
 }

@@ -1,5 +1,7 @@
 package io.peerlink.api;
 
+import io.peerlink.config.PeerlinkProperties;
+import io.peerlink.connection.Invite;
 import io.peerlink.connection.PeerConnectionService;
 import io.peerlink.identity.Identity;
 import io.swagger.v3.oas.annotations.Operation;
@@ -14,18 +16,23 @@ import org.springframework.web.bind.annotation.RestController;
 class IdentityController {
 
     private final PeerConnectionService service;
+    private final PeerlinkProperties properties;
 
-    IdentityController(PeerConnectionService service) {
+    IdentityController(PeerConnectionService service, PeerlinkProperties properties) {
         this.service = service;
+        this.properties = properties;
     }
 
     @GetMapping("/api/identity")
     @Operation(summary = "Show this peer's identity",
-            description = "The peerId, a fingerprint to read out to the other side, the public key and the peer port.")
+            description = "The peerId, a fingerprint to read out to the other side, the public key, the peer port, "
+                    + "and the invite link another peer connects with (POST /api/peers {\"invite\": ...}).")
     @ApiResponse(responseCode = "200", description = "This peer's identity")
     IdentityResponse identity() {
         Identity identity = service.identity();
+        String address = properties.inviteAddress(service.listenPort());
         return new IdentityResponse(identity.peerId(), identity.publicKey().fingerprint(), identity.publicKey().pem(),
-                "RSA", identity.publicKey().bits(), service.listenPort());
+                "RSA", identity.publicKey().bits(), service.listenPort(),
+                address == null ? null : Invite.format(identity.peerId(), address));
     }
 }

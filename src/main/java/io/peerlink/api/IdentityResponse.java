@@ -11,6 +11,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param keyAlgorithm always RSA
  * @param keySize RSA modulus length in bits
  * @param listenPort the bound peer port
+ * @param invite {@code peerlink://<peerId>@<host>:<port>}: give it to another peer's
+ *        {@code POST /api/peers {"invite": ...}}; null when this peer does not know its reachable address
+ *        (set {@code peerlink.advertised-address})
  */
 @Schema(name = "Identity", description = "This peer's identity")
 record IdentityResponse(
@@ -19,5 +22,6 @@ record IdentityResponse(
         @Schema(example = Examples.PUBLIC_KEY_PEM) String publicKeyPem,
         @Schema(example = "RSA") String keyAlgorithm,
         @Schema(example = "3072") int keySize,
-        @Schema(example = "5555") int listenPort) {
+        @Schema(example = "5555") int listenPort,
+        @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true) String invite) {
 }

@@ -23,7 +23,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -122,11 +121,9 @@ class MessageController {
             @RequestParam(defaultValue = "0")
             @Min(value = 0, message = "must be between 0 and " + MAX_WAIT_SECONDS)
             @Max(value = MAX_WAIT_SECONDS, message = "must be between 0 and " + MAX_WAIT_SECONDS) int waitSeconds,
-            @Parameter(description = "only messages from this peerId (leave empty for all)")
-            @RequestParam(required = false)
-            @Pattern(regexp = "\\s*(?:[0-9A-Fa-f][\\s:]*){64}", message = "must be a peerId (64 hex digits)")
-            String from) {
-        String sender = from == null ? null : Fingerprints.normalise(from);
+            @Parameter(description = "only messages from this peer: its peerId, fingerprint or alias (leave empty for all)")
+            @RequestParam(required = false) String from) {
+        String sender = from == null || from.isBlank() ? null : sender(from);
         Inbox.Page page;
         try {
             page = service.inbox().poll(after, limit, sender, Duration.ofSeconds(waitSeconds));
@@ -141,5 +138,16 @@ class MessageController {
             throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer is shutting down");
         }
         return MessagesResponse.of(page);
+    }
+
+    /** A known peer by peerId, fingerprint or alias; a peerId of a peer not (or no longer) known is fine too. */
+    private String sender(String from) {
+        return service.resolve(from).orElseGet(() -> {
+            if (from.strip().matches("[\\s:]*(?:[0-9A-Fa-f][\\s:]*){64}")) {
+                return Fingerprints.normalise(from);
+            }
+            throw new PeerConnectionException(PeerConnectionException.Kind.UNKNOWN_PEER, "from: no peer " + from
+                    + " is known");
+        });
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -59,7 +60,9 @@ class PeerController {
                         value = "{\"host\": \"192.0.2.10\", \"port\": 5555}"),
                 @ExampleObject(name = "with fingerprint", summary = "Refuse any other identity",
                         value = "{\"host\": \"192.0.2.10\", \"port\": 5555, \"expectedFingerprint\": \""
-                                + Examples.FINGERPRINT + "\"}")}))
+                                + Examples.FINGERPRINT + "\"}"),
+                @ExampleObject(name = "invite", summary = "Another peer's invite link (pinned)",
+                        value = "{\"invite\": \"peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555\"}")}))
     @ApiResponse(responseCode = "200", description = "Already connected: the existing connection")
     @ApiResponse(responseCode = "201", description = "Connected; Location names the peer",
             headers = @Header(name = "Location", description = "/api/peers/{peerId}", schema = @Schema(type = "string")))
@@ -69,8 +72,7 @@ class PeerController {
     @ApiResponse(responseCode = "502", ref = PEER_UNREACHABLE)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     ResponseEntity<PeerResponse> connect(@Valid @RequestBody ConnectRequest request) {
-        PeerConnectionService.Connected connected = service.connect(request.host().strip(), request.port(),
-                request.expectedFingerprint());
+        PeerConnectionService.Connected connected = service.connect(request.target());
         PeerView peer = connected.peer();
         if (!connected.created()) {
             return ResponseEntity.ok(PeerResponse.of(peer));
@@ -96,6 +98,44 @@ class PeerController {
     PeerResponse peer(@Parameter(description = "the peer's peerId (or fingerprint)", example = Examples.PEER_ID)
             @PathVariable String peerId) {
         return service.peer(peerId).map(PeerResponse::of).orElseThrow(() -> unknown(peerId));
+    }
+
+    @PatchMapping("/{peerId}")
+    @Operation(summary = "Name a contact",
+            description = "Sets the peer's alias, usable wherever the API takes a peerId (\"to\", paths, \"from\"). "
+                    + "1 to 64 characters, no control characters, unique among known peers (ignoring case). "
+                    + "{\"alias\": null} clears it.")
+    @ApiResponse(responseCode = "200", description = "The renamed peer")
+    @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    @ApiResponse(responseCode = "409", description = "Another peer has that alias")
+    PeerResponse rename(@Parameter(description = "the peer's peerId, fingerprint or alias", example = Examples.PEER_ID)
+            @PathVariable String peerId, @Valid @RequestBody RenameRequest request) {
+        return PeerResponse.of(service.rename(peerId, request.alias()));
+    }
+
+    @PostMapping("/{peerId}/verify")
+    @Operation(summary = "Mark a contact verified",
+            description = "Compare the safetyNumber with the other person (read it out, or scan the QR code of "
+                    + "/api/peers/{peerId}/safety-number.svg). When the number given here (spaces ignored) is the "
+                    + "one this peer computes, the contact becomes VERIFIED; otherwise 409 and nothing changes. "
+                    + "A VERIFIED contact's key can change only through an explicit expectedFingerprint.")
+    @ApiResponse(responseCode = "200", description = "The verified peer")
+    @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    @ApiResponse(responseCode = "409", description = "Not this peer's safety number")
+    PeerResponse verify(@Parameter(description = "the peer's peerId, fingerprint or alias", example = Examples.PEER_ID)
+            @PathVariable String peerId, @Valid @RequestBody VerifyRequest request) {
+        return PeerResponse.of(service.verify(peerId, request.safetyNumber()));
+    }
+
+    @DeleteMapping("/{peerId}/verify")
+    @Operation(summary = "Take a verification back", description = "The contact is UNVERIFIED again.")
+    @ApiResponse(responseCode = "200", description = "The peer")
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    PeerResponse unverify(@Parameter(description = "the peer's peerId, fingerprint or alias",
+            example = Examples.PEER_ID) @PathVariable String peerId) {
+        return PeerResponse.of(service.unverify(peerId));
     }
 
     @GetMapping("/{peerId}/messages")

@@ -4,7 +4,9 @@ import io.peerlink.connection.Direction;
 import io.peerlink.connection.PeerState;
 import io.peerlink.connection.PeerView;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.peerlink.store.Trust;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A known peer.
@@ -20,6 +22,11 @@ import java.time.Instant;
  * @param firstSeen the first handshake with it
  * @param lastSeen the last handshake with it, or the end of the last connection
  * @param undelivered messages to it still waiting for its ACK (QUEUED or SENT)
+ * @param alias the name given to it with PATCH, or null
+ * @param trust UNVERIFIED (accepted on first use), VERIFIED (safety number confirmed) or CHANGED
+ *        (another identity answered at its address)
+ * @param verifiedAt when its safety number was confirmed
+ * @param addresses the {@code host:port} addresses this peer dialled it at
  */
 @Schema(name = "Peer", description = "A known peer")
 record PeerResponse(
@@ -35,10 +42,15 @@ record PeerResponse(
         @Schema(example = Examples.PUBLIC_KEY_PEM) String publicKeyPem,
         @Schema(example = Examples.INSTANT) Instant firstSeen,
         @Schema(example = Examples.INSTANT) Instant lastSeen,
-        @Schema(example = "0") int undelivered) {
+        @Schema(example = "0") int undelivered,
+        @Schema(example = "alice", nullable = true) String alias,
+        @Schema(example = "VERIFIED") Trust trust,
+        @Schema(example = Examples.INSTANT, nullable = true) Instant verifiedAt,
+        @Schema(example = "[\"192.0.2.10:5555\"]") List<String> addresses) {
 
     static PeerResponse of(PeerView v) {
         return new PeerResponse(v.peerId(), v.fingerprint(), v.safetyNumber(), v.address(), v.direction(), v.state(),
-                v.connectedAt(), v.publicKeyPem(), v.firstSeen(), v.lastSeen(), v.undelivered());
+                v.connectedAt(), v.publicKeyPem(), v.firstSeen(), v.lastSeen(), v.undelivered(), v.alias(), v.trust(),
+                v.verifiedAt(), v.addresses());
     }
 }

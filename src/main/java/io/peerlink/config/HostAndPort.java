@@ -9,11 +9,12 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.net.InetSocketAddress;
+import io.peerlink.connection.DialTarget;
 
 /**
  * A {@code host:port} peer address: a host name, an IPv4 address or a bracketed IPv6 address
- * ({@code [::1]:5555}), and a port from 1 to 65535.
+ * ({@code [::1]:5555}), and a port from 1 to 65535, optionally pinned to one identity with a
+ * {@code peerId@} prefix.
  */
 @Documented
 @Constraint(validatedBy = HostAndPort.Validator.class)
@@ -21,7 +22,8 @@ import java.net.InetSocketAddress;
 @Retention(RetentionPolicy.RUNTIME)
 public @interface HostAndPort {
 
-    String message() default "must be host:port with a port from 1 to 65535, e.g. peer.example.org:5555 or [::1]:5555";
+    String message() default "must be [peerId@]host:port with a port from 1 to 65535, e.g. peer.example.org:5555, "
+            + "[::1]:5555 or <64 hex digits>@peer.example.org:5555";
 
     Class<?>[] groups() default {};
 
@@ -43,35 +45,9 @@ public @interface HostAndPort {
             }
         }
 
-        /** Parses {@code host:port} into an unresolved address, or throws IllegalArgumentException. */
-        static InetSocketAddress parse(String value) {
-            String s = value.strip();
-            int colon = s.lastIndexOf(':');
-            if (colon <= 0 || colon == s.length() - 1) {
-                throw new IllegalArgumentException("not host:port: " + value);
-            }
-            String host = s.substring(0, colon);
-            String portText = s.substring(colon + 1);
-            if (host.startsWith("[")) {
-                if (!host.endsWith("]") || host.length() < 3) {
-                    throw new IllegalArgumentException("bad IPv6 literal: " + value);
-                }
-                host = host.substring(1, host.length() - 1);
-                if (!host.matches("[0-9A-Fa-f:.%\\w]+") || !host.contains(":")) {
-                    throw new IllegalArgumentException("bad IPv6 literal: " + value);
-                }
-            } else if (host.contains(":") || !host.matches("[A-Za-z0-9._-]+")) {
-                // a bare IPv6 address is ambiguous with the port separator: it needs brackets
-                throw new IllegalArgumentException("bad host: " + value);
-            }
-            if (!portText.matches("\\d{1,5}")) {
-                throw new IllegalArgumentException("bad port: " + value);
-            }
-            int port = Integer.parseInt(portText);
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + value);
-            }
-            return InetSocketAddress.createUnresolved(host, port);
+        /** Parses {@code [peerId@]host:port}, or throws IllegalArgumentException. */
+        static DialTarget parse(String value) {
+            return DialTarget.parse(value);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.peerlink.config;
 
+import io.peerlink.connection.DialTarget;
 import io.peerlink.identity.IdentityStore;
 import io.peerlink.wire.Limits;
 import io.peerlink.wire.WireConstants;
@@ -8,7 +9,6 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,11 +25,13 @@ import org.springframework.validation.annotation.Validated;
  * @param listenHost address the peer port binds to
  * @param listenPort the peer port (0 picks a free one)
  * @param dataDir directory of the identity key pair and the store ({@code peerlink.db}), created on first start
- * @param connect peers ({@code host:port}) dialled at start-up and re-dialled while unreachable or
- *        after they drop
+ * @param connect peers ({@code host:port}, or {@code peerId@host:port} to accept only that identity
+ *        there) dialled at start-up and re-dialled while unreachable or after they drop
  * @param maxMessageBytes largest message text, in UTF-8 bytes, accepted for sending or receiving
  * @param messageTtl an outbound message not delivered within this is marked FAILED
  * @param historyRetention when set, messages and events older than this are deleted (undelivered ones stay)
+ * @param advertisedAddress {@code host:port} other peers reach this one at, for the invite link; by
+ *        default the listen address when it is a specific one (not 0.0.0.0)
  * @param handshakeTimeout a handshake must finish within this
  * @param maxConnections peer connections (handshaking or established) open at once
  * @param apiToken when not empty, every {@code /api/**} request needs {@code Authorization: Bearer <token>}
@@ -49,6 +51,7 @@ public record PeerlinkProperties(
         @DefaultValue("64KB") @NotNull DataSize maxMessageBytes,
         @DefaultValue("30d") @NotNull Duration messageTtl,
         Duration historyRetention,
+        String advertisedAddress,
         @DefaultValue("10s") @NotNull Duration handshakeTimeout,
         @DefaultValue("64") @Min(1) @Max(100_000) int maxConnections,
         @DefaultValue("") String apiToken,
@@ -68,8 +71,8 @@ public record PeerlinkProperties(
         return !apiToken.isEmpty();
     }
 
-    /** The {@link #connect} entries, unresolved (each dial resolves the name again). */
-    public List<InetSocketAddress> connectTargets() {
+    /** The {@link #connect} entries (each dial resolves the name again). */
+    public List<DialTarget> connectTargets() {
         return connect.stream().map(HostAndPort.Validator::parse).toList();
     }
 
@@ -86,6 +89,32 @@ public record PeerlinkProperties(
     @AssertTrue(message = "history-retention must be positive (leave it out to keep history for ever)")
     boolean isHistoryRetentionPositive() {
         return historyRetention == null || historyRetention.isPositive();
+    }
+
+    @AssertTrue(message = "advertised-address must be host:port, e.g. peer.example.org:5555")
+    boolean isAdvertisedAddressValid() {
+        if (advertisedAddress == null || advertisedAddress.isBlank()) {
+            return true;
+        }
+        try {
+            return DialTarget.parse(advertisedAddress).pin() == null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Where other peers reach this one ({@code boundPort}: the port the peer port really bound), or
+     * null when it cannot be told (listening on every address, nothing advertised).
+     */
+    public String inviteAddress(int boundPort) {
+        if (advertisedAddress != null && !advertisedAddress.isBlank()) {
+            return DialTarget.parse(advertisedAddress).address();
+        }
+        if (listenHost.equals("0.0.0.0") || listenHost.equals("::") || listenHost.equals("[::]")) {
+            return null;
+        }
+        return new DialTarget(listenHost, boundPort, null).address();
     }
 
     @AssertTrue(message = "handshake-timeout must be positive")
@@ -119,7 +148,7 @@ public record PeerlinkProperties(
     public String toString() {
         return "PeerlinkProperties[listenHost=" + listenHost + ", listenPort=" + listenPort + ", dataDir=" + dataDir
                 + ", connect=" + connect + ", maxMessageBytes=" + maxMessageBytes + ", messageTtl=" + messageTtl
-                + ", historyRetention=" + historyRetention
+                + ", historyRetention=" + historyRetention + ", advertisedAddress=" + advertisedAddress
                 + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections + ", apiToken="
                 + (apiTokenEnabled() ? "(set)" : "(none)") + ", keySize=" + keySize + ", keepAliveInterval="
                 + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes

@@ -1,7 +1,6 @@
 package io.peerlink.connection;
 
 import io.peerlink.wire.Limits;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,7 +21,7 @@ import java.util.List;
 public record ConnectionSettings(
         String listenHost,
         int listenPort,
-        List<InetSocketAddress> connect,
+        List<DialTarget> connect,
         int maxConnections,
         Duration handshakeTimeout,
         Duration keepAliveInterval,
@@ -47,7 +46,7 @@ public record ConnectionSettings(
                 Duration.ofSeconds(4), Duration.ofMillis(100), Duration.ofSeconds(2), Limits.DEFAULTS);
     }
 
-    public ConnectionSettings withConnect(List<InetSocketAddress> targets) {
+    public ConnectionSettings withConnect(List<DialTarget> targets) {
         return new ConnectionSettings(listenHost, listenPort, targets, maxConnections, handshakeTimeout,
                 keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
     }

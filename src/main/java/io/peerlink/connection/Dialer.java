@@ -4,6 +4,7 @@ import io.peerlink.handshake.HandshakeDriver;
 import io.peerlink.handshake.Session;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
+import io.peerlink.store.Store;
 import io.peerlink.wire.ProtocolException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -41,10 +42,14 @@ final class Dialer {
     private final Semaphore connectionSlots;
     private final PeerDirectory directory;
     private final Sessions sessions;
+    private final Store store;
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
 
+    /** Why the dialler refused the server right after its hello. */
+    private enum Refusal { SELF, NOT_THE_PIN, KEY_CHANGED, ALREADY_CONNECTED }
+
     Dialer(Identity identity, ConnectionSettings settings, ConnectionObserver observer, SecureRandom random,
-            Semaphore connectionSlots, PeerDirectory directory, Sessions sessions) {
+            Semaphore connectionSlots, PeerDirectory directory, Sessions sessions, Store store) {
         this.identity = identity;
         this.settings = settings;
         this.observer = observer;
@@ -52,14 +57,23 @@ final class Dialer {
         this.connectionSlots = connectionSlots;
         this.directory = directory;
         this.sessions = sessions;
+        this.store = store;
     }
 
     /**
-     * Dials {@code host:port}. With {@code expectedPeerId}, a server with any other identity is refused
-     * right after its hello, before this peer reveals its own; a server already connected is not
-     * handshaken twice (the existing connection is given back).
+     * Dials the target. Right after the server's hello, before this peer reveals its own identity,
+     * the server is refused when it is this peer itself, when the target is pinned to another
+     * identity, or (trust on first use) when another identity answered at this address before and
+     * the target carries no pin: the key changed, or someone sits in between. A server already
+     * connected is not handshaken twice: the existing connection is given back.
      */
-    Dialled dial(String host, int port, String expectedPeerId) {
+    Dialled dial(DialTarget target) {
+        String host = target.host();
+        int port = target.port();
+        String address = target.address();
+        String pin = target.pin();
+        String bound = pin == null ? store.peers().identityAt(address).orElse(null) : null;
+        String expectedPeerId = pin != null ? pin : bound;
         if (expectedPeerId != null && directory.isConnected(expectedPeerId)) {
             return new Dialled(expectedPeerId, false);
         }
@@ -75,31 +89,46 @@ final class Dialer {
             connectSocket(socket, host, port);
             var in = Sessions.input(socket, observer);
             var out = Sessions.output(socket, observer);
-            AtomicReference<String> alreadyConnected = new AtomicReference<>();
+            AtomicReference<Refusal> refusal = new AtomicReference<>();
             Session session;
             try {
                 session = HandshakeDriver.client(socket, in, out, identity, random, settings.handshakeTimeout(),
                         server -> {
-                            if (expectedPeerId != null && !expectedPeerId.equals(server.peerId())) {
-                                return false;
+                            String id = server.peerId();
+                            if (id.equals(identity.peerId())) {
+                                refusal.set(Refusal.SELF);
+                            } else if (pin != null && !pin.equals(id)) {
+                                refusal.set(Refusal.NOT_THE_PIN);
+                            } else if (bound != null && !bound.equals(id)) {
+                                refusal.set(Refusal.KEY_CHANGED);
+                            } else if (directory.isConnected(id)) {
+                                refusal.set(Refusal.ALREADY_CONNECTED);
                             }
-                            if (directory.isConnected(server.peerId())) {
-                                alreadyConnected.set(server.peerId());
-                                return false;
-                            }
-                            return true;
+                            return refusal.get() == null;
                         });
             } catch (HandshakeDriver.UnexpectedPeerException e) {
-                if (alreadyConnected.get() != null) {
-                    return new Dialled(alreadyConnected.get(), false);
+                String actual = e.actual().peerId();
+                switch (refusal.get()) {
+                    case ALREADY_CONNECTED -> {
+                        return new Dialled(actual, false);
+                    }
+                    case SELF -> {
+                        observer.handshakeFailed(Direction.OUTBOUND, "self");
+                        log.info("Refused to connect to {}: that is this peer", address);
+                        throw new PeerConnectionException(PeerConnectionException.Kind.SELF,
+                                address + " answers with this peer's own identity: that is this peer");
+                    }
+                    case KEY_CHANGED -> throw keyChanged(address, bound, actual);
+                    case NOT_THE_PIN -> {
+                        observer.handshakeFailed(Direction.OUTBOUND, "fingerprint-mismatch");
+                        log.warn("Handshake with {} refused: the server is {}, not the expected {} (a new key, the "
+                                + "wrong address, or a man in the middle)", address, actual, pin);
+                        throw new PeerConnectionException(PeerConnectionException.Kind.FINGERPRINT_MISMATCH,
+                                "the peer at " + address + " has fingerprint " + Fingerprints.fingerprint(actual)
+                                        + ", not the expected " + Fingerprints.fingerprint(pin));
+                    }
                 }
-                observer.handshakeFailed(Direction.OUTBOUND, "fingerprint-mismatch");
-                log.warn("Handshake with {}:{} refused: the server is {}, not the expected {} (a new key, the wrong "
-                        + "address, or a man in the middle)", host, port, e.actual().peerId(), expectedPeerId);
-                throw new PeerConnectionException(PeerConnectionException.Kind.FINGERPRINT_MISMATCH,
-                        "the peer at " + host + ":" + port + " has fingerprint "
-                                + Fingerprints.fingerprint(e.actual().peerId()) + ", not the expected "
-                                + Fingerprints.fingerprint(expectedPeerId));
+                throw new IllegalStateException("unexpected refusal " + refusal.get());
             } catch (ProtocolException e) {
                 observer.handshakeFailed(Direction.OUTBOUND, e.reason().tag());
                 if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
@@ -120,7 +149,7 @@ final class Dialer {
             handedOver = true;
             // from here the connection owns the socket and the slot
             Sessions.Registered registered = sessions.register(socket, in, out, session, Direction.OUTBOUND, slot,
-                    host + ":" + port);
+                    address);
             return new Dialled(session.peer().peerId(), registered == Sessions.Registered.ATTACHED);
         } catch (IOException e) {
             throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
@@ -132,6 +161,34 @@ final class Dialer {
                 slot.close();
             }
         }
+    }
+
+    /**
+     * Another identity answered at an address bound to {@code was}: refused, recorded ({@code was}
+     * becomes CHANGED, a {@code key-changed} event), and said once at WARN.
+     */
+    private PeerConnectionException keyChanged(String address, String was, String now) {
+        observer.handshakeFailed(Direction.OUTBOUND, "key-changed");
+        boolean first;
+        try {
+            first = store.keyChanged(was).get(PeerConnectionService.COMMIT_TIMEOUT.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            first = false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            first = true;
+        }
+        String detail = "the peer at " + address + " changed its key: it was " + Fingerprints.fingerprint(was)
+                + ", now " + Fingerprints.fingerprint(now) + " answers. If the change is expected, connect "
+                + "again with that expectedFingerprint, or forget the old peer";
+        if (first) {
+            log.warn("The peer at {} changed its key: it was {}, now {} answers (refused before this peer revealed "
+                    + "itself; a new identity, or someone in between)", address, was, now);
+        } else {
+            log.info("The peer at {} still answers with another key ({}, not {}): refused", address, now, was);
+        }
+        return new PeerConnectionException(PeerConnectionException.Kind.KEY_CHANGED, detail);
     }
 
     /** Closes every socket still in its handshake (on stop): those dials fail. */

@@ -10,6 +10,16 @@ public final class PeerConnectionException extends RuntimeException {
         HANDSHAKE_FAILED,
         /** The peer's identity is not the expected one. */
         FINGERPRINT_MISMATCH,
+        /** Another identity answers at an address where a known peer answered before. */
+        KEY_CHANGED,
+        /** The address answers with this peer's own identity. */
+        SELF,
+        /** A request names something that cannot be (a bad alias, a bad invite). */
+        INVALID,
+        /** The alias belongs to another peer. */
+        ALIAS_TAKEN,
+        /** The safety number given is not the peer's. */
+        SAFETY_NUMBER_MISMATCH,
         /** No such peer is known. */
         UNKNOWN_PEER,
         /** No peer is connected, or several are and none was named. */

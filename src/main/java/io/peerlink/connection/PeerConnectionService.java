@@ -9,7 +9,6 @@ import io.peerlink.store.StoredPeer;
 import io.peerlink.store.StoreClosedException;
 import io.peerlink.wire.CloseCode;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -56,6 +55,7 @@ public final class PeerConnectionService {
     private final Listener listener;
     private final Dialer dialer;
     private final Redialer redialer;
+    private final Contacts contacts;
     private final Inbox inbox;
     private volatile boolean running;
 
@@ -70,9 +70,10 @@ public final class PeerConnectionService {
         this.delivery = new Delivery(store, directory, clock);
         this.sessions = new Sessions(settings, directory, delivery, observer, clock);
         this.listener = new Listener(identity, settings, observer, random, connectionSlots, sessions);
-        this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions);
+        this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions, store);
         this.redialer = new Redialer(dialer, directory, settings.reconnectMinDelay(), settings.reconnectMaxDelay());
         this.inbox = new Inbox(store);
+        this.contacts = new Contacts(store, directory);
     }
 
     /** Loads the known peers, binds the peer port, and starts dialling stored and configured peers. */
@@ -92,12 +93,11 @@ public final class PeerConnectionService {
         running = true;
         for (StoredPeer p : known) {
             if (p.dialAddress() != null && directory.isKnown(p.peerId())) {
-                InetSocketAddress a = parse(p.dialAddress());
-                redialer.keep(a.getHostString(), a.getPort(), p.peerId());
+                redialer.keep(DialTarget.parse(p.dialAddress()), p.peerId());
             }
         }
-        for (InetSocketAddress target : settings.connect()) {
-            redialer.keep(target.getHostString(), target.getPort(), null);
+        for (DialTarget target : settings.connect()) {
+            redialer.keep(target, target.pin());
         }
         log.info("Listening for peers on {}:{} as {} ({} known peer(s))", settings.listenHost(), listener.port(),
                 identity.peerId(), known.size());
@@ -166,34 +166,63 @@ public final class PeerConnectionService {
      * is dialled again whenever the connection drops, until the peer is forgotten.
      */
     public Connected connect(String host, int port, String expectedFingerprint) {
+        return connect(new DialTarget(host, port,
+                expectedFingerprint == null ? null : Fingerprints.normalise(expectedFingerprint)));
+    }
+
+    /**
+     * Dials the target (see {@link Dialer#dial}) and keeps dialling it whenever the connection drops,
+     * until the peer is forgotten.
+     */
+    public Connected connect(DialTarget target) {
         requireRunning();
-        String expected = expectedFingerprint == null ? null : Fingerprints.normalise(expectedFingerprint);
-        Dialer.Dialled d = dialer.dial(host, port, expected);
-        redialer.keep(host, port, d.peerId());
-        PeerView view = peer(d.peerId()).orElseThrow(() -> new PeerConnectionException(
-                PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to " + host + ":" + port
+        Dialer.Dialled d = dialer.dial(target);
+        redialer.keep(new DialTarget(target.host(), target.port(), null), d.peerId());
+        PeerView view = contacts.view(d.peerId()).orElseThrow(() -> new PeerConnectionException(
+                PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to " + target.address()
                         + " ended right after its handshake"));
         return new Connected(view, d.created());
     }
 
     public List<PeerView> peers() {
-        return directory.views(id -> store.messages().undeliveredCount(id));
+        return contacts.views();
     }
 
-    public Optional<PeerView> peer(String peerId) {
-        String id = Fingerprints.normalise(peerId);
-        if (!directory.isKnown(id)) {
-            return Optional.empty();
-        }
-        return directory.view(id, store.messages().undeliveredCount(id));
+    /** The known peer that {@code peerIdOrAlias} names (a peerId, a fingerprint or an alias). */
+    public Optional<PeerView> peer(String peerIdOrAlias) {
+        return contacts.resolve(peerIdOrAlias).flatMap(contacts::view);
+    }
+
+    /** The peerId of the known peer that {@code peerIdOrAlias} names. */
+    public Optional<String> resolve(String peerIdOrAlias) {
+        return contacts.resolve(peerIdOrAlias);
+    }
+
+    /** Names a peer; {@code alias} null clears its name. */
+    public PeerView rename(String peerIdOrAlias, String alias) {
+        return contacts.rename(peerIdOrAlias, alias);
+    }
+
+    /** Marks a peer VERIFIED when {@code safetyNumber} is the one both sides compute. */
+    public PeerView verify(String peerIdOrAlias, String safetyNumber) {
+        return contacts.verify(peerIdOrAlias, safetyNumber);
+    }
+
+    /** Takes a peer's verification back. */
+    public PeerView unverify(String peerIdOrAlias) {
+        return contacts.unverify(peerIdOrAlias);
     }
 
     /**
      * Forgets the peer: closes its connection with a goodbye, stops dialling it, and marks its
      * undelivered messages FAILED. False when it was not known.
      */
-    public boolean forget(String peerId) {
-        String id = Fingerprints.normalise(peerId);
+    public boolean forget(String peerIdOrAlias) {
+        Optional<String> known = contacts.resolve(peerIdOrAlias);
+        if (known.isEmpty()) {
+            return false;
+        }
+        String id = known.get();
         if (!directory.forget(id)) {
             return false;
         }
@@ -248,12 +277,9 @@ public final class PeerConnectionService {
                     ? "no peer is connected: connect one first (POST /api/peers), or say which known peer with \"to\""
                     : connected.size() + " peers are connected: say which one with \"to\"");
         }
-        String id = Fingerprints.normalise(to);
-        if (!directory.isKnown(id)) {
-            throw new PeerConnectionException(PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + to
-                    + " is known: connect it first (POST /api/peers)");
-        }
-        return id;
+        return contacts.resolve(to).orElseThrow(() -> new PeerConnectionException(
+                PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + to
+                        + " is known: connect it first (POST /api/peers)"));
     }
 
     private void requireRunning() {
@@ -262,7 +288,8 @@ public final class PeerConnectionService {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> write) {
+    /** Waits for a store write to commit, turning its failures into API errors. */
+    static <T> T await(CompletableFuture<T> write) {
         try {
             return write.get(COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -277,14 +304,5 @@ public final class PeerConnectionService {
             }
             throw new IllegalStateException("store write failed", e.getCause());
         }
-    }
-
-    private static InetSocketAddress parse(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return InetSocketAddress.createUnresolved(host, Integer.parseInt(hostPort.substring(colon + 1)));
     }
 }

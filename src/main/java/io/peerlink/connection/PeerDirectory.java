@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The known peers and their one current connection each. Attaching a new connection, replacing
@@ -22,6 +23,11 @@ import java.util.function.Consumer;
  * is read, a connection's queue is written; neither takes an entry lock).
  */
 final class PeerDirectory {
+
+    /** What the store knows of a peer, for its view. */
+    record Contact(String alias, io.peerlink.store.Trust trust, Instant verifiedAt, List<String> addresses,
+            int undelivered) {
+    }
 
     /** What {@link #attach} did with a fresh connection. */
     enum Attach { ATTACHED, DUPLICATE }
@@ -160,15 +166,15 @@ final class PeerDirectory {
         return (int) entries.values().stream().filter(Entry::connected).count();
     }
 
-    Optional<PeerView> view(String peerId, int undelivered) {
+    Optional<PeerView> view(String peerId, Function<String, Contact> contact) {
         Entry e = entries.get(peerId);
-        return e == null ? Optional.empty() : Optional.of(e.view(undelivered));
+        return e == null ? Optional.empty() : Optional.of(e.view(contact.apply(peerId)));
     }
 
     /** Views of every known peer, first seen first. */
-    List<PeerView> views(java.util.function.ToIntFunction<String> undelivered) {
+    List<PeerView> views(Function<String, Contact> contact) {
         Collection<Entry> all = entries.values();
-        return all.stream().map(e -> e.view(undelivered.applyAsInt(e.key.peerId())))
+        return all.stream().map(e -> e.view(contact.apply(e.key.peerId())))
                 .sorted(Comparator.comparing(PeerView::firstSeen, Comparator.nullsLast(Comparator.naturalOrder()))
                         .thenComparing(PeerView::peerId))
                 .toList();
@@ -210,10 +216,10 @@ final class PeerDirectory {
             return connection != null && connection.isOpen();
         }
 
-        synchronized PeerView view(int undelivered) {
+        synchronized PeerView view(Contact c) {
             return new PeerView(key.peerId(), key.fingerprint(), safetyNumber, lastAddress, lastDirection,
                     connected() ? PeerState.CONNECTED : PeerState.DISCONNECTED, connectedAt, key.pem(), firstSeen,
-                    lastSeen, undelivered);
+                    lastSeen, c.undelivered(), c.alias(), c.trust(), c.verifiedAt(), c.addresses());
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.peerlink.connection;
 
+import io.peerlink.store.Trust;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A peer as the API shows it.
@@ -16,8 +18,16 @@ import java.time.Instant;
  * @param firstSeen the first handshake with it
  * @param lastSeen the last handshake with it or the end of the last connection
  * @param undelivered messages to it that wait for its ACK (QUEUED or SENT)
+ * @param alias the user's name for it, or null
+ * @param trust UNVERIFIED, VERIFIED or CHANGED
+ * @param verifiedAt when its safety number was confirmed, or null
+ * @param addresses the {@code host:port} addresses this peer dialled it at
  */
 public record PeerView(String peerId, String fingerprint, String safetyNumber, String address, Direction direction,
         PeerState state, Instant connectedAt, String publicKeyPem, Instant firstSeen, Instant lastSeen,
-        int undelivered) {
+        int undelivered, String alias, Trust trust, Instant verifiedAt, List<String> addresses) {
+
+    public PeerView {
+        addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    }
 }

@@ -33,15 +33,16 @@ final class Redialer {
     }
 
     /**
-     * Keeps {@code host:port} dialled. {@code peerId}, when known, is the identity expected there
-     * (null for a {@code peerlink.connect} entry seen for the first time: it is learnt on the first
-     * connection).
+     * Keeps the target dialled. {@code peerId}, when known, is the identity that answered there (null
+     * for a {@code peerlink.connect} entry seen for the first time: it is learnt on the first
+     * connection). Which identity is accepted is the dialler's business: the target's pin, or the
+     * identity bound to the address (trust on first use).
      */
-    void keep(String host, int port, String peerId) {
+    void keep(DialTarget target, String peerId) {
         if (!open) {
             return;
         }
-        loops.computeIfAbsent(host + ":" + port, address -> new Loop(host, port, peerId)).learn(peerId);
+        loops.computeIfAbsent(target.address(), address -> new Loop(target, peerId)).learn(peerId);
     }
 
     /** Stops dialling every address where {@code peerId} answered (until the next start). */
@@ -62,17 +63,15 @@ final class Redialer {
     }
 
     private final class Loop {
-        final String host;
-        final int port;
+        final DialTarget target;
         final Thread thread;
         volatile String peerId;
         volatile boolean cancelled;
 
-        Loop(String host, int port, String peerId) {
-            this.host = host;
-            this.port = port;
+        Loop(DialTarget target, String peerId) {
+            this.target = target;
             this.peerId = peerId;
-            this.thread = Thread.ofVirtual().name("peer-redial-" + host + ":" + port).start(this::run);
+            this.thread = Thread.ofVirtual().name("peer-redial-" + target.address()).start(this::run);
         }
 
         void learn(String id) {
@@ -101,15 +100,23 @@ final class Redialer {
                         continue;
                     }
                     try {
-                        peerId = dialer.dial(host, port, id).peerId();
+                        peerId = dialer.dial(target).peerId();
                         delay = minDelay;
                         continue;
                     } catch (PeerConnectionException e) {
-                        if (e.kind() == PeerConnectionException.Kind.STOPPED) {
-                            return;
+                        switch (e.kind()) {
+                            case STOPPED -> {
+                                return;
+                            }
+                            case KEY_CHANGED, SELF -> {
+                                // dialling again would get the same answer: the user decides (pin or forget)
+                                log.info("Stopped dialling {}: {}", target.address(), e.getMessage());
+                                loops.remove(target.address(), this);
+                                return;
+                            }
+                            default -> log.info("Dialling {} failed: {}; next try in {} ms", target.address(),
+                                    e.getMessage(), delay.toMillis());
                         }
-                        log.info("Dialling {}:{} failed: {}; next try in {} ms", host, port, e.getMessage(),
-                                delay.toMillis());
                     }
                     sleep(delay);
                     Duration doubled = delay.multipliedBy(2);

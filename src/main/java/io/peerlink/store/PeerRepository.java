@@ -11,7 +11,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The {@code peers} table. Writes run only inside {@link StoreWriter} tasks. */
 public final class PeerRepository {
 
-    private static final String COLUMNS = "peer_id, public_key, dial_address, first_seen, last_seen, forgotten_at";
+    private static final String COLUMNS = "peer_id, public_key, dial_address, first_seen, last_seen, forgotten_at, "
+            + "alias, trust, verified_at";
     private static final RowMapper<StoredPeer> ROW = PeerRepository::map;
 
     private final JdbcClient jdbc;
@@ -30,6 +31,54 @@ public final class PeerRepository {
                         + "dial_address = coalesce(excluded.dial_address, "
                         + "CASE WHEN peers.forgotten_at IS NULL THEN peers.dial_address END)")
                 .params(peerId, publicKey, dialAddress, now.toEpochMilli(), now.toEpochMilli()).update();
+        if (dialAddress != null) {
+            // trust on first use: this identity answered at that address (a pinned dial may move it)
+            jdbc.sql("INSERT INTO addresses (address, peer_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                            + "ON CONFLICT (address) DO UPDATE SET last_seen = excluded.last_seen, "
+                            + "first_seen = CASE WHEN addresses.peer_id = excluded.peer_id THEN addresses.first_seen "
+                            + "ELSE excluded.first_seen END, peer_id = excluded.peer_id")
+                    .params(dialAddress, peerId, now.toEpochMilli(), now.toEpochMilli()).update();
+        }
+    }
+
+    /** The identity that answered at {@code address} when this peer last dialled it there. */
+    public java.util.Optional<String> identityAt(String address) {
+        return jdbc.sql("SELECT peer_id FROM addresses WHERE address = ?").param(address).query(String.class)
+                .optional();
+    }
+
+    /** The addresses where {@code peerId} answered, most recent first. */
+    public List<String> addresses(String peerId) {
+        return jdbc.sql("SELECT address FROM addresses WHERE peer_id = ? ORDER BY last_seen DESC, address")
+                .param(peerId).query(String.class).list();
+    }
+
+    public Optional<StoredPeer> findByAlias(String alias) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM peers WHERE alias = ? COLLATE NOCASE AND forgotten_at IS NULL")
+                .param(alias).query(ROW).optional();
+    }
+
+    /** Sets or (null) clears the alias; false when another known peer has it already. */
+    boolean setAlias(String peerId, String alias) {
+        if (alias != null) {
+            Integer taken = jdbc.sql("SELECT count(*) FROM peers WHERE alias = ? COLLATE NOCASE AND peer_id <> ?")
+                    .params(alias, peerId).query(Integer.class).single();
+            if (taken > 0) {
+                return false;
+            }
+        }
+        jdbc.sql("UPDATE peers SET alias = ? WHERE peer_id = ?").params(alias, peerId).update();
+        return true;
+    }
+
+    void setTrust(String peerId, Trust trust, Instant verifiedAt) {
+        jdbc.sql("UPDATE peers SET trust = ?, verified_at = ? WHERE peer_id = ?")
+                .params(trust.name(), verifiedAt == null ? null : verifiedAt.toEpochMilli(), peerId).update();
+    }
+
+    /** Lets {@code address} answer with another identity on first use again. */
+    void unbind(String peerId) {
+        jdbc.sql("DELETE FROM addresses WHERE peer_id = ?").param(peerId).update();
     }
 
     void touch(String peerId, Instant now) {
@@ -38,7 +87,7 @@ public final class PeerRepository {
 
     /** Marks the peer forgotten; returns false when it was not known. */
     boolean forget(String peerId, Instant now) {
-        return jdbc.sql("UPDATE peers SET forgotten_at = ?, dial_address = NULL "
+        return jdbc.sql("UPDATE peers SET forgotten_at = ?, dial_address = NULL, alias = NULL "
                         + "WHERE peer_id = ? AND forgotten_at IS NULL")
                 .params(now.toEpochMilli(), peerId).update() == 1;
     }
@@ -56,6 +105,7 @@ public final class PeerRepository {
     private static StoredPeer map(ResultSet rs, int row) throws SQLException {
         return new StoredPeer(rs.getString("peer_id"), rs.getBytes("public_key"), rs.getString("dial_address"),
                 MessageRepository.instant(rs, "first_seen"), MessageRepository.instant(rs, "last_seen"),
-                MessageRepository.instant(rs, "forgotten_at"));
+                MessageRepository.instant(rs, "forgotten_at"), rs.getString("alias"), Trust.valueOf(rs.getString("trust")),
+                MessageRepository.instant(rs, "verified_at"));
     }
 }

@@ -175,17 +175,63 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Forgets the peer and fails its undelivered messages; false when it was not known. */
+    /**
+     * Forgets the peer and fails its undelivered messages; false when it was not known. The
+     * addresses where it answered may then answer with another identity on first use, unless it was
+     * ever VERIFIED (even if CHANGED since): then only an explicit pin accepts another identity there.
+     */
     public CompletableFuture<Boolean> forgetPeer(String peerId) {
         return writer.submit(() -> {
             Instant now = clock.instant();
+            // verified once (also if CHANGED since): its addresses stay guarded
+            boolean verified = peers.find(peerId).map(p -> p.verifiedAt() != null).orElse(false);
             if (!peers.forget(peerId, now)) {
                 return false;
+            }
+            if (!verified) {
+                peers.unbind(peerId);
             }
             for (StoredMessage m : messages.failUndelivered(peerId, FORGOTTEN, now)) {
                 events.statusChanged(m, now);
             }
             events.peer(peerId, "forgotten", now);
+            return true;
+        });
+    }
+
+    /** Sets or (null) clears a peer's alias; false when another peer has that alias. */
+    public CompletableFuture<Boolean> setAlias(String peerId, String alias) {
+        return writer.submit(() -> peers.setAlias(peerId, alias));
+    }
+
+    /** The user confirmed the peer's safety number. */
+    public CompletableFuture<Void> verify(String peerId) {
+        return writer.submit(() -> {
+            peers.setTrust(peerId, Trust.VERIFIED, clock.instant());
+            return null;
+        });
+    }
+
+    /** Back to trust on first use. */
+    public CompletableFuture<Void> unverify(String peerId) {
+        return writer.submit(() -> {
+            peers.setTrust(peerId, Trust.UNVERIFIED, null);
+            return null;
+        });
+    }
+
+    /**
+     * Another identity answered at an address where {@code peerId} used to: marks it CHANGED and
+     * records a {@code key-changed} peer event. False when it was CHANGED already (nothing recorded).
+     */
+    public CompletableFuture<Boolean> keyChanged(String peerId) {
+        return writer.submit(() -> {
+            Optional<StoredPeer> p = peers.find(peerId);
+            if (p.isEmpty() || p.get().trust() == Trust.CHANGED) {
+                return false;
+            }
+            peers.setTrust(peerId, Trust.CHANGED, p.get().verifiedAt());
+            events.peer(peerId, "key-changed", clock.instant());
             return true;
         });
     }

@@ -11,9 +11,12 @@ import java.time.Instant;
  * @param firstSeen the first handshake with it
  * @param lastSeen the last handshake with it, or the end of the last connection
  * @param forgottenAt when the user forgot it, or null while it is known
+ * @param alias the user's name for it, or null
+ * @param trust how far its key is trusted
+ * @param verifiedAt when the user confirmed its safety number (VERIFIED only)
  */
 public record StoredPeer(String peerId, byte[] publicKey, String dialAddress, Instant firstSeen, Instant lastSeen,
-        Instant forgottenAt) {
+        Instant forgottenAt, String alias, Trust trust, Instant verifiedAt) {
 
     public boolean known() {
         return forgottenAt == null;

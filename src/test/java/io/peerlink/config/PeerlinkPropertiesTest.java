@@ -2,7 +2,7 @@ package io.peerlink.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
+import io.peerlink.connection.DialTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -63,7 +63,7 @@ class PeerlinkPropertiesTest {
     void bindsEnvironmentVariablesWithACommaSeparatedConnectList() {
         runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
                         new SystemEnvironmentPropertySource("test-env", Map.of(
-                                "PEERLINK_CONNECT", "peer-b:5555,10.0.0.7:6000,[::1]:5557",
+                                "PEERLINK_CONNECT", "peer-b:5555,10.0.0.7:6000,[::1]:5557,abababababababababababababababababababababababababababababababab@peer-c:5555",
                                 "PEERLINK_LISTEN_PORT", "6001",
                                 "PEERLINK_MAX_MESSAGE_BYTES", "16KB",
                                 "PEERLINK_HANDSHAKE_TIMEOUT", "3s",
@@ -71,9 +71,10 @@ class PeerlinkPropertiesTest {
                 .run(context -> {
                     PeerlinkProperties p = context.getBean(PeerlinkProperties.class);
                     assertThat(p.connectTargets()).containsExactly(
-                            InetSocketAddress.createUnresolved("peer-b", 5555),
-                            InetSocketAddress.createUnresolved("10.0.0.7", 6000),
-                            InetSocketAddress.createUnresolved("::1", 5557));
+                            new DialTarget("peer-b", 5555, null),
+                            new DialTarget("10.0.0.7", 6000, null),
+                            new DialTarget("::1", 5557, null),
+                            new DialTarget("peer-c", 5555, "abababababababababababababababababababababababababababababababab"));
                     assertThat(p.listenPort()).isEqualTo(6001);
                     assertThat(p.maxMessageBytes().toBytes()).isEqualTo(16384);
                     assertThat(p.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));

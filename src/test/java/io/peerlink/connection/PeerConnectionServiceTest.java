@@ -275,7 +275,7 @@ class PeerConnectionServiceTest {
         alice.start();
         PeerConnectionService dialling = new PeerConnectionService(bob.identity(),
                 ConnectionSettings.forTests("127.0.0.1").withConnect(java.util.List.of(
-                        java.net.InetSocketAddress.createUnresolved("127.0.0.1", alice.listenPort()))),
+                        new DialTarget("127.0.0.1", alice.listenPort(), null))),
                 TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
         dialling.start();
         try {
