@@ -2,7 +2,6 @@ package io.peerlink.api;
 
 import io.peerlink.connection.DialTarget;
 import io.peerlink.connection.Invite;
-import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.identity.Fingerprints;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
@@ -21,6 +20,7 @@ import jakarta.validation.constraints.Size;
  *        {@code peerlink://<peerId>@<host>:<port>} (its {@code GET /api/identity} gives it)
  */
 @Schema(name = "ConnectRequest", description = "Where to dial, and optionally whom to expect there")
+@ConnectTarget
 record ConnectRequest(
         @Schema(example = "192.0.2.10", nullable = true, description = "required unless invite is given")
         @Size(min = 1, max = 253, message = "must be 1 to 253 characters")
@@ -43,29 +43,12 @@ record ConnectRequest(
         @Size(max = 400, message = "must be at most 400 characters")
         String invite) {
 
-    /** Where to dial: from the invite, or from host, port and fingerprint. */
+    /** Where to dial: from the invite, or from host, port and fingerprint (a valid request only). */
     DialTarget target() {
         if (invite != null) {
-            if (host != null || port != null || expectedFingerprint != null) {
-                throw invalid("give either invite, or host and port (and expectedFingerprint), not both");
-            }
-            try {
-                return Invite.parse(invite);
-            } catch (IllegalArgumentException e) {
-                throw invalid("invite: " + e.getMessage());
-            }
-        }
-        if (host == null || host.isBlank()) {
-            throw invalid("host is required (or give an invite)");
-        }
-        if (port == null) {
-            throw invalid("port is required (or give an invite)");
+            return Invite.parse(invite);
         }
         return new DialTarget(host.strip(), port,
                 expectedFingerprint == null ? null : Fingerprints.normalise(expectedFingerprint));
-    }
-
-    private static PeerConnectionException invalid(String detail) {
-        return new PeerConnectionException(PeerConnectionException.Kind.INVALID, detail);
     }
 }

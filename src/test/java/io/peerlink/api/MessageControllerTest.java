@@ -216,10 +216,16 @@ class MessageControllerTest {
             waitSeconds | -1                   | waitSeconds must be between 0 and 30 (got '-1')
             waitSeconds | 31                   | waitSeconds must be between 0 and 30 (got '31')
             waitSeconds | 2147483648           | waitSeconds must be an integer
-            from        | not-a-peer           | from must be a peerId (64 hex digits)
             """)
     void rejectsOutOfRangeAndMistypedQueryParameters(String name, String value, String detail) throws Exception {
         expectProblem(mvc.perform(get("/api/messages").param(name, value)), 400, detail)
                 .andExpect(jsonPath("$.errors[0].parameter").value(name));
+    }
+
+    @Test
+    void answersNotFoundForASenderThatIsNeitherAPeerIdNorAKnownAlias() throws Exception {
+        // "from" takes a peerId, a fingerprint or an alias: anything else names nobody known
+        expectProblem(mvc.perform(get("/api/messages").param("from", "not-a-peer")), 404,
+                "from: no peer not-a-peer is known");
     }
 }

@@ -84,13 +84,13 @@ class PeerlinkPropertiesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"peer-b", "peer-b:", ":5555", "peer-b:0", "peer-b:65536", "peer-b:http", "::1:5555",
-            "[::1:5555", "bad host:5555", "peer-b:5555:1"})
+            "[::1:5555", "bad host:5555", "peer-b:5555:1", "abc@peer-b:5555", "@peer-b:5555"})
     void refusesToStartWithAMalformedConnectEntry(String entry) {
         runner.withPropertyValues("peerlink.connect=peer-a:5555," + entry).run(context -> {
             assertThat(context).hasFailed();
             assertThat(failure(context.getStartupFailure()))
                     .contains("peerlink.connect[1]")
-                    .contains("must be host:port with a port from 1 to 65535");
+                    .contains("must be [peerId@]host:port with a port from 1 to 65535");
         });
     }
 
