@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,24 +48,19 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoPeerProcessesE2ETest {
 
-    /** The two loopback hosts, overridable ({@code -Dpeerlink.e2e.hosts=127.0.3.2,127.0.3.3}) so runs can share a machine. */
-    private static final String[] HOSTS = System.getProperty("peerlink.e2e.hosts", "127.0.0.2,127.0.0.3").split(",");
-    private static final String HOST_A = HOSTS[0].strip();
-    private static final String HOST_B = HOSTS[1].strip();
-    private static final int PEER_PORT = 5555;
-    private static final int API_PORT = 8080;
+    /** The first two loopback hosts of {@code -Dpeerlink.e2e.hosts} (see {@link E2e}), so runs can share a machine. */
+    private static final String HOST_A = E2e.hostA();
+    private static final String HOST_B = E2e.hostB();
+    private static final int PEER_PORT = E2e.PEER_PORT;
+    private static final int API_PORT = E2e.API_PORT;
     private static final int MAX_MESSAGE_BYTES = 65536;
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /** Start-up dialling backs off up to 30 s between attempts; allow a full step and a handshake. */
     private static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private static final JsonMapper JSON = Http.JSON;
+    private static final HttpClient HTTP = Http.CLIENT;
 
     @TempDir
     static Path dataDirs;
@@ -308,22 +302,12 @@ class TwoPeerProcessesE2ETest {
         return p.exitValue();
     }
 
-    private static void requireFree(String host, int port) throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-        } catch (IOException e) {
-            fail(host + ":" + port + " is already in use (" + e.getMessage() + "). This test needs " + HOST_A + " and "
-                    + HOST_B + ", ports " + PEER_PORT + " and " + API_PORT + ", free: is scripts/two-peers.sh running? "
-                    + "Stop it with scripts/two-peers.sh stop.");
-        }
+    private static void requireFree(String host, int port) {
+        E2e.requireFree(host, port);
     }
 
     private static String required(String property) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            fail("system property " + property + " is not set: run this test with ./mvnw -B verify (failsafe)");
-        }
-        return value;
+        return E2e.required(property);
     }
 
     private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
@@ -338,102 +322,27 @@ class TwoPeerProcessesE2ETest {
     }
 
     private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        E2e.sleep(millis);
     }
 
-    /** One peer process and the HTTP calls the README makes against it. */
-    private static final class Peer {
+    /** One peer process (see {@link PeerProcess}) and the message calls the README makes against it. */
+    private static final class Peer extends PeerProcess {
 
-        final String name;
-        final String host;
-        final Path dataDir;
-        final String connect;
-        Process process;
         /** Cursor of the last inbound message this test has seen; the inbox starts afresh on restart. */
         long cursor;
 
         Peer(String name, String host, Path dataDir, String connect) {
-            this.name = name;
-            this.host = host;
-            this.dataDir = dataDir;
-            this.connect = connect;
+            super(name, host, dataDir, connect);
         }
 
+        @Override
         void start() throws IOException {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder pb = new ProcessBuilder(java.toString(), "-jar", jar.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
-            Map<String, String> env = pb.environment();
-            // only this test's settings: nothing from the developer's shell (an API token, a port)
-            env.keySet().removeIf(k -> k.startsWith("PEERLINK_") || k.startsWith("SERVER_")
-                    || k.startsWith("SPRING_") || k.startsWith("MANAGEMENT_") || k.equals("JAVA_TOOL_OPTIONS"));
-            env.put("PEERLINK_LISTEN_HOST", host);
-            env.put("PEERLINK_LISTEN_PORT", Integer.toString(PEER_PORT));
-            env.put("PEERLINK_DATA_DIR", dataDir.toString());
-            env.put("PEERLINK_KEY_SIZE", "2048");   // key generation stays quick
-            env.put("SERVER_ADDRESS", host);
-            env.put("SERVER_PORT", Integer.toString(API_PORT));
-            if (connect != null) {
-                env.put("PEERLINK_CONNECT", connect);
-            }
-            process = pb.start();
+            super.start();
             cursor = 0;
-        }
-
-        void awaitHealthy() {
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (true) {
-                if (!process.isAlive()) {
-                    fail(name + " exited with " + process.exitValue() + " before it was healthy\n" + logTail());
-                }
-                try {
-                    HttpResponse<String> r = get("/actuator/health");
-                    if (r.statusCode() == 200 && r.body().contains("\"status\":\"UP\"")) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // not listening yet
-                }
-                if (System.nanoTime() > deadline) {
-                    fail(name + " was not healthy within " + START_TIMEOUT.toSeconds() + " s\n" + logTail());
-                }
-                sleep(200);
-            }
-        }
-
-        /** Kills the process (SIGKILL, through its handle) and waits until it is gone. */
-        void kill() {
-            if (process == null) {
-                return;
-            }
-            process.destroyForcibly();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    System.err.println(name + " (pid " + process.pid() + ") is still alive 30 s after SIGKILL");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        String peerId() {
-            return json("GET", "/api/identity", null, 200).get("peerId").asString();
         }
 
         String fingerprint() {
             return json("GET", "/api/identity", null, 200).get("fingerprint").asString();
-        }
-
-        /** CONNECTED, DISCONNECTED, or null when the peer is unknown here. */
-        String peerState(String otherId) {
-            HttpResponse<String> r = request("GET", "/api/peers/" + otherId, null);
-            return r.statusCode() == 200 ? JSON.readTree(r.body()).get("state").asString() : null;
         }
 
         JsonNode send(String to, String text) {
@@ -489,64 +398,6 @@ class TwoPeerProcessesE2ETest {
             // anything sent together with it (a resend, say) is there by now too
             all.addAll(poll(1));
             return all;
-        }
-
-        JsonNode json(String method, String path, Object body, int expectedStatus) {
-            HttpResponse<String> r = request(method, path, body);
-            assertThat(r.statusCode()).as("%s %s at %s: %s", method, path, name, abbreviate(r.body()))
-                    .isEqualTo(expectedStatus);
-            return JSON.readTree(r.body());
-        }
-
-        HttpResponse<String> get(String path) throws IOException {
-            try {
-                return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-        }
-
-        HttpResponse<String> request(String method, String path, Object body) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(45))
-                    .header("Accept", "application/json");
-            if (body == null) {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                b.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            }
-            try {
-                return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new AssertionError(method + " " + path + " at " + name + " failed: " + e + "\n" + logTail(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-
-        URI uri(String path) {
-            return URI.create("http://" + host + ":" + API_PORT + path);
-        }
-
-        Path log() {
-            return logs.resolve(name + ".log");
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log());
-                return "---- last lines of " + log() + "\n"
-                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException e) {
-                return "(no log " + log() + ": " + e.getMessage() + ")";
-            }
-        }
-
-        private static String abbreviate(String s) {
-            return s.length() <= 500 ? s : s.substring(0, 500) + "...";
         }
     }
 }
