@@ -10,8 +10,8 @@ import java.util.Formatter;
 import org.junit.jupiter.api.Test;
 
 /**
- * The protocol and crypto code stays free of Spring, layers only point downwards, and nothing
- * depends on the default locale.
+ * The protocol and crypto code stays free of Spring and of the store, layers only point downwards,
+ * and nothing depends on the default locale.
  */
 class ArchitectureTest {
 
@@ -32,7 +32,26 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("io.peerlink.crypto..", "io.peerlink.identity..",
                         "io.peerlink.handshake..", "io.peerlink.wire..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.connection..", "io.peerlink.api..",
-                        "io.peerlink.config..")
+                        "io.peerlink.config..", "io.peerlink.store..")
+                .check(CLASSES);
+    }
+
+    /** The store keeps rows; it knows nothing of connections, the protocol or the web. */
+    @Test
+    void theStoreDependsOnNoOtherPackageOfOurs() {
+        noClasses().that().resideInAPackage("io.peerlink.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.connection..", "io.peerlink.api..",
+                        "io.peerlink.config..", "io.peerlink.crypto..", "io.peerlink.identity..",
+                        "io.peerlink.handshake..", "io.peerlink.wire..")
+                .check(CLASSES);
+    }
+
+    /** Only the store touches JDBC: the connection layer goes through its repositories. */
+    @Test
+    void onlyTheStoreAndTheWiringUseJdbc() {
+        noClasses().that().resideOutsideOfPackages("io.peerlink.store..", "io.peerlink.config..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..",
+                        "org.springframework.jdbc..", "com.zaxxer..", "org.sqlite..", "org.flywaydb..")
                 .check(CLASSES);
     }
 
