@@ -41,6 +41,24 @@ final class Contacts {
         return store.peers().findByAlias(s).map(StoredPeer::peerId).filter(directory::isKnown);
     }
 
+    /**
+     * The recipient {@code to} names; when {@code to} is empty, the one connected peer (refused when
+     * none or several are connected).
+     */
+    String recipient(String to) {
+        if (to == null || to.isBlank()) {
+            List<String> connected = directory.connectedPeerIds();
+            if (connected.size() == 1) {
+                return connected.getFirst();
+            }
+            throw new PeerConnectionException(PeerConnectionException.Kind.NO_RECIPIENT, connected.isEmpty()
+                    ? "no peer is connected: connect one first (POST /api/peers), or say which known peer with \"to\""
+                    : connected.size() + " peers are connected: say which one with \"to\"");
+        }
+        return resolve(to).orElseThrow(() -> new PeerConnectionException(
+                PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + to + " is known: connect it first (POST /api/peers)"));
+    }
+
     /** Like {@link #resolve}, or UNKNOWN_PEER. */
     String require(String peerIdOrAlias) {
         return resolve(peerIdOrAlias).orElseThrow(() -> new PeerConnectionException(

@@ -3,6 +3,9 @@ package io.peerlink.connection;
 import io.peerlink.store.Store;
 import io.peerlink.store.StoredMessage;
 import io.peerlink.wire.Frame;
+import io.peerlink.wire.Limits;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +32,13 @@ final class Delivery implements PeerConnection.Handler {
 
     private final Store store;
     private final PeerDirectory directory;
+    private final Limits limits;
     private final Clock clock;
 
-    Delivery(Store store, PeerDirectory directory, Clock clock) {
+    Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock) {
         this.store = store;
         this.directory = directory;
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -67,9 +72,31 @@ final class Delivery implements PeerConnection.Handler {
         }
     }
 
-    /** Hands a newly stored message to the peer's open connection, if it has one. */
-    void dispatch(StoredMessage m) {
+    /**
+     * Stores a message for {@code recipient} and, once committed, hands it to the peer's open
+     * connection if it has one (else the next connection sends it). With {@code id} (the client's
+     * idempotency key), a repeat with the same recipient and text gives back the stored message and
+     * sends nothing; other content under that id is refused.
+     */
+    PeerConnectionService.Sent accept(String recipient, String text, UUID id) {
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxMessageBytes()) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, "text is " + bytes
+                    + " bytes of UTF-8, the limit is " + limits.maxMessageBytes());
+        }
+        Store.Accepted accepted = PeerConnectionService.await(
+                store.acceptOutbound(id == null ? UUID.randomUUID() : id, recipient, text));
+        StoredMessage m = accepted.message();
+        if (!accepted.created()) {
+            if (!m.peerId().equals(recipient) || !m.text().equals(text)) {
+                throw new PeerConnectionException(PeerConnectionException.Kind.ID_CONFLICT, "message " + m.id()
+                        + " was stored before with other content; use a new id for a new message");
+            }
+            return new PeerConnectionService.Sent(m, false);
+        }
+        // after the commit: either this finds the connection, or the connection's flush finds the row
         directory.withConnection(m.peerId(), c -> c.send(frame(m)));
+        return new PeerConnectionService.Sent(m, true);
     }
 
     @Override

@@ -9,7 +9,6 @@ import io.peerlink.store.StoredPeer;
 import io.peerlink.store.StoreClosedException;
 import io.peerlink.wire.CloseCode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -67,7 +66,7 @@ public final class PeerConnectionService {
         SecureRandom random = new SecureRandom();
         Semaphore connectionSlots = new Semaphore(settings.maxConnections());
         this.directory = new PeerDirectory(identity);
-        this.delivery = new Delivery(store, directory, clock);
+        this.delivery = new Delivery(store, directory, settings.limits(), clock);
         this.sessions = new Sessions(settings, directory, delivery, observer, clock);
         this.listener = new Listener(identity, settings, observer, random, connectionSlots, sessions);
         this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions, store);
@@ -242,44 +241,13 @@ public final class PeerConnectionService {
      * that id is refused.
      */
     public Sent send(String to, String text, UUID id) {
-        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > settings.limits().maxMessageBytes()) {
-            throw new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, "text is " + bytes
-                    + " bytes of UTF-8, the limit is " + settings.limits().maxMessageBytes());
-        }
         requireRunning();
-        String recipient = recipient(to);
-        Store.Accepted accepted = await(store.acceptOutbound(id == null ? UUID.randomUUID() : id, recipient, text));
-        StoredMessage m = accepted.message();
-        if (!accepted.created()) {
-            if (!m.peerId().equals(recipient) || !m.text().equals(text)) {
-                throw new PeerConnectionException(PeerConnectionException.Kind.ID_CONFLICT, "message " + m.id()
-                        + " was stored before with other content; use a new id for a new message");
-            }
-            return new Sent(m, false);
-        }
-        delivery.dispatch(m);
-        return new Sent(m, true);
+        return delivery.accept(contacts.recipient(to), text, id);
     }
 
     /** {@link #send(String, String, UUID)} with a fresh id. */
     public Sent send(String to, String text) {
         return send(to, text, null);
-    }
-
-    private String recipient(String to) {
-        if (to == null || to.isBlank()) {
-            List<String> connected = directory.connectedPeerIds();
-            if (connected.size() == 1) {
-                return connected.getFirst();
-            }
-            throw new PeerConnectionException(PeerConnectionException.Kind.NO_RECIPIENT, connected.isEmpty()
-                    ? "no peer is connected: connect one first (POST /api/peers), or say which known peer with \"to\""
-                    : connected.size() + " peers are connected: say which one with \"to\"");
-        }
-        return contacts.resolve(to).orElseThrow(() -> new PeerConnectionException(
-                PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + to
-                        + " is known: connect it first (POST /api/peers)"));
     }
 
     private void requireRunning() {
