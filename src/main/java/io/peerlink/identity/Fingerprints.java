@@ -16,6 +16,8 @@ public final class Fingerprints {
     static final int ITERATIONS = 5200;
     static final int VERSION = 0;
     static final int DIGITS_PER_IDENTITY = 30;
+    /** Prefix and version of the safety number's QR payload. */
+    static final String PAYLOAD_PREFIX = "peerlink-safety:1:";
 
     private Fingerprints() {
     }
@@ -53,6 +55,36 @@ public final class Fingerprints {
             out.append(joined, i, i + 5);
         }
         return out.toString();
+    }
+
+    /**
+     * What the safety number's QR code encodes:
+     * {@code peerlink-safety:1:<60 digits>:<lower peerId>:<higher peerId>}, the two peerIds in
+     * lowercase hex ordered as strings, so both peers of a pair encode the same text.
+     */
+    public static String safetyNumberPayload(PeerKey a, PeerKey b) {
+        return safetyNumberPayload(safetyNumber(a, b), a.peerId(), b.peerId());
+    }
+
+    /**
+     * {@link #safetyNumberPayload(PeerKey, PeerKey)} from a safety number already computed for the
+     * identities {@code peerIdA} and {@code peerIdB} (in either order).
+     */
+    public static String safetyNumberPayload(String safetyNumber, String peerIdA, String peerIdB) {
+        String digits = safetyNumber.replace(" ", "");
+        if (!digits.matches("[0-9]{" + 2 * DIGITS_PER_IDENTITY + "}")) {
+            throw new IllegalArgumentException("not a safety number: " + safetyNumber);
+        }
+        String a = requirePeerId(peerIdA);
+        String b = requirePeerId(peerIdB);
+        return PAYLOAD_PREFIX + digits + ':' + (a.compareTo(b) <= 0 ? a + ':' + b : b + ':' + a);
+    }
+
+    private static String requirePeerId(String peerId) {
+        if (!peerId.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a peerId (64 lowercase hex digits): " + peerId);
+        }
+        return peerId;
     }
 
     /**

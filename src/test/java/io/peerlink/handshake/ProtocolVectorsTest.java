@@ -100,6 +100,13 @@ class ProtocolVectorsTest {
         assertThat(Fingerprints.safetyNumber(server.publicKey(), client.publicKey())).isEqualTo(safetyNumber);
         assertThat(Fingerprints.safetyNumber(client.publicKey(), server.publicKey())).isEqualTo(safetyNumber);
         v.put("safety_number", quoted(safetyNumber));
+        // the safety number's QR payload: digits without spaces, then the two peerIds ordered as strings
+        String lowerId = server.peerId().compareTo(client.peerId()) < 0 ? server.peerId() : client.peerId();
+        String higherId = lowerId.equals(server.peerId()) ? client.peerId() : server.peerId();
+        String payload = "peerlink-safety:1:" + safetyNumber.replace(" ", "") + ":" + lowerId + ":" + higherId;
+        assertThat(Fingerprints.safetyNumberPayload(server.publicKey(), client.publicKey())).isEqualTo(payload);
+        assertThat(Fingerprints.safetyNumberPayload(client.publicKey(), server.publicKey())).isEqualTo(payload);
+        v.put("safety_number_payload", quoted(payload));
 
         StreamRandom serverRandom = new StreamRandom("peerlink test vector server");
         StreamRandom clientRandom = new StreamRandom("peerlink test vector client");

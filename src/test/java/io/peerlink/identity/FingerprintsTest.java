@@ -42,6 +42,33 @@ class FingerprintsTest {
                 .contains(Fingerprints.identityDigits(bob));
     }
 
+    @Test
+    void safetyNumberPayloadIsTheSameOnBothSidesWithTheLowerPeerIdFirst() {
+        String payload = Fingerprints.safetyNumberPayload(alice, bob);
+        assertThat(Fingerprints.safetyNumberPayload(bob, alice)).isEqualTo(payload);
+        String lower = alice.peerId().compareTo(bob.peerId()) < 0 ? alice.peerId() : bob.peerId();
+        String higher = lower.equals(alice.peerId()) ? bob.peerId() : alice.peerId();
+        assertThat(payload).isEqualTo("peerlink-safety:1:" + Fingerprints.safetyNumber(alice, bob).replace(" ", "")
+                + ":" + lower + ":" + higher);
+        assertThat(payload).matches("peerlink-safety:1:[0-9]{60}:[0-9a-f]{64}:[0-9a-f]{64}");
+        // from a safety number computed before, spaced or not, the same text
+        assertThat(Fingerprints.safetyNumberPayload(Fingerprints.safetyNumber(alice, bob), higher, lower))
+                .isEqualTo(payload);
+    }
+
+    @Test
+    void safetyNumberPayloadRefusesWhatIsNotASafetyNumberOrAPeerId() {
+        String sn = Fingerprints.safetyNumber(alice, bob);
+        assertThatThrownBy(() -> Fingerprints.safetyNumberPayload(sn.substring(1), alice.peerId(), bob.peerId()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Fingerprints.safetyNumberPayload(sn.replace('1', '\u0661'), alice.peerId(),
+                bob.peerId())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Fingerprints.safetyNumberPayload(sn, alice.peerId().toUpperCase(Locale.ROOT),
+                bob.peerId())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Fingerprints.safetyNumberPayload(sn, alice.fingerprint(), bob.peerId()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"fa-IR", "ar-EG", "th-TH-u-nu-thai", "hi-IN-u-nu-deva", "tr-TR"})
     void safetyNumberIsTheSameAsciiDigitsUnderEveryDefaultLocale(String tag) throws Exception {
