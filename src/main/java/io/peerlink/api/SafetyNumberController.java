@@ -44,7 +44,7 @@ class SafetyNumberController {
             content = @Content(mediaType = SVG, schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
     ResponseEntity<String> safetyNumberQr(
-            @Parameter(description = "the peer's peerId (or fingerprint)", example = Examples.PEER_ID)
+            @Parameter(description = "the peer's peerId, fingerprint or alias", example = Examples.PEER_ID)
             @PathVariable String peerId) {
         PeerView peer = service.peer(peerId).orElseThrow(() -> new PeerConnectionException(
                 PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + peerId + " is known"));

@@ -77,6 +77,13 @@ class SafetyNumberControllerTest {
                 .andExpect(content().contentTypeCompatibleWith(SVG))
                 .andReturn().getResponse().getContentAsString();
         assertThat(byFingerprint).isEqualTo(svg);
+
+        // and so does its alias
+        local.rename(remote.identity().peerId(), "qr-remote");
+        String byAlias = mvc.perform(get("/api/peers/{peerId}/safety-number.svg", "QR-Remote"))
+                .andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(byAlias).isEqualTo(svg);
     }
 
     @Test
