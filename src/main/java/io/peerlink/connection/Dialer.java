@@ -44,6 +44,7 @@ final class Dialer {
     private final Sessions sessions;
     private final Store store;
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
+    private final Set<String> mismatchesSeen = ConcurrentHashMap.newKeySet();
 
     /** Why the dialler refused the server right after its hello. */
     private enum Refusal { SELF, NOT_THE_PIN, KEY_CHANGED, ALREADY_CONNECTED }
@@ -121,8 +122,15 @@ final class Dialer {
                     case KEY_CHANGED -> throw keyChanged(address, bound, actual);
                     case NOT_THE_PIN -> {
                         observer.handshakeFailed(Direction.OUTBOUND, "fingerprint-mismatch");
-                        log.warn("Handshake with {} refused: the server is {}, not the expected {} (a new key, the "
-                                + "wrong address, or a man in the middle)", address, actual, pin);
+                        // said once at WARN per address and identity: a pinned entry keeps re-dialling
+                        boolean first = mismatchesSeen.add(address + "/" + actual);
+                        String text = "Handshake with {} refused: the server is {}, not the expected {} (a new key, "
+                                + "the wrong address, or a man in the middle)";
+                        if (first) {
+                            log.warn(text, address, actual, pin);
+                        } else {
+                            log.info(text, address, actual, pin);
+                        }
                         throw new PeerConnectionException(PeerConnectionException.Kind.FINGERPRINT_MISMATCH,
                                 "the peer at " + address + " has fingerprint " + Fingerprints.fingerprint(actual)
                                         + ", not the expected " + Fingerprints.fingerprint(pin));
