@@ -112,8 +112,8 @@ class OpenApiConfiguration {
                         .version("v1")
                         .description("Control API of one peerlink peer: connect to other peers, send end-to-end "
                                 + "encrypted messages, read the stored history, and follow /api/events. Errors are RFC 9457 "
-                                + "application/problem+json. When the peer sets peerlink.api-token, every /api call "
-                                + "needs Authorization: Bearer <token> (use Authorize).")
+                                + "application/problem+json. When the peer sets peerlink.api-token, every call but health "
+                                + "and this documentation needs Authorization: Bearer <token> (use Authorize).")
                         .license(new License().name("see the project")))
                 .components(components);
         if (properties.apiTokenEnabled()) {

@@ -34,7 +34,8 @@ import org.springframework.validation.annotation.Validated;
  *        default the listen address when it is a specific one (not 0.0.0.0)
  * @param handshakeTimeout a handshake must finish within this
  * @param maxConnections peer connections (handshaking or established) open at once
- * @param apiToken when not empty, every {@code /api/**} request needs {@code Authorization: Bearer <token>}
+ * @param apiToken when not empty, every HTTP request needs {@code Authorization: Bearer <token>}, except
+ *        health, the Swagger UI with its OpenAPI document, and the web page's static files
  * @param keySize RSA modulus length of a newly created identity key (an existing key is kept)
  * @param keepAliveInterval an idle connection sends a keep-alive this often
  * @param idleTimeout a connection that receives nothing for this long is declared dead
@@ -66,7 +67,7 @@ public record PeerlinkProperties(
         apiToken = apiToken == null ? "" : apiToken;
     }
 
-    /** Whether {@code /api/**} requests need a bearer token. */
+    /** Whether HTTP requests (but health, docs and page assets) need a bearer token. */
     public boolean apiTokenEnabled() {
         return !apiToken.isEmpty();
     }

@@ -14,14 +14,16 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * For the web slice tests: a real {@link PeerConnectionService} on a loopback port (no mocks, so
  * that unreachable hosts, failed handshakes and fingerprint mismatches are the real thing) and the
- * {@code peerlink.*} properties the API reads.
+ * {@code peerlink.*} properties the API reads, with the security of the real application.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PeerlinkProperties.class)
+@Import(ApiSecurity.class)
 class ApiSliceConfiguration {
 
     @Bean(destroyMethod = "stop")

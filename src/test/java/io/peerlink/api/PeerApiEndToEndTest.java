@@ -382,8 +382,13 @@ class PeerApiEndToEndTest {
         assertThat(a.getWithoutToken("/actuator/health/liveness").statusCode()).isEqualTo(200);
         assertThat(a.getWithoutToken("/v3/api-docs").statusCode()).isEqualTo(200);
         assertThat(a.getWithoutToken("/swagger-ui.html").statusCode()).isEqualTo(200);
+        // metrics are not health: they need the token
+        assertThat(a.getWithoutToken("/actuator/prometheus").statusCode()).isEqualTo(401);
+        assertThat(a.getWithoutToken("/actuator/metrics").statusCode()).isEqualTo(401);
+        assertThat(a.get("/actuator/metrics").statusCode()).isEqualTo(200);
         // B has no token: its API is open
         assertThat(b.getWithoutToken("/api/identity").statusCode()).isEqualTo(200);
+        assertThat(b.getWithoutToken("/actuator/prometheus").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -401,7 +406,7 @@ class PeerApiEndToEndTest {
         assertThat(json(b.getWithoutToken("/actuator/health/readiness")).path("status").asString()).isEqualTo("UP");
 
         assertThat(a.sendMessage(b.peerId, "count me").statusCode()).isEqualTo(202);
-        HttpResponse<String> prometheus = a.getWithoutToken("/actuator/prometheus");
+        HttpResponse<String> prometheus = a.get("/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body())
                 .contains("peerlink_messages_sent")

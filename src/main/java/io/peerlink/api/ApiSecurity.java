@@ -1,0 +1,230 @@
+package io.peerlink.api;
+
+import io.peerlink.config.PeerlinkProperties;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderNotFoundException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+
+/**
+ * Who may call the HTTP API. With {@code peerlink.api-token} set, every request needs
+ * {@code Authorization: Bearer <token>}, except:
+ * <ul>
+ *   <li>{@code /actuator/health} and below: probes and the container health check carry no token;
+ *   <li>the Swagger UI shell ({@code /swagger-ui.html}, {@code /swagger-ui/**}) and the OpenAPI
+ *       document ({@code /v3/api-docs/**}): Swagger UI cannot render without the document, and the
+ *       document describes the API without any of its data; the calls made from Swagger UI need the
+ *       token (its Authorize button);
+ *   <li>{@code GET} of the web page's static files ({@code /}, {@code /index.html}, {@code /app/**},
+ *       {@code /favicon.ico}), so that the page can load and then ask for the token.
+ * </ul>
+ * Anything else, also paths that do not exist, {@code /actuator/prometheus} and
+ * {@code /actuator/metrics}, answers 401 {@code application/problem+json} with
+ * {@code WWW-Authenticate: Bearer}. Matching is deny-by-default: an odd spelling of a path
+ * ({@code /%61pi/...}, {@code //api}) matches none of the open patterns and so needs the token.
+ *
+ * <p>Stateless: no session, no CSRF protection (no cookie or other ambient credential is accepted,
+ * so there is nothing to forge), no login form, no HTTP Basic, no generated user. Async dispatches
+ * (long polls, Server-Sent Events) and error dispatches are let through: the container makes them
+ * only for a request that has already passed this check, and an error dispatch renders nothing but
+ * the status.
+ *
+ * <p>Without a token everything stays open; if the API then listens beyond loopback, start-up says
+ * so in one WARN line.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiSecurity {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
+
+    static final String[] OPEN_PATHS = {"/actuator/health", "/actuator/health/**", "/swagger-ui.html", "/swagger-ui/**",
+        "/v3/api-docs", "/v3/api-docs/**"};
+    static final String[] OPEN_PAGE_ASSETS = {"/", "/index.html", "/app/**", "/favicon.ico"};
+
+    @Bean
+    SecurityFilterChain apiSecurityFilterChain(HttpSecurity http, PeerlinkProperties properties,
+            Environment environment,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver exceptionResolver) throws Exception {
+        http.csrf(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        if (!properties.apiTokenEnabled()) {
+            warnIfReachableBeyondLoopback(environment);
+            return http.authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll()).build();
+        }
+        return http
+                .addFilterBefore(new BearerTokenFilter(properties.apiToken()), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(authorize -> authorize
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
+                        .requestMatchers(OPEN_PATHS).permitAll()
+                        .requestMatchers(HttpMethod.GET, OPEN_PAGE_ASSETS).permitAll()
+                        .anyRequest().authenticated())
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(new ProblemEntryPoint(exceptionResolver))
+                        // authenticated is all there is: no request can be forbidden, but keep the answer a problem
+                        .accessDeniedHandler((request, response, denied) ->
+                                exceptionResolver.resolveException(request, response, null,
+                                        new ErrorResponseException(HttpStatus.FORBIDDEN))))
+                .build();
+    }
+
+    /**
+     * Spring Security's request firewall as it comes, except that it lets a doubled slash through
+     * ({@code //api//identity}): Tomcat and Spring MVC collapse it when they route, and since the
+     * rules above are deny-by-default, a doubled slash can only make a request need the token, never
+     * skip it. So such a request gets the same 401 as any other without a token, not a 400.
+     * Everything else the firewall refuses ({@code ;}, encoded dots, control characters, ...) is a
+     * 400 problem.
+     */
+    @Bean
+    WebSecurityCustomizer requestFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowUrlEncodedDoubleSlash(true);
+        return web -> web.httpFirewall(firewall);
+    }
+
+    /**
+     * There are no users: the bearer token is the only credential. Declaring this keeps Spring Boot
+     * from creating a user with a generated password (and printing that password at start-up).
+     */
+    @Bean
+    AuthenticationManager noUsers() {
+        return authentication -> {
+            throw new ProviderNotFoundException("peerlink has no users; its API takes a bearer token");
+        };
+    }
+
+    /** One WARN when anyone who can reach the HTTP port may read and send this peer's messages. */
+    static void warnIfReachableBeyondLoopback(Environment environment) {
+        String address = environment.getProperty("server.address", "").strip();
+        String port = environment.getProperty("server.port", "8080");
+        if (address.isEmpty()) {
+            log.warn("peerlink.api-token is not set and the HTTP API listens on all network interfaces (port {}, "
+                    + "server.address not set): anyone who can reach it can read and send this peer's messages. "
+                    + "Set PEERLINK_API_TOKEN, or bind the API to loopback with SERVER_ADDRESS=127.0.0.1.", port);
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            log.warn("peerlink.api-token is not set and the HTTP API listens on {} (port {}), which is not a "
+                    + "loopback address: anyone who can reach it can read and send this peer's messages. "
+                    + "Set PEERLINK_API_TOKEN, or bind the API to loopback with SERVER_ADDRESS=127.0.0.1.",
+                    address, port);
+        }
+    }
+
+    /**
+     * Authenticates a request that carries {@code Authorization: Bearer <token>} with the right token
+     * and leaves any other request anonymous, for the authorization rules to decide. The token is
+     * compared with {@link MessageDigest#isEqual}, expected token first: its running time depends
+     * only on the length of the expected token, never on what the client sent. The token is never
+     * logged. Cost per request: one header lookup, one small byte array, one comparison.
+     */
+    static final class BearerTokenFilter extends OncePerRequestFilter {
+
+        private static final String BEARER = "Bearer ";
+        /** One immutable authentication, shared by every request with the right token. */
+        private static final Authentication API_CLIENT =
+                UsernamePasswordAuthenticationToken.authenticated("api-client", null, List.of());
+
+        private final byte[] expected;
+        private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+
+        BearerTokenFilter(String token) {
+            this.expected = token.getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            if (hasValidToken(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+                var context = contexts.createEmptyContext();
+                context.setAuthentication(API_CLIENT);
+                contexts.setContext(context);
+            }
+            chain.doFilter(request, response);
+        }
+
+        boolean hasValidToken(String header) {
+            if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                return false;
+            }
+            byte[] given = header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);
+            return MessageDigest.isEqual(expected, given);
+        }
+    }
+
+    /** The 401, rendered like every other error through {@link ApiExceptionHandler}. */
+    private record ProblemEntryPoint(HandlerExceptionResolver exceptionResolver) implements AuthenticationEntryPoint {
+
+        @Override
+        public void commence(HttpServletRequest request, HttpServletResponse response,
+                org.springframework.security.core.AuthenticationException authException) throws IOException {
+            var rejection = new Unauthorized(request.getHeader(HttpHeaders.AUTHORIZATION) != null);
+            if (exceptionResolver.resolveException(request, response, null, rejection) == null) {
+                response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+                response.sendError(HttpStatus.UNAUTHORIZED.value());
+            }
+        }
+    }
+
+    /** Missing or wrong token: 401 with {@code WWW-Authenticate: Bearer} (RFC 6750). */
+    static final class Unauthorized extends ErrorResponseException {
+
+        Unauthorized(boolean tokenGiven) {
+            super(HttpStatus.UNAUTHORIZED, problem(tokenGiven), null);
+            getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
+                    tokenGiven ? "Bearer error=\"invalid_token\"" : "Bearer");
+        }
+
+        private static ProblemDetail problem(boolean tokenGiven) {
+            ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, tokenGiven
+                    ? "The bearer token is not valid"
+                    : "This API needs an Authorization: Bearer <token> header (the peer's peerlink.api-token)");
+            p.setTitle("Unauthorized");
+            return p;
+        }
+    }
+}
