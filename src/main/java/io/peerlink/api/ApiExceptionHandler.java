@@ -85,6 +85,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(e, body, headers, status, request);
     }
 
+    /** A body that went past {@link RequestSizeLimit} while it was read (outside JSON reading). */
+    @ExceptionHandler(RequestSizeLimit.RequestBodyTooLargeException.class)
+    ResponseEntity<Object> handleBodyTooLarge(RequestSizeLimit.RequestBodyTooLargeException e, WebRequest request) {
+        return bodyTooLarge(e, request);
+    }
+
     /** Anything unexpected: a 500 that reveals nothing; the log has the stack trace. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception e, WebRequest request) {
@@ -97,6 +103,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestSizeLimit.RequestBodyTooLargeException tooLarge) {
+                return bodyTooLarge(tooLarge, request);
+            }
+        }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, unreadableDetail(ex));
         body.setTitle("Unreadable request body");
         return handleExceptionInternal(ex, body, headers, status, request);
@@ -172,6 +183,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return super.handleHttpMediaTypeNotSupported(ex, headers, status, request);
     }
 
+    /** 413, and the connection closes: the rest of the body is not read. */
+    private ResponseEntity<Object> bodyTooLarge(RequestSizeLimit.RequestBodyTooLargeException e, WebRequest request) {
+        ResponseEntity<Object> answer = handlePeerConnection(
+                new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, e.getMessage()), request);
+        return ResponseEntity.status(answer.getStatusCode())
+                .headers(answer.getHeaders())
+                .header(HttpHeaders.CONNECTION, "close")
+                .body(answer.getBody());
+    }
+
     private ResponseEntity<Object> invalid(Exception ex, List<Map<String, String>> errors, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         String detail = errors.stream()
@@ -194,10 +215,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "Malformed JSON" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
                     + ": " + e.getOriginalMessage();
         }
+        if (cause instanceof StrictJson.MalformedTextException e) {
+            return "Field '" + path(e) + "' is not valid Unicode: " + e.getOriginalMessage();
+        }
         if (cause instanceof MismatchedInputException e) {
             String path = path(e);
             if (path.isEmpty()) {
-                return "The request body must be a JSON object";
+                // Jackson's wording for DeserializationFeature.FAIL_ON_TRAILING_TOKENS
+                return String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")
+                        ? "The request body must be one JSON object with nothing after it"
+                        : "The request body must be a JSON object";
             }
             return "Field '" + path + "' has the wrong type: expected " + describe(e.getTargetType());
         }

@@ -19,11 +19,12 @@ import org.springframework.context.annotation.Import;
 /**
  * For the web slice tests: a real {@link PeerConnectionService} on a loopback port (no mocks, so
  * that unreachable hosts, failed handshakes and fingerprint mismatches are the real thing) and the
- * {@code peerlink.*} properties the API reads, with the security of the real application.
+ * {@code peerlink.*} properties the API reads, with the HTTP edge of the real application (security,
+ * body limit, strict JSON).
  */
 @TestConfiguration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PeerlinkProperties.class)
-@Import(ApiSecurity.class)
+@Import({ApiSecurity.class, RequestSizeLimit.class, StrictJson.class})
 class ApiSliceConfiguration {
 
     @Bean(destroyMethod = "stop")
