@@ -25,6 +25,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -183,14 +184,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return super.handleHttpMediaTypeNotSupported(ex, headers, status, request);
     }
 
-    /** 413, and the connection closes: the rest of the body is not read. */
+    /** 413, and the connection closes: the rest of the body is not read ({@link RequestSizeLimit}). */
     private ResponseEntity<Object> bodyTooLarge(RequestSizeLimit.RequestBodyTooLargeException e, WebRequest request) {
-        ResponseEntity<Object> answer = handlePeerConnection(
+        if (request instanceof ServletWebRequest servlet && servlet.getResponse() != null) {
+            RequestSizeLimit.refuse(servlet.getRequest(), servlet.getResponse());
+        }
+        return handlePeerConnection(
                 new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, e.getMessage()), request);
-        return ResponseEntity.status(answer.getStatusCode())
-                .headers(answer.getHeaders())
-                .header(HttpHeaders.CONNECTION, "close")
-                .body(answer.getBody());
     }
 
     private ResponseEntity<Object> invalid(Exception ex, List<Map<String, String>> errors, HttpHeaders headers,

@@ -71,8 +71,11 @@ class RequestSizeLimit {
     }
 
     /**
-     * Tells Tomcat not to read the rest of a request answered 413 but to close the connection once
-     * the answer is out (what Tomcat itself does for an oversized upload).
+     * Tells Tomcat not to read the rest of a body refused by this limit (marked {@link #REFUSED})
+     * but to close the connection once the answer is out, what Tomcat itself does for an oversized
+     * upload. The answer carries {@code Connection: close}, so it ends with the connection, not with
+     * a last chunk that a closing connection could cut off. Other 413s (a text over the limit in a
+     * body that was read whole) keep their connection.
      */
     static final class CloseAfterTooLarge extends ValveBase {
 
@@ -83,10 +86,21 @@ class RequestSizeLimit {
         @Override
         public void invoke(Request request, Response response) throws IOException, ServletException {
             getNext().invoke(request, response);
-            if (response.getStatus() == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE) {
+            if (request.getAttribute(REFUSED) != null) {
                 request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+                // the action flags the response as an error: it is answered already, no error page
+                response.setErrorReported();
             }
         }
+    }
+
+    /** Request attribute set when this limit refused the body; the rest of it is not to be read. */
+    static final String REFUSED = RequestSizeLimit.class.getName() + ".REFUSED";
+
+    /** Marks the request refused and its answer as the last on the connection. */
+    static void refuse(HttpServletRequest request, HttpServletResponse response) {
+        request.setAttribute(REFUSED, Boolean.TRUE);
+        response.setHeader(HttpHeaders.CONNECTION, "close");
     }
 
     static final class BodyLimitFilter extends OncePerRequestFilter {
@@ -106,7 +120,7 @@ class RequestSizeLimit {
                 throws ServletException, IOException {
             long length = request.getContentLengthLong();
             if (length > maxBody) {
-                response.setHeader(HttpHeaders.CONNECTION, "close");
+                refuse(request, response);
                 var tooLarge = new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, "the request body is "
                         + length + " bytes, over the limit of " + maxBody + " bytes; a message holds at most "
                         + maxMessageBytes + " bytes of UTF-8 text");

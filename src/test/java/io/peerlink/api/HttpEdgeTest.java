@@ -31,7 +31,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The HTTP edge of a whole running peer with an API token, over real sockets: what Tomcat refuses
@@ -56,6 +58,9 @@ class HttpEdgeTest {
     static final long HUGE_BODY = 64L * 1024 * 1024;
 
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** A problem body must be one JSON object and nothing after it (no second error page appended). */
+    static final JsonMapper ONE_JSON_VALUE = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     @LocalServerPort
     int port;
@@ -81,7 +86,7 @@ class HttpEdgeTest {
     private static void assertProblem(RawHttp.Response r, int status) {
         assertThat(r.status()).as(r.toString()).isEqualTo(status);
         assertThat(r.header("Content-Type")).as(r.toString()).startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        JsonNode body = RunningPeer.JSON.readTree(r.body());
+        JsonNode body = ONE_JSON_VALUE.readTree(r.body());
         assertThat(body.path("status").asInt()).isEqualTo(status);
         assertThat(body.path("title").asString()).isNotEmpty();
         assertThat(body.path("detail").asString()).isNotEmpty();
@@ -198,6 +203,23 @@ class HttpEdgeTest {
         assertThat(r.header("Connection")).isEqualTo("close");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answered and closed at once")
                 .isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void answersATextOverTheLimitInABodyThatWasReadInFull() throws Exception {
+        // 65537 bytes of text: within the body limit, refused by the service after reading it whole
+        String body = "{\"text\":\"" + "x".repeat(65537) + "\"}";
+        RawHttp.Response tooLarge = raw("POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+        assertProblem(tooLarge, 413);
+        assertThat(tooLarge.body()).contains("text is 65537 bytes of UTF-8, the limit is 65536");
+        // and through an ordinary client, as the end-to-end test does: the answer arrives whole
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port
+                        + "/api/messages")).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(ONE_JSON_VALUE.readTree(r.body()).path("code").asString()).isEqualTo("too-large");
     }
 
     @Test
