@@ -79,6 +79,21 @@ class StrictJsonTest {
         expectBadRequest(post("/api/peers", json), detail);
     }
 
+    @Test
+    void refusesCoercionAndBadUnicodeForContactFields() throws Exception {
+        String peer = "/api/peers/" + "0".repeat(64);
+        expectBadRequest(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch(peer)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"alias\": 42}")),
+                "Field 'alias' has the wrong type: expected a string");
+        expectBadRequest(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch(peer)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"alias\": \"al\\udc00ice\"}")),
+                "Field 'alias' is not valid Unicode");
+        expectBadRequest(post(peer + "/verify", "{\"safetyNumber\": 123456789012}"),
+                "Field 'safetyNumber' has the wrong type: expected a string");
+        expectBadRequest(post(peer + "/verify", "{\"safetyNumber\": \"\\ud800\"}"),
+                "Field 'safetyNumber' is not valid Unicode");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "{\"text\": \"\\ud800\"}           | character 0",
