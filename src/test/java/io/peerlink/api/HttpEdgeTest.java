@@ -3,6 +3,7 @@ package io.peerlink.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.PeerlinkApplication;
+import io.peerlink.connection.PeerConnectionService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -207,24 +208,43 @@ class HttpEdgeTest {
 
     @Test
     void answersATextOverTheLimitInABodyThatWasReadInFull() throws Exception {
-        // 65537 bytes of text: within the body limit, refused by the service after reading it whole
-        String body = "{\"text\":\"" + "x".repeat(65537) + "\"}";
-        RawHttp.Response tooLarge = raw("POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
-        assertProblem(tooLarge, 413);
-        assertThat(tooLarge.body()).contains("text is 65537 bytes of UTF-8, the limit is 65536");
-        // and through an ordinary client, as the end-to-end test does: the answer arrives whole
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port
-                        + "/api/messages")).header("Authorization", "Bearer " + TOKEN)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(413);
-        assertThat(ONE_JSON_VALUE.readTree(r.body()).path("code").asString()).isEqualTo("too-large");
+        // a text over max-message-bytes needs a known recipient to get as far as the size check
+        PeerConnectionService remote = ApiSliceConfiguration.remote("http-edge-remote");
+        String remoteId = remote.identity().peerId();
+        try {
+            RawHttp.Response connected = raw(post("/api/peers",
+                    "{\"host\":\"127.0.0.1\",\"port\":" + remote.listenPort() + "}"));
+            assertThat(connected.status()).as(connected.toString()).isIn(200, 201);
+
+            // 65537 bytes of text: within the body limit, refused by the service after reading it whole
+            String body = "{\"to\":\"" + remoteId + "\",\"text\":\"" + "x".repeat(65537) + "\"}";
+            RawHttp.Response tooLarge = raw(post("/api/messages", body));
+            assertProblem(tooLarge, 413);
+            assertThat(tooLarge.body()).contains("text is 65537 bytes of UTF-8, the limit is 65536");
+            // and through an ordinary client, as the end-to-end test does: the answer arrives whole
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + HOST + ":" + port
+                            + "/api/messages")).header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(ONE_JSON_VALUE.readTree(r.body()).path("code").asString()).isEqualTo("too-large");
+        } finally {
+            raw("DELETE /api/peers/" + remoteId + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nConnection: close\r\n\r\n");
+            remote.stop();
+        }
+    }
+
+    /** A POST of {@code json} with the token, as one HTTP/1.1 request that closes the connection. */
+    private static String post(String path, String json) {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + json.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + json;
     }
 
     @Test
     void readsAChunkedBodyWithinTheLimit() throws Exception {
-        String body = "{\"text\":\"" + "x".repeat(65536) + "\"}";
+        String body = "{\"to\":\"" + "0".repeat(64) + "\",\"text\":\"" + "x".repeat(65536) + "\"}";
         StringBuilder chunked = new StringBuilder();
         for (int i = 0; i < body.length(); i += 1000) {
             String part = body.substring(i, Math.min(body.length(), i + 1000));
@@ -234,9 +254,9 @@ class HttpEdgeTest {
         RawHttp.Response r = raw("POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                 + chunked);
-        // read whole and handed to the service, which has no peer to send it to
-        assertProblem(r, 409);
-        assertThat(RunningPeer.JSON.readTree(r.body()).path("code").asString()).isEqualTo("no-recipient");
+        // read whole and handed to the service, which knows no such recipient
+        assertProblem(r, 404);
+        assertThat(RunningPeer.JSON.readTree(r.body()).path("code").asString()).isEqualTo("unknown-peer");
     }
 
     @Test
