@@ -26,7 +26,7 @@ class SendMessageRequestFuzzTest {
     /** No peer is connected: a valid request is 404 (unknown "to") or 409 (no recipient), never sent. */
     @FuzzTest
     @DictionaryEntries({"{", "}", "\"text\"", "\"to\"", ":", ",", "null", "true", "\\u", "\\ud800", "[", "]",
-            "1e999", "\"\"", " "})
+            "1e999", "\"\"", " ", "\"id\"", "00112233-4455-6677-8899-aabbccddeeff"})
     void sendMessageBody(byte[] body) throws Exception {
         int status = RequestBodyInvariant.check(mvc.perform(post("/api/messages")
                 .contentType(MediaType.APPLICATION_JSON).content(body)).andReturn());

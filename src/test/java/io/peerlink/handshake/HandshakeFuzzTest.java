@@ -15,6 +15,7 @@ import static io.peerlink.wire.ProtocolException.Reason.UNSUPPORTED_VERSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.peerlink.crypto.RsaOaep;
 import io.peerlink.identity.Identity;
 import io.peerlink.wire.ProtocolException;
 import io.peerlink.wire.RawFrame;
@@ -30,27 +31,27 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fuzz targets for the four handshake message decoders, each driven through the {@link Handshake}
- * step that consumes it, in the state where that message is due. The handshakes are deterministic
+ * Fuzz targets for the four handshake message decoders ({@link HandshakeMessage}), each driven on
+ * its own and through the {@link Handshake} step that consumes it, in the state where that message
+ * is due. The handshakes are deterministic
  * (the identities and random streams of docs/PROTOCOL.md's test vectors, under labels of their
  * own), so the genuine frame of each step is the same in every run and is the seed that lets the
  * fuzzer past the outer checks.
  *
- * <p>The invariant of every step: a frame is accepted and the handshake moves on, or it is refused
- * with a {@link ProtocolException} whose reason that step documents and the handshake is FAILED.
- * No other exception ever escapes (an unexpected one surfaces as the IllegalStateException of
- * {@code Handshake.guardedChecked}). Where the cryptography makes it so, only the genuine frame is
- * accepted.
- *
- * <p>To fuzz a decoder on its own once it exists, swap {@link #read} plus the consume step for the
- * decoder's {@code decode(body)}; the inputs directories stay valid.
+ * <p>The invariants: the decoder gives a message that encodes back to the very same frame, or
+ * refuses it with a format reason; the step refuses whatever the decoder refuses, with the same
+ * reason, and otherwise accepts the frame and moves on, or refuses it with a reason that step
+ * documents, leaving the handshake FAILED. No other exception ever escapes (an unexpected one
+ * surfaces as the IllegalStateException of {@code Handshake}'s step guard). Where the cryptography
+ * makes it so, only the genuine frame is accepted.
  */
 class HandshakeFuzzTest {
 
     static final Path INPUTS = Path.of("src/test/resources/io/peerlink/handshake/HandshakeFuzzTestInputs");
 
-    static final Set<ProtocolException.Reason> FRAMING = EnumSet.of(TRUNCATED, FRAME_TOO_LARGE, GARBAGE,
-            UNEXPECTED_FRAME, MALFORMED);
+    /** What a decoder may refuse a frame for: its type, its lengths, a field's size. */
+    static final Set<ProtocolException.Reason> FORMAT = EnumSet.of(GARBAGE, UNEXPECTED_FRAME, MALFORMED,
+            BAD_IDENTITY_KEY, BAD_EPHEMERAL_KEY, BAD_KEM_CIPHERTEXT, BAD_RSA_CIPHERTEXT);
 
     private static final Identity SERVER;
     private static final Identity CLIENT;
@@ -73,8 +74,8 @@ class HandshakeFuzzTest {
     @FuzzTest
     void consumeServerHello(byte[] wire) {
         Handshake client = client();
-        boolean accepted = consume(client, wire, client::consumeServerHello, Handshake.State.SEND_CLIENT_HELLO,
-                EnumSet.of(UNSUPPORTED_VERSION, BAD_IDENTITY_KEY, BAD_EPHEMERAL_KEY));
+        boolean accepted = consume(client, wire, HandshakeMessage.ServerHello::decode, client::consumeServerHello,
+                Handshake.State.SEND_CLIENT_HELLO, EnumSet.of(UNSUPPORTED_VERSION, BAD_IDENTITY_KEY, BAD_EPHEMERAL_KEY));
         if (!accepted) {
             return;
         }
@@ -94,9 +95,10 @@ class HandshakeFuzzTest {
     void consumeClientHello(byte[] wire) {
         Handshake server = server();
         server.createServerHello();
-        boolean accepted = consume(server, wire, server::consumeClientHello, Handshake.State.SEND_SERVER_FINISH,
-                EnumSet.of(UNSUPPORTED_VERSION, BAD_EPHEMERAL_KEY, BAD_KEM_CIPHERTEXT, BAD_RSA_CIPHERTEXT,
-                        HANDSHAKE_DECRYPT_FAILED, BAD_IDENTITY_KEY));
+        boolean accepted = consume(server, wire, f -> HandshakeMessage.ClientHello.decode(f, rsaLength(SERVER)),
+                server::consumeClientHello, Handshake.State.SEND_SERVER_FINISH, EnumSet.of(UNSUPPORTED_VERSION,
+                        BAD_EPHEMERAL_KEY, BAD_KEM_CIPHERTEXT, BAD_RSA_CIPHERTEXT, HANDSHAKE_DECRYPT_FAILED,
+                        BAD_IDENTITY_KEY));
         if (accepted) {
             // the identity is sealed under keys only the genuine client has (X25519 ignores the top bit
             // of the key, so the frame itself may differ; the transcript then differs and a MAC fails)
@@ -110,7 +112,8 @@ class HandshakeFuzzTest {
         Handshake client = client();
         client.consumeServerHello(GENUINE.serverHello);
         client.createClientHello();
-        boolean accepted = consume(client, wire, client::consumeServerFinish, Handshake.State.SEND_CLIENT_FINISH,
+        boolean accepted = consume(client, wire, f -> HandshakeMessage.ServerFinish.decode(f, rsaLength(CLIENT)),
+                client::consumeServerFinish, Handshake.State.SEND_CLIENT_FINISH,
                 EnumSet.of(BAD_RSA_CIPHERTEXT, HANDSHAKE_DECRYPT_FAILED, KEY_CONFIRMATION_FAILED));
         if (accepted) {
             assertThat(firstFrame(wire)).isEqualTo(GENUINE.serverFinish.bytes());
@@ -124,8 +127,8 @@ class HandshakeFuzzTest {
         server.createServerHello();
         server.consumeClientHello(GENUINE.clientHello);
         server.createServerFinish();
-        boolean accepted = consume(server, wire, server::consumeClientFinish, Handshake.State.COMPLETE,
-                EnumSet.of(KEY_CONFIRMATION_FAILED));
+        boolean accepted = consume(server, wire, HandshakeMessage.ClientFinish::decode, server::consumeClientFinish,
+                Handshake.State.COMPLETE, EnumSet.of(KEY_CONFIRMATION_FAILED));
         if (accepted) {
             assertThat(firstFrame(wire)).isEqualTo(GENUINE.clientFinish.bytes());
             assertThat(server.split().peer()).isEqualTo(CLIENT.publicKey());
@@ -154,30 +157,51 @@ class HandshakeFuzzTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** A message decoder. */
+    private interface Decoder {
+        HandshakeMessage decode(RawFrame frame) throws ProtocolException;
+    }
+
     /** One consume step that may refuse its frame. */
     private interface Step {
         void consume(RawFrame frame) throws ProtocolException;
     }
 
     /**
-     * Reads one frame from {@code wire} as {@link HandshakeDriver} does and hands it to the step.
-     * Returns whether it was accepted; checks the refusal otherwise.
+     * Reads one frame from {@code wire} as {@link HandshakeDriver} does, decodes it on its own and
+     * hands it to the step. Returns whether the step accepted it; checks the refusals otherwise.
      */
-    private static boolean consume(Handshake hs, byte[] wire, Step step, Handshake.State next,
+    private static boolean consume(Handshake hs, byte[] wire, Decoder decoder, Step step, Handshake.State next,
             Set<ProtocolException.Reason> stepReasons) {
         RawFrame frame = read(wire);
         if (frame == null) {
             return false;
         }
+        ProtocolException.Reason decoderRefused = null;
+        try {
+            // round trip: every field is kept as it is, so the message encodes back to the frame
+            assertThat(decoder.decode(frame).encode().bytes()).isEqualTo(frame.bytes());
+        } catch (ProtocolException e) {
+            assertThat(e.reason()).isIn(FORMAT);
+            decoderRefused = e.reason();
+        }
         try {
             step.consume(frame);
         } catch (ProtocolException e) {
-            assertThat(e.reason()).isIn(union(FRAMING, stepReasons));
+            assertThat(e.reason()).isIn(union(FORMAT, stepReasons));
+            if (decoderRefused != null) {
+                assertThat(e.reason()).as("the step refuses for the decoder's reason").isEqualTo(decoderRefused);
+            }
             assertThat(hs.state()).isEqualTo(Handshake.State.FAILED);
             return false;
         }
+        assertThat(decoderRefused).as("the step accepted a frame its decoder refuses").isNull();
         assertThat(hs.state()).isEqualTo(next);
         return true;
+    }
+
+    private static int rsaLength(Identity identity) {
+        return RsaOaep.ciphertextLength(identity.publicKey().key());
     }
 
     /** The first frame of {@code wire} under the handshake size limit, or null if there is none. */
