@@ -47,13 +47,18 @@ public final class Store implements AutoCloseable {
 
     /** A store on {@code dataSource}, whose schema must be migrated ({@link #migrate}). */
     public Store(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, CommitObserver.NONE);
+    }
+
+    /** As {@link #Store(DataSource, Clock)}, reporting every commit to {@code observer}. */
+    public Store(DataSource dataSource, Clock clock, CommitObserver observer) {
         JdbcClient jdbc = JdbcClient.create(dataSource);
         this.messages = new MessageRepository(jdbc);
         this.peers = new PeerRepository(jdbc);
         this.events = new EventRepository(jdbc);
         this.clock = clock;
         this.writer = new StoreWriter(new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                changes::changed);
+                changes::changed, observer);
     }
 
     /** A pooled data source on {@code dataDir/peerlink.db}, creating the directory if needed. */

@@ -21,24 +21,28 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>When a batch fails, its transaction rolls back and each task runs again alone, so one bad
  * write fails only its own future.
  *
+ * <p>Every committed transaction is reported to a {@link CommitObserver} with its size and duration.
+ *
  * <p>Thread-safe: {@link #submit} may be called from any thread.
  */
 final class StoreWriter implements AutoCloseable {
 
     /** Tasks queued before {@link #submit} blocks: back-pressure on a peer that sends faster than we commit. */
     static final int QUEUE_CAPACITY = 8192;
-    private static final int MAX_BATCH = 1024;
+    static final int MAX_BATCH = 1024;
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
 
     private final TransactionTemplate transactions;
     private final Runnable afterCommit;
+    private final CommitObserver observer;
     private final BlockingQueue<Task<?>> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private volatile boolean closed;
 
-    StoreWriter(TransactionTemplate transactions, Runnable afterCommit) {
+    StoreWriter(TransactionTemplate transactions, Runnable afterCommit, CommitObserver observer) {
         this.transactions = transactions;
         this.afterCommit = afterCommit;
+        this.observer = observer;
         this.thread = Thread.ofPlatform().name("store-writer").daemon().start(this::run);
     }
 
@@ -97,7 +101,7 @@ final class StoreWriter implements AutoCloseable {
 
     private void commit(List<Task<?>> batch) {
         try {
-            transactions.executeWithoutResult(status -> batch.forEach(Task::run));
+            inTransaction(batch);
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {
                 fail(batch.getFirst(), batchFailure);
@@ -106,7 +110,7 @@ final class StoreWriter implements AutoCloseable {
             // find the culprit: every task again, each in its own transaction
             for (Task<?> task : batch) {
                 try {
-                    transactions.executeWithoutResult(status -> task.run());
+                    inTransaction(List.of(task));
                     task.complete();
                 } catch (RuntimeException e) {
                     fail(task, e);
@@ -117,6 +121,18 @@ final class StoreWriter implements AutoCloseable {
         }
         afterCommit.run();
         batch.forEach(Task::complete);
+    }
+
+    /** Runs the tasks in one transaction; reports it to the observer once it committed. */
+    private void inTransaction(List<Task<?>> tasks) {
+        long start = System.nanoTime();
+        transactions.executeWithoutResult(status -> tasks.forEach(Task::run));
+        long nanos = System.nanoTime() - start;
+        try {
+            observer.committed(tasks.size(), nanos);
+        } catch (RuntimeException e) {
+            log.warn("The commit observer failed: {}", e.toString());
+        }
     }
 
     private static void fail(Task<?> task, RuntimeException e) {
