@@ -143,8 +143,12 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * QUEUED → SENT. Nobody needs to wait for it: it may be committed up to a few milliseconds later,
+     * together with the next write.
+     */
     public CompletableFuture<Optional<StoredMessage>> markSent(UUID id) {
-        return writer.submit(() -> {
+        return writer.submitDeferrable(() -> {
             Instant now = clock.instant();
             Optional<StoredMessage> changed = messages.markSent(id, now);
             changed.ifPresent(m -> events.statusChanged(m, now));
@@ -152,8 +156,12 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * QUEUED or SENT → DELIVERED, for the recipient's ACK. Like {@link #markSent}, it may be committed
+     * a few milliseconds later, together with the next write.
+     */
     public CompletableFuture<Optional<StoredMessage>> markDelivered(String peerId, UUID id) {
-        return writer.submit(() -> {
+        return writer.submitDeferrable(() -> {
             Instant now = clock.instant();
             Optional<StoredMessage> changed = messages.markDelivered(peerId, id, now);
             changed.ifPresent(m -> events.statusChanged(m, now));
