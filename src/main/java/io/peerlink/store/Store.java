@@ -52,12 +52,15 @@ public final class Store implements AutoCloseable {
 
     /** As {@link #Store(DataSource, Clock)}, reporting every commit to {@code observer}. */
     public Store(DataSource dataSource, Clock clock, CommitObserver observer) {
-        JdbcClient jdbc = JdbcClient.create(dataSource);
+        // the repositories and the writer's transactions on the same data source: writes inside a
+        // transaction use its connection
+        DataSource statements = new StatementCachingDataSource(dataSource);
+        JdbcClient jdbc = JdbcClient.create(statements);
         this.messages = new MessageRepository(jdbc);
         this.peers = new PeerRepository(jdbc);
         this.events = new EventRepository(jdbc);
         this.clock = clock;
-        this.writer = new StoreWriter(new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+        this.writer = new StoreWriter(new TransactionTemplate(new DataSourceTransactionManager(statements)),
                 changes::changed, observer);
     }
 
