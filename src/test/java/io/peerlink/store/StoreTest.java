@@ -258,4 +258,18 @@ class StoreTest {
         });
         assertThat(seen.size()).as("commits").isLessThanOrEqualTo(1 + threads * each);
     }
+
+    @Test
+    void findsAMessageByIdInEitherDirectionOutboundFirstAndByCursor() {
+        store.peerConnected(B, KEY, null).join();
+        UUID shared = UUID.randomUUID();
+        StoredMessage in = store.storeInbound(B, shared, "from b", Instant.now()).join().orElseThrow();
+        assertThat(store.messages().find(shared)).contains(in);
+        StoredMessage out = store.acceptOutbound(shared, A, "to a").join().message();
+        assertThat(store.messages().find(shared)).as("outbound first").contains(out);
+        assertThat(store.messages().findByCursor(in.cursor())).contains(in);
+        assertThat(store.messages().findByCursor(out.cursor())).contains(out);
+        assertThat(store.messages().find(UUID.randomUUID())).isEmpty();
+        assertThat(store.messages().findByCursor(out.cursor() + 100)).isEmpty();
+    }
 }
