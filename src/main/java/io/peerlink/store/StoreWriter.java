@@ -21,11 +21,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>When a batch fails, its transaction rolls back and each task runs again alone, so one bad
  * write fails only its own future.
  *
- * <p>A write nobody waits for (a status change reported by a connection, see {@link #submitDeferrable})
- * does not start a transaction of its own at once: a batch of only such writes waits up to
- * {@link #DEFER_NANOS} (5 ms) for a write someone waits for, and they share its commit. Each commit is an fsync
- * that every write queued behind it waits out, so a commit saved this way is latency saved for the
- * next waiting write.
+ * <p>A write nobody waits for (a status change reported by a connection, see
+ * {@link #submitDeferrable}) does not start a transaction of its own at once: a batch of only such
+ * writes waits up to {@link #DEFER_NANOS} (5 ms) for a write someone waits for, and they share its
+ * commit. Each commit is an fsync that every write queued behind it waits out, so a commit saved
+ * this way is latency saved for the next waiting write.
  *
  * <p>Every committed transaction is reported to a {@link CommitObserver} with its size and duration.
  *

@@ -43,8 +43,9 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Set-up: peer-a on 127.0.0.4, peer-b on 127.0.0.5 (peer port 5555, HTTP 8080 each; the demo and
  * the e2e test use 127.0.0.2 and .3), peer-b dials peer-a ({@code PEERLINK_CONNECT}); temporary data
- * directories (identity key and {@code peerlink.db} each), deleted at the end. The peers run under {@code timeout(1)} with a lifetime of the
- * budget plus a minute, so that they end even if this JVM is halted.
+ * directories (identity key and {@code peerlink.db} each), deleted at the end. The peers run under
+ * {@code timeout(1)} with a lifetime of the budget plus a minute, so that they end even if this JVM
+ * is halted.
  *
  * <p>Choices that shape the figures:
  * <ul>
