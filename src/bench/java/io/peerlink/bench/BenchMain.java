@@ -20,11 +20,13 @@ import java.util.stream.Stream;
  * {@code <bench.dir>/results.md}). Run it with {@code ./mvnw -Pbench verify}.
  *
  * <p>System properties: {@code bench.dir} (output, default target/bench); {@code bench.parts}
- * (comma list of crypto, throughput, latency, handshake; default all); {@code bench.scale} (multiplies
+ * (comma list of crypto, throughput, latency, handshake, rest; default all); {@code bench.scale} (multiplies
  * every measuring time, default 1; for trying things out only); {@code bench.threads} (virtual or
  * platform, default virtual); {@code bench.latencyThreads} (virtual or platform for the latency
  * run's sender and receiver, default platform, see {@link LatencyRun}); {@code bench.transports} (comma list of transport names, default all);
- * {@code bench.timeoutMinutes} (the process stops itself, default 9).
+ * {@code bench.timeoutMinutes} (the process stops itself, default 9); {@code bench.rest.budgetSeconds} (wall time
+ * of the REST part, default 150; on a busy machine the peers' start-up eats into it and the last runs are
+ * skipped).
  */
 public final class BenchMain {
 
@@ -111,7 +113,8 @@ public final class BenchMain {
         if (parts.contains("rest")) {
             // the product as users drive it: two peer processes from the packaged jar, over HTTP
             for (var r : io.peerlink.bench.rest.RestBench.run(
-                    io.peerlink.bench.rest.RestBench.findJar(directory.getParent()), Duration.ofSeconds(150), scale)) {
+                    io.peerlink.bench.rest.RestBench.findJar(directory.getParent()),
+                    Duration.ofSeconds(Long.getLong("bench.rest.budgetSeconds", 150)), scale)) {
                 if (r.failed()) {
                     results.failed(r.area(), r.subject(), r.setting(), new IllegalStateException(r.failure()));
                 } else {

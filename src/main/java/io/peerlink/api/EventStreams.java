@@ -64,8 +64,10 @@ class EventStreams implements SmartLifecycle {
         Map<String, Object> data = new LinkedHashMap<>();
         switch (e.type()) {
             case MESSAGE -> {
-                StoredMessage m = store.messages().find(e.messageId()).orElse(null);
-                if (m != null && m.peerId().equals(e.peerId())) {
+                // by cursor: a primary-key lookup (by id alone, an inbound message has no index)
+                StoredMessage m = e.messageCursor() == null ? null
+                        : store.messages().findByCursor(e.messageCursor()).orElse(null);
+                if (m != null && m.id().equals(e.messageId()) && m.peerId().equals(e.peerId())) {
                     return MessageResponse.of(m);
                 }
                 // removed by the history retention since: what the event itself knows

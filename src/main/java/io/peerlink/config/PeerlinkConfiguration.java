@@ -8,6 +8,7 @@ import io.peerlink.connection.ConnectionSettings;
 import io.peerlink.connection.PeerConnectionService;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.IdentityStore;
+import io.peerlink.store.CommitObserver;
 import io.peerlink.store.Housekeeping;
 import io.peerlink.store.Store;
 import com.zaxxer.hikari.HikariDataSource;
@@ -59,11 +60,15 @@ class PeerlinkConfiguration {
         }
     }
 
-    /** The schema is migrated before anything reads or writes. */
+    /** The schema is migrated before anything reads or writes; every commit is timed. */
     @Bean(destroyMethod = "close")
-    Store store(HikariDataSource dataSource, Clock peerlinkClock) {
+    Store store(HikariDataSource dataSource, Clock peerlinkClock, ObjectProvider<MeterRegistry> registry) {
         Store.migrate(dataSource);
-        return new Store(dataSource, peerlinkClock);
+        return new Store(dataSource, peerlinkClock, commitObserver(registry.getIfAvailable()));
+    }
+
+    static CommitObserver commitObserver(MeterRegistry registry) {
+        return registry == null ? CommitObserver.NONE : new MicrometerCommitObserver(registry);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

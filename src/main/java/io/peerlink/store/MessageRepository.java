@@ -95,10 +95,23 @@ public final class MessageRepository {
 
     // ------------------------------------------------------------------ reads
 
+    /**
+     * The message with this id, either direction. An id may exist in both directions only when two
+     * peers chose the same UUID: outbound first. The outbound lookup uses its index; the inbound one
+     * has none by id alone (inbound ids are unique per sender) and reads the table.
+     */
     public Optional<StoredMessage> find(UUID id) {
-        // an id may exist in both directions only when two peers chose the same UUID: outbound first
-        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE id = ? ORDER BY direction DESC, seq LIMIT 1")
+        Optional<StoredMessage> outbound = findOutbound(id);
+        if (outbound.isPresent()) {
+            return outbound;
+        }
+        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE direction = 'IN' AND id = ? ORDER BY seq LIMIT 1")
                 .param(id.toString()).query(ROW).optional();
+    }
+
+    /** The message with this cursor (a primary-key lookup). */
+    public Optional<StoredMessage> findByCursor(long cursor) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE seq = ?").param(cursor).query(ROW).optional();
     }
 
     public Optional<StoredMessage> findOutbound(UUID id) {

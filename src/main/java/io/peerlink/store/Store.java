@@ -47,13 +47,21 @@ public final class Store implements AutoCloseable {
 
     /** A store on {@code dataSource}, whose schema must be migrated ({@link #migrate}). */
     public Store(DataSource dataSource, Clock clock) {
-        JdbcClient jdbc = JdbcClient.create(dataSource);
+        this(dataSource, clock, CommitObserver.NONE);
+    }
+
+    /** As {@link #Store(DataSource, Clock)}, reporting every commit to {@code observer}. */
+    public Store(DataSource dataSource, Clock clock, CommitObserver observer) {
+        // the repositories and the writer's transactions on the same data source: writes inside a
+        // transaction use its connection
+        DataSource statements = new StatementCachingDataSource(dataSource);
+        JdbcClient jdbc = JdbcClient.create(statements);
         this.messages = new MessageRepository(jdbc);
         this.peers = new PeerRepository(jdbc);
         this.events = new EventRepository(jdbc);
         this.clock = clock;
-        this.writer = new StoreWriter(new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                changes::changed);
+        this.writer = new StoreWriter(new TransactionTemplate(new DataSourceTransactionManager(statements)),
+                changes::changed, observer);
     }
 
     /** A pooled data source on {@code dataDir/peerlink.db}, creating the directory if needed. */
@@ -138,8 +146,12 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * QUEUED → SENT. Nobody needs to wait for it: it may be committed up to a few milliseconds later,
+     * together with the next write.
+     */
     public CompletableFuture<Optional<StoredMessage>> markSent(UUID id) {
-        return writer.submit(() -> {
+        return writer.submitDeferrable(() -> {
             Instant now = clock.instant();
             Optional<StoredMessage> changed = messages.markSent(id, now);
             changed.ifPresent(m -> events.statusChanged(m, now));
@@ -147,8 +159,12 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * QUEUED or SENT → DELIVERED, for the recipient's ACK. Like {@link #markSent}, it may be committed
+     * a few milliseconds later, together with the next write.
+     */
     public CompletableFuture<Optional<StoredMessage>> markDelivered(String peerId, UUID id) {
-        return writer.submit(() -> {
+        return writer.submitDeferrable(() -> {
             Instant now = clock.instant();
             Optional<StoredMessage> changed = messages.markDelivered(peerId, id, now);
             changed.ifPresent(m -> events.statusChanged(m, now));

@@ -415,7 +415,10 @@ class PeerApiEndToEndTest {
                 .contains("peerlink_connections_active")
                 .contains("peerlink_bytes_in")
                 .contains("peerlink_bytes_out")
-                .contains("peerlink_messages_undelivered");
+                .contains("peerlink_messages_undelivered")
+                .contains("peerlink_store_commit_seconds_count")
+                .contains("peerlink_store_commit_seconds_sum")
+                .contains("peerlink_store_batch_size_sum");
 
         JsonNode docs = json(a.getWithoutToken("/v3/api-docs"));
         JsonNode paths = docs.path("paths");

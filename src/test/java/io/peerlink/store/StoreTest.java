@@ -221,4 +221,55 @@ class StoreTest {
         assertThat(store.changes().await(seen, Duration.ofSeconds(10))).isTrue();
         assertThat(Files.size(dir.resolve(Store.FILE_NAME))).isPositive();
     }
+
+    @Test
+    void everyCommitIsReportedWithItsWritesAndDurationAndTheWritesAddUp() throws Exception {
+        List<long[]> commits = java.util.Collections.synchronizedList(new ArrayList<>());
+        close();
+        dataSource = Store.openSqlite(dir);
+        store = new Store(dataSource, Clock.systemUTC(), (writes, nanos) -> commits.add(new long[] {writes, nanos}));
+        store.peerConnected(A, KEY, "127.0.0.2:5555").join();
+        assertThat(commits).hasSize(1);
+        assertThat(commits.getFirst()[0]).isEqualTo(1);
+
+        int threads = 8;
+        int each = 100;
+        List<CompletableFuture<Store.Accepted>> all = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            senders.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < each; i++) {
+                    all.add(store.acceptOutbound(UUID.randomUUID(), A, "x"));
+                }
+            }));
+        }
+        for (Thread s : senders) {
+            s.join();
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        // a failing write (unknown peer) is rolled back: no commit reported for it
+        assertThat(store.acceptOutbound(UUID.randomUUID(), B, "to nobody")).failsWithin(Duration.ofSeconds(5));
+
+        List<long[]> seen = List.copyOf(commits);
+        assertThat(seen.stream().mapToLong(c -> c[0]).sum()).isEqualTo(1 + threads * each);
+        assertThat(seen).allSatisfy(c -> {
+            assertThat(c[0]).isBetween(1L, (long) StoreWriter.MAX_BATCH);
+            assertThat(c[1]).isPositive();
+        });
+        assertThat(seen.size()).as("commits").isLessThanOrEqualTo(1 + threads * each);
+    }
+
+    @Test
+    void findsAMessageByIdInEitherDirectionOutboundFirstAndByCursor() {
+        store.peerConnected(B, KEY, null).join();
+        UUID shared = UUID.randomUUID();
+        StoredMessage in = store.storeInbound(B, shared, "from b", Instant.now()).join().orElseThrow();
+        assertThat(store.messages().find(shared)).contains(in);
+        StoredMessage out = store.acceptOutbound(shared, A, "to a").join().message();
+        assertThat(store.messages().find(shared)).as("outbound first").contains(out);
+        assertThat(store.messages().findByCursor(in.cursor())).contains(in);
+        assertThat(store.messages().findByCursor(out.cursor())).contains(out);
+        assertThat(store.messages().find(UUID.randomUUID())).isEmpty();
+        assertThat(store.messages().findByCursor(out.cursor() + 100)).isEmpty();
+    }
 }

@@ -26,6 +26,10 @@ import org.HdrHistogram.SynchronizedHistogram;
  * latency is {@code (the moment the poll response carrying it arrived here) - stamp}. Each 202's
  * message id is remembered; the receiver counts every id it sees, so lost and duplicated messages
  * are counted exactly.
+ *
+ * <p>The peers are durable: a 202 comes after the sending peer committed the message (its status
+ * then is QUEUED, or already SENT or DELIVERED), and the receiving peer's inbox is its store, read by
+ * cursor, which drops nothing. So every id that got a 202 must arrive exactly once.
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -38,6 +42,8 @@ final class LoadGenerator implements AutoCloseable {
     /** Open loop: at most this many POSTs in flight; beyond it a due send is counted as not sent. */
     private static final int MAX_IN_FLIGHT = 4096;
     private static final long SPIN_NANOS = 100_000;
+    /** What a 202 may say: committed (QUEUED), and possibly already written or acknowledged. */
+    private static final java.util.Set<String> ACCEPTED_STATUSES = java.util.Set.of("QUEUED", "SENT", "DELIVERED");
 
     private final Http sendClient;
     private final Http pollClient;
@@ -47,7 +53,6 @@ final class LoadGenerator implements AutoCloseable {
 
     private volatile boolean receiving = true;
     private final Thread receiver;
-    private final AtomicLong missed = new AtomicLong();
     private final AtomicLong pollErrors = new AtomicLong();
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong unparsable = new AtomicLong();
@@ -84,7 +89,6 @@ final class LoadGenerator implements AutoCloseable {
         final AtomicLong attempted = new AtomicLong();
         final AtomicLong failedRequests = new AtomicLong();
         final AtomicLong refused = new AtomicLong();
-        final AtomicLong queued = new AtomicLong();
         final AtomicLong notSent = new AtomicLong();
         final AtomicReference<String> firstError = new AtomicReference<>();
         /** POST start (or due time) to 202 arrived, for sends stamped inside the measured windows. */
@@ -174,23 +178,47 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** CPU used by each process during a phase's measured windows (seconds of one core per second). */
+    /**
+     * CPU used by each process during a phase's measured windows, and what each peer's store did in
+     * them: {@link Probe} readings at the start and at the end.
+     */
     static final class Usage {
-        double[] startCpu;
-        double[] endCpu;
+        Sample start;
+        Sample end;
         long startNanos;
         long endNanos;
-        /** peer-a, peer-b, this JVM, whole machine (busy) */
+
+        /** peer-a, peer-b, this JVM, whole machine (busy): seconds of one core per second. */
         double[] perSecond() {
-            if (startCpu == null || endCpu == null) {
+            if (start == null || end == null) {
                 return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
             }
-            double seconds = (endNanos - startNanos) / 1e9;
-            double[] out = new double[startCpu.length];
+            double seconds = seconds();
+            double[] out = new double[start.cpu().length];
             for (int i = 0; i < out.length; i++) {
-                out[i] = (endCpu[i] - startCpu[i]) / seconds;
+                out[i] = (end.cpu()[i] - start.cpu()[i]) / seconds;
             }
             return out;
+        }
+
+        /** CPU seconds the peer used over the windows (peer-a: 0, peer-b: 1). */
+        double cpuSeconds(int peer) {
+            return start == null || end == null ? Double.NaN : end.cpu()[peer] - start.cpu()[peer];
+        }
+
+        /** The store's commits over the windows (peer-a: 0, peer-b: 1). */
+        StoreMeters store(int peer) {
+            if (start == null || end == null) {
+                return StoreMeters.UNKNOWN;
+            }
+            StoreMeters before = peer == 0 ? start.peerA() : start.peerB();
+            StoreMeters after = peer == 0 ? end.peerA() : end.peerB();
+            return before.known() && after.known() ? after.since(before) : StoreMeters.UNKNOWN;
+        }
+
+        /** Wall time of the windows, seconds. */
+        double seconds() {
+            return (endNanos - startNanos) / 1e9;
         }
     }
 
@@ -215,7 +243,7 @@ final class LoadGenerator implements AutoCloseable {
      * has arrived.
      */
     Phase closedLoop(String name, int senders, Duration warmup, int windows, Duration window,
-            CpuProbe probe) throws InterruptedException {
+            Probe probe) throws InterruptedException {
         Phase p = newPhase(name, warmup, windows, window);
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
@@ -246,7 +274,7 @@ final class LoadGenerator implements AutoCloseable {
      * coordinated omission). The scheduler is a platform thread that parks, then spins the last
      * 100 µs.
      */
-    Phase openLoop(String name, double rate, Duration warmup, Duration measure, CpuProbe probe)
+    Phase openLoop(String name, double rate, Duration warmup, Duration measure, Probe probe)
             throws InterruptedException {
         Phase p = newPhase(name, warmup, 1, measure);
         long period = Math.round(1e9 / rate);
@@ -317,10 +345,13 @@ final class LoadGenerator implements AutoCloseable {
             p.firstError.compareAndSet(null, "202 without an id: " + abbreviate(response.body()));
             return false;
         }
-        p.accepted.put(id, Boolean.TRUE);
-        if (!response.body().contains("\"status\":\"SENT\"")) {
-            p.queued.incrementAndGet();
+        String status = field(response.body(), "\"status\":\"", 0);
+        if (!ACCEPTED_STATUSES.contains(status)) {
+            p.refused.incrementAndGet();
+            p.firstError.compareAndSet(null, "202 with status " + status + ": " + abbreviate(response.body()));
+            return false;
         }
+        p.accepted.put(id, Boolean.TRUE);
         int w = p.windowOf(answered);
         if (w >= 0) {
             p.acceptedPerWindow.incrementAndGet(w);
@@ -411,12 +442,10 @@ final class LoadGenerator implements AutoCloseable {
             }
         }
         int next = body.lastIndexOf("\"nextCursor\":");
-        int missedAt = body.lastIndexOf("\"missed\":");
-        if (next < 0 || missedAt < 0) {
+        if (next < 0) {
             unparsable.incrementAndGet();
             return cursor;
         }
-        missed.addAndGet(number(body, missedAt + "\"missed\":".length()));
         return number(body, next + "\"nextCursor\":".length());
     }
 
@@ -432,19 +461,25 @@ final class LoadGenerator implements AutoCloseable {
 
     // ---- CPU ----------------------------------------------------------------------------------------
 
-    /** Reads CPU seconds so far of: peer-a, peer-b, this JVM, the whole machine. */
-    @FunctionalInterface
-    interface CpuProbe {
-        double[] read();
+    /**
+     * One reading: CPU seconds so far of peer-a, peer-b, this JVM and the whole machine, and both
+     * peers' store meters.
+     */
+    record Sample(double[] cpu, StoreMeters peerA, StoreMeters peerB) {
     }
 
-    private void sampleCpu(Phase p, CpuProbe probe) {
+    @FunctionalInterface
+    interface Probe {
+        Sample read();
+    }
+
+    private void sampleCpu(Phase p, Probe probe) {
         sleepUntil(p.measureStart);
         p.usage.startNanos = System.nanoTime();
-        p.usage.startCpu = probe.read();
+        p.usage.start = probe.read();
         sleepUntil(p.measureEnd);
         p.usage.endNanos = System.nanoTime();
-        p.usage.endCpu = probe.read();
+        p.usage.end = probe.read();
     }
 
     private void sleepUntil(long nanos) {
@@ -456,10 +491,6 @@ final class LoadGenerator implements AutoCloseable {
 
     private long remainingMillis(long atMost) {
         return Math.min(atMost, (hardDeadline - System.nanoTime()) / 1_000_000);
-    }
-
-    long missed() {
-        return missed.get();
     }
 
     long pollErrors() {

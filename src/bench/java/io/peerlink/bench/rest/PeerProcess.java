@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One peerlink peer started from the packaged jar as its own process, on its own loopback address
- * (peer port and HTTP API on the same address), with its own data directory and log file.
+ * (peer port and HTTP API on the same address), with its own data directory (identity key and the
+ * SQLite store {@code peerlink.db}) and log file.
  *
  * <p>The peer runs under {@code timeout(1)} when that exists, so that it ends by itself after a
  * fixed lifetime even if this JVM is halted without running its shutdown hooks (BenchMain's
@@ -204,6 +205,18 @@ final class PeerProcess {
             throw new IOException("GET " + path + " at " + name + ": HTTP " + r.statusCode() + " " + r.body());
         }
         return r.body();
+    }
+
+    /** The store's commit meters from {@code /actuator/prometheus}; UNKNOWN when it cannot be read. */
+    StoreMeters storeMeters() {
+        try {
+            return StoreMeters.parse(get("/actuator/prometheus"));
+        } catch (IOException | RuntimeException e) {
+            return StoreMeters.UNKNOWN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return StoreMeters.UNKNOWN;
+        }
     }
 
     URI uri(String path) {

@@ -43,17 +43,27 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Set-up: peer-a on 127.0.0.4, peer-b on 127.0.0.5 (peer port 5555, HTTP 8080 each; the demo and
  * the e2e test use 127.0.0.2 and .3), peer-b dials peer-a ({@code PEERLINK_CONNECT}); temporary data
- * directories, deleted at the end. The peers run under {@code timeout(1)} with a lifetime of the
- * budget plus a minute, so that they end even if this JVM is halted.
+ * directories (identity key and {@code peerlink.db} each), deleted at the end. The peers run under
+ * {@code timeout(1)} with a lifetime of the budget plus a minute, so that they end even if this JVM
+ * is halted.
  *
  * <p>Choices that shape the figures:
  * <ul>
- *   <li>Inbox capacity: the product default, 10,000. The receiver stays far less than that behind, so
- *       nothing unread is dropped ({@code missed} is checked, and every id is accounted for). A
- *       capacity that holds the whole run (1,000,000) makes peer-a slower the longer it runs:
- *       {@code Inbox.poll} walks the stored messages from the oldest on every poll, and with ~160,000
- *       stored it took half of peer-a's CPU samples (JFR) and, in a trial run, more than doubled the
- *       end-to-end medians.</li>
+ *   <li>Durable peers, as shipped: each keeps every message in SQLite ({@code peerlink.db} in its data
+ *       directory, WAL, {@code synchronous=FULL}, group commit by one writer thread). peer-b answers
+ *       202 only after the message is committed (status QUEUED, or already SENT or DELIVERED); peer-a
+ *       commits it before it ACKs, and its inbox is the store, read by cursor, which drops nothing.
+ *       So every figure includes the commits: a message is in peer-a's poll response only after one
+ *       commit on each side, and peer-b commits twice more for it (SENT, DELIVERED). The data
+ *       directories are under {@code java.io.tmpdir}; the rows say on which file system, since on a
+ *       tmpfs an fsync costs nothing.</li>
+ *   <li>The store's share: both peers' {@code /actuator/prometheus} are read at the start and at the
+ *       end of the measured windows; the difference of {@code peerlink.store.commit} (one timer sample
+ *       per committed transaction, begin to end with its fsync, on the writer thread) over the
+ *       windows' wall time is the share of the time the writer was committing, the same over the
+ *       peer's CPU seconds sets it against the peer's CPU (an upper bound of the writer's CPU share:
+ *       fsync waits take no CPU), and {@code peerlink.store.batch.size} gives the mean writes per
+ *       transaction.</li>
  *   <li>The load tool's client: by default a minimal HTTP/1.1 keep-alive client over sockets
  *       ({@link Http.Raw}), because the tool shares the 2 cores with both peers and
  *       {@code java.net.http.HttpClient} costs it about twice the CPU per request;
@@ -64,7 +74,7 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * <p>System properties (all optional): {@code bench.rest.client} ({@code raw} or {@code jdk}),
- * {@code bench.rest.inboxCapacity}, {@code bench.rest.warmupSeconds} (the JIT warm-up's upper bound,
+ * {@code bench.rest.warmupSeconds} (the JIT warm-up's upper bound,
  * default 40), {@code bench.rest.warmupSenders} (default 32), {@code bench.rest.java} (java for the
  * peers; default this JVM's if it is Java 25 or later, else /usr/lib/jvm/temurin-25-jdk-amd64),
  * {@code bench.rest.peerJvmArgs} (space-separated), {@code bench.rest.jfr} (a directory: both peers
@@ -177,7 +187,6 @@ public final class RestBench {
             List<String> jvmArgs = peerJvmArgs();
             Map<String, String> settings = new HashMap<>();
             settings.put("PEERLINK_KEY_SIZE", Integer.toString(KEY_SIZE));
-            settings.put("PEERLINK_INBOX_CAPACITY", System.getProperty("bench.rest.inboxCapacity", "10000"));
             Duration lifetime = budget.plusSeconds(60); // backstop should this JVM be halted
             Map<String, String> settingsB = new HashMap<>(settings);
             settingsB.put("PEERLINK_CONNECT", HOST_A + ":" + PeerProcess.PEER_PORT);
@@ -192,9 +201,9 @@ public final class RestBench {
                 fa.stop();
             }, "rest-bench-peers-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            progress("peers: %s -jar %s %s; peer-a %s, peer-b %s (dials peer-a); RSA-%d; inbox capacity %s",
-                    java, jar.getFileName(), String.join(" ", jvmArgs), HOST_A, HOST_B, KEY_SIZE,
-                    settings.get("PEERLINK_INBOX_CAPACITY"));
+            String fileSystem = fileSystem(work);
+            progress("peers: %s -jar %s %s; peer-a %s, peer-b %s (dials peer-a); RSA-%d; data directories in %s (%s)",
+                    java, jar.getFileName(), String.join(" ", jvmArgs), HOST_A, HOST_B, KEY_SIZE, work, fileSystem);
             a.requirePortsFree();
             b.requirePortsFree();
 
@@ -207,11 +216,17 @@ public final class RestBench {
             long loadDeadline = deadline - RESERVE.toNanos();
             PeerProcess pa = a;
             PeerProcess pb = b;
-            LoadGenerator.CpuProbe probe = () -> new double[] {pa.cpuSeconds(), pb.cpuSeconds(),
-                    PeerProcess.cpuSeconds(ProcessHandle.current().pid()), PeerProcess.machineBusySeconds()};
+            LoadGenerator.Probe probe = () -> {
+                // the meters first: a scrape costs each peer a little CPU, at both ends alike
+                StoreMeters storeA = pa.storeMeters();
+                StoreMeters storeB = pb.storeMeters();
+                double[] cpu = {pa.cpuSeconds(), pb.cpuSeconds(), PeerProcess.cpuSeconds(ProcessHandle.current().pid()),
+                        PeerProcess.machineBusySeconds()};
+                return new LoadGenerator.Sample(cpu, storeA, storeB);
+            };
             try (LoadGenerator load = new LoadGenerator(b.uri("/"), a.uri("/"), CLIENT, loadDeadline)) {
                 progress("load tool: %s", load.clientKind());
-                load(load, probe, rows, scale, loadDeadline);
+                load(load, probe, rows, scale, loadDeadline, fileSystem);
             }
             memory(rows, a, "after the load", "peak RSS MiB", true);
             memory(rows, b, "after the load", "peak RSS MiB", true);
@@ -286,8 +301,8 @@ public final class RestBench {
 
     // ---- the load -----------------------------------------------------------------------------------
 
-    private static void load(LoadGenerator load, LoadGenerator.CpuProbe probe, List<Row> rows, double scale,
-            long deadline) throws InterruptedException {
+    private static void load(LoadGenerator load, LoadGenerator.Probe probe, List<Row> rows, double scale,
+            long deadline, String fileSystem) throws InterruptedException {
         Duration warmup = ms(2_000, scale);
         Duration window = ms(4_000, scale);
         int windows = 3;
@@ -330,6 +345,7 @@ public final class RestBench {
             Phase p = load.closedLoop(setting, senders, warmup, windows, window, probe);
             checked.add(p);
             closedLoopRows(rows, p, setting, warmup, windows, window, senders == SENDERS[0] ? "; " + warmed : "");
+            storeRows(rows, p, setting, fileSystem);
         }
 
         String setting = LoadGenerator.TEXT_BYTES + " B @ " + String.format(Locale.ROOT, "%,.0f", FIXED_RATE)
@@ -340,6 +356,7 @@ public final class RestBench {
             Phase p = load.openLoop(setting, FIXED_RATE, openWarmup, openMeasure, probe);
             checked.add(p);
             openLoopRows(rows, p, setting, openWarmup, openMeasure);
+            storeRows(rows, p, setting, fileSystem);
         } else {
             rows.add(Row.failed(setting, "skipped: not enough of the time budget left"));
         }
@@ -402,6 +419,49 @@ public final class RestBench {
                 deliveryNote(p), usage);
     }
 
+    /**
+     * For each peer: the share of the measured windows' wall time its store writer spent in
+     * transactions, the same against the peer's CPU time, and how the writes were batched.
+     */
+    private static void storeRows(List<Row> rows, Phase p, String setting, String fileSystem) {
+        long accepted = 0;
+        for (int i = 0; i < p.windows; i++) {
+            accepted += p.acceptedPerWindow.get(i);
+        }
+        double wall = p.usage.seconds();
+        StringBuilder line = new StringBuilder();
+        for (int peer : new int[] {1, 0}) {
+            String name = peer == 1 ? "peer-b" : "peer-a";
+            StoreMeters m = p.usage.store(peer);
+            String rowSetting = setting + ", " + name + " store";
+            if (!m.known() || m.commits() <= 0) {
+                rows.add(Row.failed(rowSetting, "no store meters from " + name + "'s /actuator/prometheus"));
+                continue;
+            }
+            double cpu = p.usage.cpuSeconds(peer);
+            double ofWall = 100 * m.commitSeconds() / wall;
+            double ofCpu = 100 * m.commitSeconds() / cpu;
+            rows.add(Row.of(rowSetting, "commit % of wall time", ofWall, String.format(Locale.ROOT,
+                    "writer in transactions (begin → commit, fsync included) %.2f s of %.1f s; %.0f %% of %s's "
+                            + "%.2f CPU s; %,.0f commits (%,.0f/s), mean %.2f ms; mean batch %.1f writes, %.2f writes "
+                            + "per accepted message; data dir on %s",
+                    m.commitSeconds(), wall, ofCpu, name, cpu, m.commits(), m.commits() / wall,
+                    m.meanCommitMillis(), m.meanBatch(), accepted == 0 ? Double.NaN : m.writes() / accepted,
+                    fileSystem)));
+            line.append(String.format(Locale.ROOT, "%s %.0f %% of wall, %.0f %% of CPU, batch %.1f, %.2f ms/commit; ",
+                    name, ofWall, ofCpu, m.meanBatch(), m.meanCommitMillis()));
+        }
+        progress("%s: store: %s", setting, line);
+    }
+
+    private static String fileSystem(Path dir) {
+        try {
+            return Files.getFileStore(dir).type();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     private static void deliveryRow(List<Row> rows, LoadGenerator load, List<Phase> phases) {
         long accepted = 0;
         long lost = 0;
@@ -416,12 +476,11 @@ public final class RestBench {
             errors += p.failedRequests.get() + p.refused.get();
         }
         String summary = String.format(Locale.ROOT, "%,d ids accepted (202) in all runs incl. warm-ups: lost %,d, "
-                + "duplicated %,d; %,d arrived without a 202 here; %,d failed POSTs; %,d polls, %,d poll errors, "
-                + "inbox missed %,d", accepted, lost, duplicated, unexpected, errors, load.polls(),
-                load.pollErrors(), load.missed());
+                + "duplicated %,d; %,d arrived without a 202 here; %,d failed POSTs; %,d polls, %,d poll errors",
+                accepted, lost, duplicated, unexpected, errors, load.polls(), load.pollErrors());
         progress("delivery: %s", summary);
         String setting = "every accepted id arrives exactly once";
-        if (lost + duplicated + load.missed() + load.unparsable() > 0 || accepted == 0) {
+        if (lost + duplicated + load.unparsable() > 0 || accepted == 0) {
             rows.add(Row.failed(setting, summary + (load.unparsable() > 0 ? "; unparsable " + load.unparsable() : "")));
         } else {
             rows.add(Row.of(setting, "lost + duplicated", 0, summary));
@@ -434,9 +493,8 @@ public final class RestBench {
         String errors = p.failedRequests.get() + p.refused.get() == 0 ? ""
                 : String.format(Locale.ROOT, ", %,d failed POSTs (first: %s)", p.failedRequests.get() + p.refused.get(),
                         p.firstError.get());
-        String queued = p.queued.get() == 0 ? "" : String.format(Locale.ROOT, ", %,d QUEUED not SENT", p.queued.get());
-        return String.format(Locale.ROOT, "%s%,d accepted, lost %,d, duplicated %,d%s%s",
-                lost + dup > 0 ? "DELIVERY FAILED: " : "", p.accepted.size(), lost, dup, errors, queued);
+        return String.format(Locale.ROOT, "%s%,d accepted, lost %,d, duplicated %,d%s",
+                lost + dup > 0 ? "DELIVERY FAILED: " : "", p.accepted.size(), lost, dup, errors);
     }
 
     private static String cpuNote(double[] cpu) {
