@@ -29,7 +29,7 @@ import org.slf4j.event.Level;
  * {@link Admission} refuses it (the handshake budget, in total and per address, and the per-source
  * rate limit while the budget is more than half used). An admitted connection holds a handshake
  * slot, from a budget of its own apart from the established connections and the outbound dials,
- * until its handshake ends; only then does it take a connection slot. The handshake's CPU-heavy
+ * until its handshake ends; it gives that back before it takes a connection slot. The handshake's CPU-heavy
  * steps run on the bounded {@link CryptoPool}, its socket I/O on its own virtual thread. Each
  * refusal and each failed handshake is counted by reason through the {@link ConnectionObserver},
  * and logged at most once per source a minute ({@link RefusalLog}).
@@ -130,8 +130,13 @@ final class Listener implements AutoCloseable {
             }
             try {
                 Thread.ofVirtual().name("peer-accept").start(() -> {
+                    Handshaken done;
                     try (handshakeSlot) {
-                        acceptOne(socket, source);
+                        done = handshake(socket, source);
+                    }
+                    // the handshake slot is back: what follows is an authenticated peer's
+                    if (done != null) {
+                        attach(done, socket, source);
                     }
                 });
             } catch (RuntimeException | OutOfMemoryError e) {
@@ -176,7 +181,12 @@ final class Listener implements AutoCloseable {
                 detail);
     }
 
-    private void acceptOne(Socket socket, InetAddress source) {
+    /** A completed inbound handshake: the session and the streams it ran over. */
+    private record Handshaken(Session session, InputStream in, OutputStream out) {
+    }
+
+    /** Runs the server side of the handshake; null when it failed (then the socket is closed). */
+    private Handshaken handshake(Socket socket, InetAddress source) {
         String from = String.valueOf(socket.getRemoteSocketAddress());
         InputStream in;
         OutputStream out;
@@ -201,7 +211,7 @@ final class Listener implements AutoCloseable {
                 logOnce(source, e.reason().tag(), Level.WARN, "Inbound handshake from {} failed: {}{}", from,
                         e.toString());
             }
-            return;
+            return null;
         } catch (IOException e) {
             handshaking.remove(socket);
             Sessions.closeQuietly(socket);
@@ -210,7 +220,7 @@ final class Listener implements AutoCloseable {
                 logOnce(source, "io", Level.INFO, "Inbound handshake from {} aborted: {}{}", from,
                         Sessions.describe(e));
             }
-            return;
+            return null;
         } catch (RejectedExecutionException e) {
             // the crypto pool filled up during this handshake: refused rather than queued
             handshaking.remove(socket);
@@ -218,15 +228,22 @@ final class Listener implements AutoCloseable {
             if (open) {
                 refused(source, InboundRefusal.CRYPTO_BUSY);
             }
-            return;
+            return null;
         } catch (RuntimeException e) {
             handshaking.remove(socket);
             Sessions.closeQuietly(socket);
             observer.handshakeFailed(Direction.INBOUND, "internal");
             log.error("Inbound handshake from {} failed unexpectedly", from, e);
-            return;
+            return null;
         }
         handshaking.remove(socket);
+        return new Handshaken(session, in, out);
+    }
+
+    /** Takes a connection slot for an authenticated peer and hands the connection to {@link Sessions}. */
+    private void attach(Handshaken done, Socket socket, InetAddress source) {
+        String from = String.valueOf(socket.getRemoteSocketAddress());
+        Session session = done.session();
         Slot slot = Slot.tryAcquire(connectionSlots);
         if (slot == null) {
             Sessions.closeQuietly(socket);
@@ -239,7 +256,7 @@ final class Listener implements AutoCloseable {
         }
         try {
             // from here the connection owns the socket and the slot
-            sessions.register(socket, in, out, session, Direction.INBOUND, slot, null);
+            sessions.register(socket, done.in(), done.out(), session, Direction.INBOUND, slot, null);
         } catch (IOException | RuntimeException e) {
             log.info("Connection from {} ({}) lost right after its handshake: {}", session.peer().peerId(), from,
                     e instanceof IOException io ? Sessions.describe(io) : e.toString());

@@ -187,6 +187,7 @@ class PreAuthAdmissionTest {
         }
         Duration open = Duration.ofNanos(System.nanoTime() - start);
         assertThat(open).isBetween(deadline.minusMillis(300), deadline.plusSeconds(2));
+        await(() -> observer.count("handshake_timeout") == 1);
         assertThat(observer.count("handshake_timeout")).isEqualTo(1);
     }
 

@@ -115,6 +115,8 @@ class SlotReleaseTest {
             // what stop() does: close what the directory lists; every slot comes back, once
             directory.openConnections().forEach(c -> c.close(CloseCode.GOING_AWAY, "peer shutting down"));
             assertThat(fresh.connection().awaitTermination(PATIENCE)).isTrue();
+            // the owner hears of the close last, after the slot is back and both loops have ended
+            await(() -> handler.closed.get() == 2);
             assertThat(slots.availablePermits()).isEqualTo(2);
             assertThat(handler.closed).hasValue(2);
         }
@@ -183,6 +185,7 @@ class SlotReleaseTest {
             assertThat(c.awaitTermination(PATIENCE)).as("both loops ended").isTrue();
             assertThat(c.isOpen()).isFalse();
             assertThat(slots.availablePermits()).as("the slot came back").isEqualTo(1);
+            await(() -> handler.closed.get() > 0);
             assertThat(handler.closed).as("the owner was told once").hasValue(1);
             await(() -> logs.find(Level.ERROR, "Send loop for").isPresent());
             ILoggingEvent error = logs.find(Level.ERROR, "Send loop for").orElseThrow();
