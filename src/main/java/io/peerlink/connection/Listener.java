@@ -39,6 +39,13 @@ import org.slf4j.event.Level;
 final class Listener implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Listener.class);
+    /**
+     * Connections the kernel queues until the accept loop takes them (capped by the system's
+     * {@code somaxconn}). The loop refuses in microseconds, but under a connection flood a short
+     * queue overflows and the kernel drops SYNs, legitimate ones too, which then wait a second for
+     * their retransmission.
+     */
+    private static final int BACKLOG = 1024;
 
     private final Identity identity;
     private final ConnectionSettings settings;
@@ -68,7 +75,7 @@ final class Listener implements AutoCloseable {
     void start() throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getByName(settings.listenHost()), settings.listenPort()), 128);
+        s.bind(new InetSocketAddress(InetAddress.getByName(settings.listenHost()), settings.listenPort()), BACKLOG);
         server = s;
         open = true;
         Thread.ofPlatform().name("peer-listener").daemon().start(this::acceptLoop);
