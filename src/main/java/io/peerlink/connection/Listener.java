@@ -146,10 +146,11 @@ final class Listener implements AutoCloseable {
                         attach(done, socket, source);
                     }
                 });
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (RuntimeException e) {
+                // no thread for it: refuse this one, keep accepting
                 Sessions.closeQuietly(socket);
                 handshakeSlot.close();
-                throw e;
+                log.error("No thread for the handshake of a connection from {}", source.getHostAddress(), e);
             }
         }
     }
