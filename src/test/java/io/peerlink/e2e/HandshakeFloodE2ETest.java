@@ -82,6 +82,8 @@ class HandshakeFloodE2ETest {
         Exchange baseline = exchange(victimId, "before the attack");
         double forcedBefore = inboundFailures(victim, "handshake_decrypt_failed");
         double cpuBefore = ProcessCpu.seconds(victim.process.pid());
+        double ownCpuBefore = ProcessCpu.seconds(ProcessHandle.current().pid());
+        double machineBefore = ProcessCpu.machineSeconds();
         long attackStart = System.nanoTime();
 
         LatencyProbe probe = LatencyProbe.start(victim.uri("/api/identity"), Duration.ofMillis(50),
@@ -101,6 +103,8 @@ class HandshakeFloodE2ETest {
         double attackSeconds = (System.nanoTime() - attackStart) / 1e9;
         LatencyProbe.Result identity = probe.stop();
         double cpu = (ProcessCpu.seconds(victim.process.pid()) - cpuBefore) / attackSeconds;
+        double attackerCpu = (ProcessCpu.seconds(ProcessHandle.current().pid()) - ownCpuBefore) / attackSeconds;
+        double machineCpu = (ProcessCpu.machineSeconds() - machineBefore) / attackSeconds;
         double forced = inboundFailures(victim, "handshake_decrypt_failed") - forcedBefore;
 
         String figures = String.format(Locale.ROOT, """
@@ -109,12 +113,12 @@ class HandshakeFloodE2ETest {
                     during it %s
                   GET /api/identity: n=%d, p50 %.1f ms, p99 %.1f ms, max %.1f ms, failures %d
                   victim: %.0f forced handshakes (%.1f/s), CPU %.2f cores
-                  attacker: %s
+                  attacker: %s; this test JVM (the attacker) %.2f cores, the whole machine %.2f of %d cores busy
                   victim refusals: %s
                 """, E2e.hostC(), attackSeconds, HOLDERS, FLOODERS, cold, baseline, exchanges, identity.n(),
                 identity.percentile(50),
                 identity.percentile(99), identity.max(), identity.failures(), forced, forced / attackSeconds, cpu,
-                counts, refusals(victim));
+                counts, attackerCpu, machineCpu, Runtime.getRuntime().availableProcessors(), refusals(victim));
         System.out.println(figures);
         Files.writeString(E2e.logs().resolve("handshake-flood.txt"), figures);
 

@@ -12,6 +12,22 @@ public final class ProcessCpu {
     private ProcessCpu() {
     }
 
+    /** Busy CPU seconds of the whole machine (all cores) so far, from /proc/stat; NaN when unreadable. */
+    public static double machineSeconds() {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+                if (i < cpu.length) {
+                    busy += Long.parseLong(cpu[i]);
+                }
+            }
+            return busy / CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** User plus system CPU seconds of {@code pid} so far, or NaN when unreadable. */
     public static double seconds(long pid) {
         try {
