@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * {@code <bench.dir>/results.md}). Run it with {@code ./mvnw -Pbench verify}.
  *
  * <p>System properties: {@code bench.dir} (output, default target/bench); {@code bench.parts}
- * (comma list of crypto, throughput, latency, handshake, rest; default all); {@code bench.scale} (multiplies
+ * (comma list of crypto, throughput, latency, handshake, rest, flood; default all); {@code bench.scale} (multiplies
  * every measuring time, default 1; for trying things out only); {@code bench.threads} (virtual or
  * platform, default virtual); {@code bench.latencyThreads} (virtual or platform for the latency
  * run's sender and receiver, default platform, see {@link LatencyRun}); {@code bench.transports} (comma list of transport names, default all);
@@ -50,7 +50,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
         Set<String> parts = new LinkedHashSet<>(List.of(
-                System.getProperty("bench.parts", "crypto,throughput,latency,handshake,rest").split(",")));
+                System.getProperty("bench.parts", "crypto,throughput,latency,handshake,rest,flood").split(",")));
         double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
         Files.createDirectories(directory);
         Results results = new Results();
@@ -112,16 +112,14 @@ public final class BenchMain {
         }
         if (parts.contains("rest")) {
             // the product as users drive it: two peer processes from the packaged jar, over HTTP
-            for (var r : io.peerlink.bench.rest.RestBench.run(
+            addRows(results, io.peerlink.bench.rest.RestBench.run(
                     io.peerlink.bench.rest.RestBench.findJar(directory.getParent()),
-                    Duration.ofSeconds(Long.getLong("bench.rest.budgetSeconds", 150)), scale)) {
-                if (r.failed()) {
-                    results.failed(r.area(), r.subject(), r.setting(), new IllegalStateException(r.failure()));
-                } else {
-                    results.add(r.area(), r.subject(), r.setting(), r.unit(),
-                            new Stats(r.median(), r.min(), r.max(), r.n()), r.notes());
-                }
-            }
+                    Duration.ofSeconds(Long.getLong("bench.rest.budgetSeconds", 150)), scale));
+        }
+        if (parts.contains("flood")) {
+            // issue 9: a victim process under a handshake flood from one address, a legitimate peer beside it
+            addRows(results, io.peerlink.bench.rest.FloodBench.run(
+                    io.peerlink.bench.rest.RestBench.findJar(directory.getParent()), scale));
         }
         describe(transports, handshakes, subjects); // descriptions may have learned what was negotiated
         results.addRatios("peerlink");
@@ -135,6 +133,17 @@ public final class BenchMain {
         failures.forEach(f -> progress("FAILED %s", f));
         progress("done in %.0f s; table in %s", elapsedSeconds(), directory.resolve("results.md"));
         System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    private static void addRows(Results results, List<io.peerlink.bench.rest.RestBench.Row> rows) {
+        for (var r : rows) {
+            if (r.failed()) {
+                results.failed(r.area(), r.subject(), r.setting(), new IllegalStateException(r.failure()));
+            } else {
+                results.add(r.area(), r.subject(), r.setting(), r.unit(), new Stats(r.median(), r.min(), r.max(), r.n()),
+                        r.notes());
+            }
+        }
     }
 
     private static void describe(List<Transport> transports, List<Transport> handshakes, List<String> subjects) {

@@ -77,7 +77,8 @@ final class PeerlinkTransport implements Transport {
         InputStream in = new BufferedInputStream(socket.getInputStream(), BUFFER);
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
         try {
-            Session s = HandshakeDriver.server(socket, in, out, server, random, Duration.ofSeconds(10));
+            Session s = HandshakeDriver.server(socket, in, out, server, random, Duration.ofSeconds(10),
+                    Duration.ofSeconds(10), Runnable::run);
             serverHandshakes.incrementAndGet();
             return new Channel(socket, in, out, s);
         } catch (io.peerlink.wire.ProtocolException e) {

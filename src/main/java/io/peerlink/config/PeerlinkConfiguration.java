@@ -112,9 +112,12 @@ class PeerlinkConfiguration {
         };
     }
 
+    /** The peer's settings; the handshakes' crypto pool gets one thread per core. */
     static ConnectionSettings connectionSettings(PeerlinkProperties p) {
+        int cryptoThreads = ConnectionSettings.defaultCryptoThreads();
         return new ConnectionSettings(p.listenHost(), p.listenPort(), p.connectTargets(), p.maxConnections(),
-                p.handshakeTimeout(), p.keepAliveInterval(), p.idleTimeout(), RECONNECT_MIN_DELAY,
-                RECONNECT_MAX_DELAY, p.limits());
+                p.maxHandshakes(), p.maxHandshakesPerAddress(), p.handshakeTimeout(), p.handshakeIdleTimeout(),
+                cryptoThreads, ConnectionSettings.defaultCryptoQueue(cryptoThreads), p.keepAliveInterval(),
+                p.idleTimeout(), RECONNECT_MIN_DELAY, RECONNECT_MAX_DELAY, p.limits());
     }
 }

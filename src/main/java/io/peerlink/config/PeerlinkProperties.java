@@ -33,7 +33,13 @@ import org.springframework.validation.annotation.Validated;
  * @param advertisedAddress {@code host:port} other peers reach this one at, for the invite link; by
  *        default the listen address when it is a specific one (not 0.0.0.0)
  * @param handshakeTimeout a handshake must finish within this
- * @param maxConnections peer connections (handshaking or established) open at once
+ * @param maxConnections established peer connections (inbound and outbound) open at once
+ * @param maxHandshakes inbound connections still in their handshake at once, a budget apart from
+ *        {@code max-connections}; beyond it new connections are closed at once, and while more than
+ *        half of it is in use each source address may open only 20 new connections a second (bursts of 5)
+ * @param maxHandshakesPerAddress of those, from one address
+ * @param handshakeIdleTimeout an inbound handshake that receives nothing for this long is dropped
+ *        before the {@code handshake-timeout}
  * @param apiToken when not empty, every HTTP request needs {@code Authorization: Bearer <token>}, except
  *        health, the Swagger UI with its OpenAPI document, and the web page's static files
  * @param keySize RSA modulus length of a newly created identity key (an existing key is kept)
@@ -55,6 +61,9 @@ public record PeerlinkProperties(
         String advertisedAddress,
         @DefaultValue("10s") @NotNull Duration handshakeTimeout,
         @DefaultValue("64") @Min(1) @Max(100_000) int maxConnections,
+        @DefaultValue("32") @Min(1) @Max(100_000) int maxHandshakes,
+        @DefaultValue("8") @Min(1) @Max(100_000) int maxHandshakesPerAddress,
+        @DefaultValue("3s") @NotNull Duration handshakeIdleTimeout,
         @DefaultValue("") String apiToken,
         @DefaultValue("3072") @Min(IdentityStore.MIN_BITS) @Max(WireConstants.MAX_RSA_BITS) int keySize,
         @DefaultValue("5s") @NotNull Duration keepAliveInterval,
@@ -123,6 +132,16 @@ public record PeerlinkProperties(
         return handshakeTimeout == null || handshakeTimeout.isPositive();
     }
 
+    @AssertTrue(message = "handshake-idle-timeout must be positive")
+    boolean isHandshakeIdleTimeoutPositive() {
+        return handshakeIdleTimeout == null || handshakeIdleTimeout.isPositive();
+    }
+
+    @AssertTrue(message = "max-handshakes-per-address must not be more than max-handshakes")
+    boolean isMaxHandshakesPerAddressWithinMaxHandshakes() {
+        return maxHandshakesPerAddress <= maxHandshakes;
+    }
+
     @AssertTrue(message = "keep-alive-interval must be positive and idle-timeout longer than it")
     boolean isIdleTimeoutLongerThanKeepAlive() {
         return keepAliveInterval == null || idleTimeout == null
@@ -150,7 +169,9 @@ public record PeerlinkProperties(
         return "PeerlinkProperties[listenHost=" + listenHost + ", listenPort=" + listenPort + ", dataDir=" + dataDir
                 + ", connect=" + connect + ", maxMessageBytes=" + maxMessageBytes + ", messageTtl=" + messageTtl
                 + ", historyRetention=" + historyRetention + ", advertisedAddress=" + advertisedAddress
-                + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections + ", apiToken="
+                + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections + ", maxHandshakes="
+                + maxHandshakes + ", maxHandshakesPerAddress=" + maxHandshakesPerAddress + ", handshakeIdleTimeout="
+                + handshakeIdleTimeout + ", apiToken="
                 + (apiTokenEnabled() ? "(set)" : "(none)") + ", keySize=" + keySize + ", keepAliveInterval="
                 + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes
                 + ", keyUpdateAfterFrames=" + keyUpdateAfterFrames + "]";

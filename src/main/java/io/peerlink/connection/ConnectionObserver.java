@@ -11,7 +11,11 @@ public interface ConnectionObserver {
     default void handshakeSucceeded(Direction direction) {
     }
 
-    /** {@code reason} is a {@link ProtocolException.Reason} name, or io / refused / unexpected-peer. */
+    /**
+     * {@code reason} is a {@link ProtocolException.Reason} tag, io, unreachable, fingerprint-mismatch,
+     * internal, or, for an inbound connection closed before its handshake, one of the admission
+     * refusals: capacity, max-handshakes, max-handshakes-per-address, rate-limited, crypto-busy.
+     */
     default void handshakeFailed(Direction direction, String reason) {
     }
 

@@ -138,6 +138,7 @@ final class Dialer {
                 }
                 throw new IllegalStateException("unexpected refusal " + refusal.get());
             } catch (ProtocolException e) {
+                requireNotStopping();
                 observer.handshakeFailed(Direction.OUTBOUND, e.reason().tag());
                 if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
                     log.info("Handshake with {}:{} ended: {}", host, port, e.getMessage());
@@ -147,6 +148,7 @@ final class Dialer {
                 throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED,
                         "handshake with " + host + ":" + port + " failed: " + e.getMessage());
             } catch (IOException e) {
+                requireNotStopping();
                 observer.handshakeFailed(Direction.OUTBOUND, "io");
                 throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED,
                         "handshake with " + host + ":" + port + " failed: connection lost (" + Sessions.describe(e)
@@ -156,8 +158,16 @@ final class Dialer {
             handshaking.remove(socket);
             handedOver = true;
             // from here the connection owns the socket and the slot
-            Sessions.Registered registered = sessions.register(socket, in, out, session, Direction.OUTBOUND, slot,
-                    address);
+            Sessions.Registered registered;
+            try {
+                registered = sessions.register(socket, in, out, session, Direction.OUTBOUND, slot, address);
+            } catch (IOException e) {
+                throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to "
+                        + address + " was lost right after its handshake: " + Sessions.describe(e));
+            }
+            if (registered == Sessions.Registered.STOPPED) {
+                throw stopping();
+            }
             return new Dialled(session.peer().peerId(), registered == Sessions.Registered.ATTACHED);
         } catch (IOException e) {
             throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
@@ -197,6 +207,17 @@ final class Dialer {
             log.info("The peer at {} still answers with another key ({}, not {}): refused", address, now, was);
         }
         return new PeerConnectionException(PeerConnectionException.Kind.KEY_CHANGED, detail);
+    }
+
+    /** A handshake that failed because stop() closed its socket fails as STOPPED, not as an attack. */
+    private void requireNotStopping() {
+        if (sessions.isClosed()) {
+            throw stopping();
+        }
+    }
+
+    private static PeerConnectionException stopping() {
+        return new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer service is stopping");
     }
 
     /** Closes every socket still in its handshake (on stop): those dials fail. */

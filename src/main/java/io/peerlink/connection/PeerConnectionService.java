@@ -56,6 +56,7 @@ public final class PeerConnectionService {
     private final Redialer redialer;
     private final Contacts contacts;
     private final Inbox inbox;
+    private final Semaphore connectionSlots;
     private volatile boolean running;
 
     public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
@@ -64,7 +65,7 @@ public final class PeerConnectionService {
         this.settings = settings;
         this.store = store;
         SecureRandom random = new SecureRandom();
-        Semaphore connectionSlots = new Semaphore(settings.maxConnections());
+        this.connectionSlots = new Semaphore(settings.maxConnections());
         this.directory = new PeerDirectory(identity);
         this.delivery = new Delivery(store, directory, settings.limits(), clock);
         this.sessions = new Sessions(settings, directory, delivery, observer, clock);
@@ -149,6 +150,21 @@ public final class PeerConnectionService {
 
     public int connectedCount() {
         return directory.connectedCount();
+    }
+
+    /** Connection slots not taken (tests: every slot comes back once its connection ends). */
+    int freeConnectionSlots() {
+        return connectionSlots.availablePermits();
+    }
+
+    /** Inbound handshakes holding a handshake slot (tests). */
+    int handshakesInProgress() {
+        return listener.handshakesInProgress();
+    }
+
+    /** The pool of the inbound handshakes' crypto steps (tests). */
+    CryptoPool handshakeCrypto() {
+        return listener.crypto();
     }
 
     /** The open connection to the peer (tests). */

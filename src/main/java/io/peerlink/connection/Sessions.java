@@ -46,8 +46,8 @@ final class Sessions {
 
     /**
      * Takes over the socket and the slot: from here the new connection owns both, and releases them
-     * when it ends (or at once when it is refused). {@code dialAddress} is the {@code host:port} this
-     * peer dialled, null for an inbound connection.
+     * when it ends (or at once when it is refused, or when this throws). {@code dialAddress} is the
+     * {@code host:port} this peer dialled, null for an inbound connection.
      */
     Registered register(Socket socket, InputStream in, OutputStream out, Session session, Direction direction,
             Slot slot, String dialAddress) throws IOException {
@@ -58,6 +58,10 @@ final class Sessions {
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             slot.close();
+            if (isClosed()) {
+                // stop() closed the socket just as the handshake finished: that is no failure
+                return Registered.STOPPED;
+            }
             throw e;
         }
         Instant now = clock.instant();
@@ -88,6 +92,11 @@ final class Sessions {
     /** Refuses every later registration. */
     synchronized void close() {
         open = false;
+    }
+
+    /** Whether {@link #close} ran: the service is stopping. */
+    synchronized boolean isClosed() {
+        return !open;
     }
 
     static InputStream input(Socket socket, ConnectionObserver observer) throws IOException {

@@ -11,24 +11,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Slot implements AutoCloseable {
 
     /** A slot that stands for nothing: closing it gives nothing back. */
-    static final Slot NONE = new Slot(null);
+    static final Slot NONE = new Slot(() -> {
+    });
 
-    private final Semaphore pool;
+    private final Runnable release;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    private Slot(Semaphore pool) {
-        this.pool = pool;
+    private Slot(Runnable release) {
+        this.release = release;
     }
 
     /** A slot from {@code pool}, or null when none is free. */
     static Slot tryAcquire(Semaphore pool) {
-        return pool.tryAcquire() ? new Slot(pool) : null;
+        return pool.tryAcquire() ? new Slot(pool::release) : null;
+    }
+
+    /** A slot already taken from some budget; closing it runs {@code release}, once. */
+    static Slot of(Runnable release) {
+        return new Slot(release);
     }
 
     @Override
     public void close() {
-        if (pool != null && released.compareAndSet(false, true)) {
-            pool.release();
+        if (released.compareAndSet(false, true)) {
+            release.run();
         }
     }
 }

@@ -38,7 +38,9 @@ import java.util.Arrays;
  * {@link HandshakeMessage}; this class decides what they mean. Every step checks the expected state
  * first; any error moves the handshake to {@link State#FAILED} and wipes its secrets.
  *
- * <p>Not thread-safe: one connection's handshake runs on one thread.
+ * <p>Not thread-safe: one step at a time. The steps of one handshake may run on different threads
+ * (the server's CPU-heavy steps on a pool) as long as each hands over to the next with a
+ * happens-before edge, as {@link HandshakeDriver} does through a future.
  */
 public final class Handshake {
 

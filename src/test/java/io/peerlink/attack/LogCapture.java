@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Collects what some loggers write during one test, through a logback {@link ListAppender}, and
- * answers questions about it. Lowers a logger to INFO while attached if it was set higher.
+ * answers questions about it. Lowers a logger to INFO while attached if it was set higher. Public
+ * for the connection layer's tests too.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -41,12 +42,12 @@ final class LogCapture implements AutoCloseable {
         }
     }
 
-    static LogCapture of(String... loggerNames) {
+    public static LogCapture of(String... loggerNames) {
         return new LogCapture(loggerNames);
     }
 
     /** A copy of the events so far (the appender appends under its own lock). */
-    List<ILoggingEvent> events() {
+    public List<ILoggingEvent> events() {
         synchronized (appender) {
             return List.copyOf(appender.list);
         }
@@ -56,7 +57,7 @@ final class LogCapture implements AutoCloseable {
      * Waits (at most 5 s) for an event at {@code level} whose formatted message contains every
      * fragment, and checks that it carries no stack trace.
      */
-    ILoggingEvent awaitWithoutStackTrace(Level level, String... fragments) {
+    public ILoggingEvent awaitWithoutStackTrace(Level level, String... fragments) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Optional<ILoggingEvent> found = find(level, fragments);
         while (found.isEmpty() && System.nanoTime() < deadline) {
@@ -78,7 +79,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** No event at INFO or above carries a stack trace. */
-    void assertNoStackTraces() {
+    public void assertNoStackTraces() {
         for (ILoggingEvent e : events()) {
             if (e.getLevel().isGreaterOrEqual(Level.INFO)) {
                 assertThat(e.getThrowableProxy()).as("stack trace of %s %s", e.getLevel(), e.getFormattedMessage())
@@ -87,14 +88,14 @@ final class LogCapture implements AutoCloseable {
         }
     }
 
-    Optional<ILoggingEvent> find(Level level, String... fragments) {
+    public Optional<ILoggingEvent> find(Level level, String... fragments) {
         return events().stream()
                 .filter(e -> e.getLevel() == level)
                 .filter(e -> Arrays.stream(fragments).allMatch(e.getFormattedMessage()::contains))
                 .findFirst();
     }
 
-    String describe() {
+    public String describe() {
         StringBuilder b = new StringBuilder();
         for (ILoggingEvent e : events()) {
             b.append("\n  ").append(e.getLevel()).append(' ').append(e.getLoggerName()).append(": ")

@@ -47,6 +47,9 @@ class PeerlinkPropertiesTest {
             assertThat(p.historyRetention()).isNull();
             assertThat(p.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(p.maxConnections()).isEqualTo(64);
+            assertThat(p.maxHandshakes()).isEqualTo(32);
+            assertThat(p.maxHandshakesPerAddress()).isEqualTo(8);
+            assertThat(p.handshakeIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(p.apiToken()).isEmpty();
             assertThat(p.apiTokenEnabled()).isFalse();
             assertThat(p.keySize()).isEqualTo(3072);
@@ -102,6 +105,10 @@ class PeerlinkPropertiesTest {
             peerlink.message-ttl=0s               | message-ttl must be positive
             peerlink.history-retention=-1d        | history-retention must be positive
             peerlink.max-connections=0            | maxConnections
+            peerlink.max-handshakes=0             | maxHandshakes
+            peerlink.max-handshakes-per-address=0 | maxHandshakesPerAddress
+            peerlink.max-handshakes-per-address=33 | max-handshakes-per-address must not be more than max-handshakes
+            peerlink.handshake-idle-timeout=0s    | handshake-idle-timeout must be positive
             peerlink.listen-host=                 | listenHost
             peerlink.key-update-after-frames=0    | keyUpdateAfterFrames
             peerlink.handshake-timeout=0s         | handshake-timeout must be positive
@@ -116,6 +123,23 @@ class PeerlinkPropertiesTest {
             assertThat(context).hasFailed();
             assertThat(failure(context.getStartupFailure())).contains("peerlink").contains(message);
         });
+    }
+
+    @Test
+    void handsTheAdmissionLimitsToTheConnectionLayer() {
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-env", Map.of(
+                                "PEERLINK_MAX_HANDSHAKES", "10",
+                                "PEERLINK_MAX_HANDSHAKES_PER_ADDRESS", "2",
+                                "PEERLINK_HANDSHAKE_IDLE_TIMEOUT", "1500ms"))))
+                .run(context -> {
+                    var settings = PeerlinkConfiguration.connectionSettings(context.getBean(PeerlinkProperties.class));
+                    assertThat(settings.maxHandshakes()).isEqualTo(10);
+                    assertThat(settings.maxHandshakesPerAddress()).isEqualTo(2);
+                    assertThat(settings.handshakeIdleTimeout()).isEqualTo(Duration.ofMillis(1500));
+                    assertThat(settings.cryptoThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+                    assertThat(settings.cryptoQueue()).isEqualTo(16 * settings.cryptoThreads());
+                });
     }
 
     @Test

@@ -9,9 +9,7 @@ import io.peerlink.store.StoredEvent;
 import io.peerlink.store.Trust;
 import io.peerlink.support.TestIdentities;
 import io.peerlink.support.TestStores;
-import io.peerlink.wire.Limits;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +25,7 @@ class ContactsAndTrustTest {
     }
 
     private PeerConnectionService start(Identity identity, int port, List<DialTarget> connect) throws Exception {
-        ConnectionSettings s = new ConnectionSettings("127.0.0.1", port, connect, 64, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofMillis(100), Duration.ofSeconds(2),
-                Limits.DEFAULTS);
+        ConnectionSettings s = ConnectionSettings.forTests("127.0.0.1").withListenPort(port).withConnect(connect);
         PeerConnectionService service = new PeerConnectionService(identity, s, TestStores.fresh(),
                 ConnectionObserver.NONE, Clock.systemUTC());
         service.start();

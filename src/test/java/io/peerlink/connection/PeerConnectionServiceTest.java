@@ -149,9 +149,7 @@ class PeerConnectionServiceTest {
 
     @Test
     void refusesConnectionsBeyondMaxConnections() throws Exception {
-        ConnectionSettings one = new ConnectionSettings("127.0.0.1", 0, java.util.List.of(), 1,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofMillis(100),
-                Duration.ofSeconds(2), io.peerlink.wire.Limits.DEFAULTS);
+        ConnectionSettings one = ConnectionSettings.forTests("127.0.0.1").withMaxConnections(1);
         PeerConnectionService small = new PeerConnectionService(alice.identity(), one,
                 TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
         PeerConnectionService carol = service("carol", "127.0.0.1");
