@@ -33,34 +33,49 @@ function stateLine(peer) {
   return parts;
 }
 
-/**
- * Draws the list: `peers` in the order given, `selected` the open one, `unread` a Map peerId -> count.
- */
-export function render(peers, selected, unread) {
-  const list = byId('contacts');
-  const hadFocus = list.contains(document.activeElement) ? document.activeElement.dataset.peer : null;
-  byId('contacts-empty').hidden = peers.length > 0;
-  fill(list, peers.map((peer) => {
-    const count = unread.get(peer.peerId) || 0;
-    const name = displayName(peer);
-    const button = h('button', {
-      type: 'button',
-      className: `contact${peer.peerId === selected ? ' selected' : ''}`,
-      data: { peer: peer.peerId, state: peer.state, trust: peer.trust, undelivered: String(peer.undelivered) },
-      attrs: peer.peerId === selected ? { 'aria-current': 'true' } : {},
-      onclick: () => onSelect(peer.peerId),
-    },
+const items = new Map();
+
+function fillButton(button, peer, selected, count) {
+  button.className = `contact${selected ? ' selected' : ''}`;
+  button.dataset.peer = peer.peerId;
+  button.dataset.state = peer.state;
+  button.dataset.trust = peer.trust;
+  button.dataset.undelivered = String(peer.undelivered);
+  if (selected) button.setAttribute('aria-current', 'true');
+  else button.removeAttribute('aria-current');
+  fill(button,
     avatar(peer),
     h('span', { className: `presence ${peer.state === 'CONNECTED' ? 'on' : 'off'}`, attrs: { 'aria-hidden': 'true' } }),
     h('span', { className: 'contact-text' },
-      h('span', { className: 'contact-name', textContent: name }),
+      h('span', { className: 'contact-name', textContent: displayName(peer) }),
       h('span', { className: 'contact-state' }, stateLine(peer))),
     h('span', { className: 'contact-side' },
       trustBadge(peer.trust),
       count > 0 ? h('span', { className: 'unread', textContent: String(count), attrs: { 'aria-label': `${count} unread` } }) : null));
-    return h('li', {}, button);
-  }));
-  if (hadFocus) {
-    list.querySelector(`button.contact[data-peer="${hadFocus}"]`)?.focus();
+}
+
+/**
+ * Draws the list: `peers` in the order given, `selected` the open one, `unread` a Map peerId -> count.
+ * Each contact keeps its element from one drawing to the next, so the focus stays where it was.
+ */
+export function render(peers, selected, unread) {
+  const list = byId('contacts');
+  byId('contacts-empty').hidden = peers.length > 0;
+  const wanted = new Set(peers.map((p) => p.peerId));
+  for (const [id, li] of items) {
+    if (!wanted.has(id)) {
+      li.remove();
+      items.delete(id);
+    }
   }
+  peers.forEach((peer, i) => {
+    let li = items.get(peer.peerId);
+    if (!li) {
+      const button = h('button', { type: 'button', onclick: () => onSelect(peer.peerId) });
+      li = h('li', {}, button);
+      items.set(peer.peerId, li);
+    }
+    fillButton(li.firstChild, peer, peer.peerId === selected, unread.get(peer.peerId) || 0);
+    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+  });
 }

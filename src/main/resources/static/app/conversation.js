@@ -54,8 +54,11 @@ export async function open(peer) {
     fetching: new Set(),
   };
   current = session;
+  const section = byId('conversation');
+  section.dataset.peer = peer.peerId;
+  section.dataset.state = 'loading';
   byId('welcome').hidden = true;
-  byId('conversation').hidden = false;
+  section.hidden = false;
   byId('no-messages').hidden = true;
   byId('older').hidden = true;
   fill(byId('message-list'));
@@ -75,10 +78,12 @@ export async function open(peer) {
   session.early.forEach((s) => onStatus(s));
   session.early = [];
   render(session, { toBottom: true });
+  section.dataset.state = 'ready';
 }
 
 export function close() {
   current = null;
+  delete byId('conversation').dataset.peer;
   byId('conversation').hidden = true;
   byId('welcome').hidden = false;
 }
@@ -145,6 +150,12 @@ export function onStatus(e) {
     m.failedAt = e.at;
     fetchOne(s, e.id);   // for the reason
   }
+  changed(s, m);
+}
+
+/** A message changed: its bubble at once (every tick shows, however fast they come), the list soon. */
+function changed(s, m) {
+  if (s.nodes.has(m.id)) node(s, m);
   scheduleRender(s);
 }
 
@@ -155,7 +166,7 @@ async function fetchOne(s, id) {
     const m = await api.message(id);
     if (m.peerId === s.peer.peerId) {
       merge(s, m);
-      scheduleRender(s);
+      changed(s, s.messages.get(id));
     }
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 404)) console.warn('message', id, 'could not be read:', e.message);
@@ -329,5 +340,5 @@ async function post(s, m) {
       m.failure = e instanceof ApiError ? e.message : `this peer did not answer (${e.message})`;
     }
   }
-  scheduleRender(s);
+  changed(s, s.messages.get(m.id) || m);
 }
