@@ -21,16 +21,15 @@ export function init(select) {
 }
 
 function stateLine(peer) {
-  const parts = [];
-  if (peer.state === 'CONNECTED') {
-    parts.push(h('span', { className: 'state on', textContent: 'Connected' }));
-  } else {
-    parts.push(h('span', { className: 'state off', textContent: peer.lastSeen ? `Seen ${ago(peer.lastSeen)}` : 'Offline' }));
-  }
-  if (peer.undelivered > 0) {
-    parts.push(h('span', { className: 'queued', textContent: `${peer.undelivered} queued` }));
-  }
-  return parts;
+  const on = peer.state === 'CONNECTED';
+  return [
+    h('span', {
+      className: `state ${on ? 'on' : 'off'}`,
+      textContent: on ? 'Connected' : 'Offline',
+      title: !on && peer.lastSeen ? `Last seen ${ago(peer.lastSeen)}` : '',
+    }),
+    peer.undelivered > 0 ? h('span', { className: 'queued-count', textContent: `${peer.undelivered} queued` }) : null,
+  ];
 }
 
 const items = new Map();

@@ -7,6 +7,7 @@ import { paintAvatar } from './people.js';
 export function init() {
   const dialog = byId('identity-dialog');
   byId('open-identity').addEventListener('click', () => dialog.showModal());
+  byId('empty-invite').addEventListener('click', () => dialog.showModal());
   byId('copy-invite').addEventListener('click', () => copyInvite(byId('my-invite')));
   byId('welcome-copy').addEventListener('click', () => copyInvite(byId('welcome-invite')));
 }

@@ -273,6 +273,9 @@ class ChatPageE2ETest {
         pageA.awaitContact(idB, "data-trust", "VERIFIED");
         assertThat(browserA.find("#chat-trust").getText()).contains("Verified");
         assertThat(Http.text(a.json("GET", "/api/peers/" + idB, null, 200), "trust")).isEqualTo("VERIFIED");
+        // the conversation as a person sees it (docs/chat.png is one of these): no notice, no focus ring
+        browserA.until("the notice to go", d -> !browserA.find("#toast").getDomAttribute("class").contains("show"));
+        browserA.js("document.activeElement.blur()");
         browserA.screenshot("5-conversation-verified-a");
     }
 
