@@ -245,7 +245,7 @@ class ChatPageE2ETest {
         pageA.openInfo();
         String onA = pageA.safetyNumberShown();
         assertThat(onA).as("the safety numbers on both pages").hasSize(60).isEqualTo(onB);
-        HttpResponse<String> qr = a.send("GET", "/api/peers/" + idB + "/safety-number.svg", null, Duration.ofSeconds(10));
+        HttpResponse<String> qr = a.get("/api/peers/" + idB + "/safety-number.svg");
         if (qr.statusCode() == 200) {
             assertThat(browserA.visible("#safety-qr svg").getDomAttribute("aria-label")).contains("QR");
         } else {
@@ -274,9 +274,15 @@ class ChatPageE2ETest {
         assertThat(browserA.find("#chat-trust").getText()).contains("Verified");
         assertThat(Http.text(a.json("GET", "/api/peers/" + idB, null, 200), "trust")).isEqualTo("VERIFIED");
         // the conversation as a person sees it (docs/chat.png is one of these): no notice, no focus ring
-        browserA.until("the notice to go", d -> !browserA.find("#toast").getDomAttribute("class").contains("show"));
+        browserA.until("the notice to go",
+                d -> (Boolean) browserA.js("return getComputedStyle(document.getElementById('toast')).opacity === '0'"));
         browserA.js("document.activeElement.blur()");
-        browserA.screenshot("5-conversation-verified-a");
+        browserA.viewport(1024, 600, false);
+        try {
+            browserA.screenshot("5-conversation-verified-a");
+        } finally {
+            browserA.desktop();
+        }
     }
 
     @Test
