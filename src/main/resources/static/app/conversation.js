@@ -107,7 +107,7 @@ export function updatePeer(peer) {
   if (peer.undelivered > 0) parts.push(`${peer.undelivered} queued`);
   status.textContent = parts.join(' · ');
   status.dataset.state = peer.state;
-  byId('open-info').textContent = peer.trust === 'VERIFIED' ? 'Safety number' : 'Verify';
+  byId('open-info').textContent = { VERIFIED: 'Safety number', CHANGED: 'Details' }[peer.trust] || 'Verify';
   const banner = byId('changed-banner');
   banner.hidden = peer.trust !== 'CHANGED';
   byId('changed-text').textContent = peer.trust === 'CHANGED'

@@ -3,30 +3,36 @@
 import { onTokenNeeded, setToken } from './api.js';
 import { byId } from './dom.js';
 
+/** The pending request's resolve function while the dialog waits for a token. */
+let waiting = null;
+
 export function init() {
   const dialog = byId('token-dialog');
-  // without the token nothing works: Escape does not close this dialog
+  const input = byId('token-input');
+  const error = byId('token-error');
+  // without the token nothing works: the dialog stays until one is given
   dialog.addEventListener('cancel', (e) => e.preventDefault());
+  dialog.addEventListener('close', () => {
+    if (waiting) dialog.showModal();
+  });
+  byId('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const value = input.value.trim();
+    if (!value) {
+      error.textContent = 'Enter the token.';
+      return;
+    }
+    setToken(value);
+    const resolve = waiting;
+    waiting = null;
+    dialog.close();
+    resolve?.();
+  });
   onTokenNeeded((refused) => new Promise((resolve) => {
-    const input = byId('token-input');
-    const error = byId('token-error');
+    waiting = resolve;
     error.textContent = refused ? 'That token was not accepted. Check it and try again.' : '';
     input.setAttribute('aria-invalid', String(refused));
     input.value = '';
-    const form = byId('token-form');
-    const submit = (e) => {
-      e.preventDefault();
-      const value = input.value.trim();
-      if (!value) {
-        error.textContent = 'Enter the token.';
-        return;
-      }
-      form.removeEventListener('submit', submit);
-      setToken(value);
-      dialog.close();
-      resolve();
-    };
-    form.addEventListener('submit', submit);
     if (!dialog.open) dialog.showModal();
     input.focus();
   }));

@@ -115,7 +115,12 @@ class ChatPageE2ETest {
         browserA.find("#open-connect").click();
         WebElement field = browserA.driver.switchTo().activeElement();
         assertThat(field.getDomAttribute("id")).as("the field the connect dialog focuses").isEqualTo("connect-invite");
+        // its own invite is refused, and the dialog says why
+        field.sendKeys(Http.text(a.json("GET", "/api/identity", null, 200), "invite"), Keys.ENTER);
+        browserA.until("the refusal of A's own invite",
+                d -> browserA.find("#connect-form").getText().contains("this peer"));
         browserA.screenshot("1-connect-dialog-a");
+        field.clear();
         field.sendKeys(invite, Keys.ENTER);
 
         pageA.awaitConversation(idB);
