@@ -153,6 +153,8 @@ function deselect() {
 
 function onEvent(type, data) {
   if (type === 'message') {
+    // a message the history retention removed since: the event alone has nothing to show
+    if (!data.direction) return;
     touch(data.peerId, data.receivedAt);
     countUnread(data);
     conversation.onMessage(data);
