@@ -292,7 +292,7 @@ class ChatPageE2ETest {
 
     @Test
     @Order(6)
-    void markupInAMessageIsShownAsTextAndRunsNothing() {
+    void markupInAMessageIsShownAsTextAndRunsNothing() throws IOException {
         String markup = "<img src=x onerror=alert(1)>";
         pageA.composer().sendKeys(markup, Keys.ENTER);
         WebElement onB = pageB.awaitBubble(markup);
@@ -316,6 +316,17 @@ class ChatPageE2ETest {
         }
         browserB.screenshot("6-markup-as-text-b");
         pageB.rename("Alice");
+
+        // and had a script got into the page, its policy would refuse to run it
+        HttpResponse<String> page = a.get("/");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).startsWith("default-src 'self';"));
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        browserA.js("const s = document.createElement('script'); s.textContent = 'window.__ran = true';"
+                + "document.head.append(s)");
+        assertThat(browserA.js("return window.__ran === undefined")).as("an inline script ran").isEqualTo(true);
+        assertThat(browserA.pageErrors()).as("the console after an inline script")
+                .isNotEmpty().allMatch(m -> m.contains("Content Security Policy"));
     }
 
     @Test
