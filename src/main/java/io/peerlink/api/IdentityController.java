@@ -26,13 +26,15 @@ class IdentityController {
     @GetMapping("/api/identity")
     @Operation(summary = "Show this peer's identity",
             description = "The peerId, a fingerprint to read out to the other side, the public key, the peer port, "
-                    + "and the invite link another peer connects with (POST /api/peers {\"invite\": ...}).")
+                    + "the invite link another peer connects with (POST /api/peers {\"invite\": ...}), and the largest "
+                    + "message text this peer sends or accepts (maxMessageBytes, in UTF-8 bytes).")
     @ApiResponse(responseCode = "200", description = "This peer's identity")
     IdentityResponse identity() {
         Identity identity = service.identity();
         String address = properties.inviteAddress(service.listenPort());
         return new IdentityResponse(identity.peerId(), identity.publicKey().fingerprint(), identity.publicKey().pem(),
                 "RSA", identity.publicKey().bits(), service.listenPort(),
-                address == null ? null : Invite.format(identity.peerId(), address));
+                address == null ? null : Invite.format(identity.peerId(), address),
+                properties.maxMessageBytes().toBytes());
     }
 }

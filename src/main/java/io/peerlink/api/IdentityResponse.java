@@ -14,6 +14,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param invite {@code peerlink://<peerId>@<host>:<port>}: give it to another peer's
  *        {@code POST /api/peers {"invite": ...}}; null when this peer does not know its reachable address
  *        (set {@code peerlink.advertised-address})
+ * @param maxMessageBytes the largest message text this peer sends or accepts, in UTF-8 bytes
+ *        ({@code peerlink.max-message-bytes}): a client can tell before sending that a text is too long
  */
 @Schema(name = "Identity", description = "This peer's identity")
 record IdentityResponse(
@@ -23,5 +25,7 @@ record IdentityResponse(
         @Schema(example = "RSA") String keyAlgorithm,
         @Schema(example = "3072") int keySize,
         @Schema(example = "5555") int listenPort,
-        @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true) String invite) {
+        @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true) String invite,
+        @Schema(example = "65536", description = "largest message text in UTF-8 bytes (peerlink.max-message-bytes)")
+        long maxMessageBytes) {
 }

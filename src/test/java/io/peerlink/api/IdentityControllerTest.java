@@ -10,11 +10,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.peerlink.connection.PeerConnectionService;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code GET /api/identity}. */
@@ -39,7 +41,8 @@ class IdentityControllerTest {
                 .andExpect(jsonPath("$.publicKeyPem", containsString("-----BEGIN PUBLIC KEY-----")))
                 .andExpect(jsonPath("$.keyAlgorithm").value("RSA"))
                 .andExpect(jsonPath("$.keySize").value(2048))
-                .andExpect(jsonPath("$.listenPort").value(service.listenPort()));
+                .andExpect(jsonPath("$.listenPort").value(service.listenPort()))
+                .andExpect(jsonPath("$.maxMessageBytes").value(65536));
     }
 
     @Test
@@ -54,5 +57,21 @@ class IdentityControllerTest {
                 .andExpect(status().isMethodNotAllowed())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.detail").value("Method POST is not supported here; allowed: GET"));
+    }
+
+    /** The limit a client shows before a text is too long is the configured one, not a constant. */
+    @Nested
+    @TestPropertySource(properties = "peerlink.max-message-bytes=2KB")
+    class WithASmallerMessageLimit {
+
+        @Autowired
+        MockMvc mvc;
+
+        @Test
+        void showsTheConfiguredLimitInBytes() throws Exception {
+            mvc.perform(get("/api/identity"))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.maxMessageBytes").value(2048));
+        }
     }
 }

@@ -46,6 +46,7 @@ class PeerProcess {
     final Path dataDir;
     final String connect;
     private final Map<String, String> extraEnv = new LinkedHashMap<>();
+    private volatile String bearerToken;
     Process process;
 
     /**
@@ -61,6 +62,12 @@ class PeerProcess {
     /** Another environment variable for every later start. */
     PeerProcess env(String key, String value) {
         extraEnv.put(key, value);
+        return this;
+    }
+
+    /** The API token every later HTTP call of this test sends ({@code Authorization: Bearer}); null for none. */
+    PeerProcess bearer(String token) {
+        this.bearerToken = token;
         return this;
     }
 
@@ -200,6 +207,9 @@ class PeerProcess {
     HttpResponse<String> send(String method, String path, Object body, Duration timeout) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(timeout)
                 .header("Accept", "application/json");
+        if (bearerToken != null) {
+            b.header("Authorization", "Bearer " + bearerToken);
+        }
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

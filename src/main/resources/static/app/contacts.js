@@ -1,0 +1,80 @@
+// The contact list: one button per known peer with its name, whether it is connected, how many
+// messages wait for it, unread messages from it and its trust.
+
+import { ago, byId, fill, h } from './dom.js';
+import { avatar, displayName, trustBadge } from './people.js';
+
+let onSelect = () => {};
+
+export function init(select) {
+  onSelect = select;
+  const list = byId('contacts');
+  // arrow keys move between contacts; Enter or Space opens one (it is a button)
+  list.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const buttons = [...list.querySelectorAll('button.contact')];
+    const i = buttons.indexOf(document.activeElement);
+    if (i < 0) return;
+    e.preventDefault();
+    buttons[(i + (e.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length].focus();
+  });
+}
+
+function stateLine(peer) {
+  const on = peer.state === 'CONNECTED';
+  return [
+    h('span', {
+      className: `state ${on ? 'on' : 'off'}`,
+      textContent: on ? 'Connected' : 'Offline',
+      title: !on && peer.lastSeen ? `Last seen ${ago(peer.lastSeen)}` : '',
+    }),
+    peer.undelivered > 0 ? h('span', { className: 'queued-count', textContent: `${peer.undelivered} queued` }) : null,
+  ];
+}
+
+const items = new Map();
+
+function fillButton(button, peer, selected, count) {
+  button.className = `contact${selected ? ' selected' : ''}`;
+  button.dataset.peer = peer.peerId;
+  button.dataset.state = peer.state;
+  button.dataset.trust = peer.trust;
+  button.dataset.undelivered = String(peer.undelivered);
+  if (selected) button.setAttribute('aria-current', 'true');
+  else button.removeAttribute('aria-current');
+  fill(button,
+    avatar(peer),
+    h('span', { className: `presence ${peer.state === 'CONNECTED' ? 'on' : 'off'}`, attrs: { 'aria-hidden': 'true' } }),
+    h('span', { className: 'contact-text' },
+      h('span', { className: 'contact-name', textContent: displayName(peer) }),
+      h('span', { className: 'contact-state' }, stateLine(peer))),
+    h('span', { className: 'contact-side' },
+      trustBadge(peer.trust),
+      count > 0 ? h('span', { className: 'unread', textContent: String(count), attrs: { 'aria-label': `${count} unread` } }) : null));
+}
+
+/**
+ * Draws the list: `peers` in the order given, `selected` the open one, `unread` a Map peerId -> count.
+ * Each contact keeps its element from one drawing to the next, so the focus stays where it was.
+ */
+export function render(peers, selected, unread) {
+  const list = byId('contacts');
+  byId('contacts-empty').hidden = peers.length > 0;
+  const wanted = new Set(peers.map((p) => p.peerId));
+  for (const [id, li] of items) {
+    if (!wanted.has(id)) {
+      li.remove();
+      items.delete(id);
+    }
+  }
+  peers.forEach((peer, i) => {
+    let li = items.get(peer.peerId);
+    if (!li) {
+      const button = h('button', { type: 'button', onclick: () => onSelect(peer.peerId) });
+      li = h('li', {}, button);
+      items.set(peer.peerId, li);
+    }
+    fillButton(li.firstChild, peer, peer.peerId === selected, unread.get(peer.peerId) || 0);
+    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+  });
+}
