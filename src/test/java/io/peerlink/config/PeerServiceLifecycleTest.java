@@ -28,8 +28,12 @@ class PeerServiceLifecycleTest {
     }
 
     private static void withProperties(int port, Consumer<PeerlinkProperties> test) {
+        withProperties("127.0.0.1", port, test);
+    }
+
+    private static void withProperties(String host, int port, Consumer<PeerlinkProperties> test) {
         new ApplicationContextRunner().withUserConfiguration(Config.class)
-                .withPropertyValues("peerlink.listen-host=127.0.0.1", "peerlink.listen-port=" + port,
+                .withPropertyValues("peerlink.listen-host=" + host, "peerlink.listen-port=" + port,
                         "peerlink.keep-alive-interval=1s", "peerlink.idle-timeout=4s")
                 .run(context -> test.accept(context.getBean(PeerlinkProperties.class)));
     }
@@ -50,7 +54,10 @@ class PeerServiceLifecycleTest {
 
     @Test
     void bindsThePeerPortOnStartAndReleasesItOnStop() {
-        withProperties(0, p -> {
+        // a loopback address of its own: on a busy machine another process's socket may take a freed
+        // ephemeral port of 127.0.0.1 between the stop and the check, which says nothing about the peer
+        String host = "127.0.0.77";
+        withProperties(host, 0, p -> {
             PeerConnectionService service = service(p);
             PeerServiceLifecycle lifecycle = new PeerServiceLifecycle(service, p);
             lifecycle.start();
@@ -60,7 +67,8 @@ class PeerServiceLifecycleTest {
             lifecycle.stop();
             assertThat(lifecycle.isRunning()).isFalse();
             try (ServerSocket again = new ServerSocket()) {
-                again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                again.setReuseAddress(true); // as the listener itself binds
+                again.bind(new InetSocketAddress(host, port));
             } catch (IOException e) {
                 throw new AssertionError("peer port " + port + " still bound after stop", e);
             }
