@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.boot.webmvc.test.autoconfigure.MockMvcPrint;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -33,6 +35,8 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @WebMvcTest(PeerController.class)
 @Import(ApiSliceConfiguration.class)
+// MockMvc keeps every request's printout until the test method ends: millions of them while fuzzing
+@AutoConfigureMockMvc(print = MockMvcPrint.NONE)
 class ConnectRequestFuzzTest {
 
     static final PeerView PEER = new PeerView("0".repeat(64), "0000 ".repeat(15) + "0000", "00000 ".repeat(11) + "00000",

@@ -6,6 +6,8 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.boot.webmvc.test.autoconfigure.MockMvcPrint;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -18,6 +20,8 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @WebMvcTest(MessageController.class)
 @Import(ApiSliceConfiguration.class)
+// MockMvc keeps every request's printout until the test method ends: millions of them while fuzzing
+@AutoConfigureMockMvc(print = MockMvcPrint.NONE)
 class SendMessageRequestFuzzTest {
 
     @Autowired
