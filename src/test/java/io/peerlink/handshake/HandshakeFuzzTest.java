@@ -29,6 +29,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz targets for the four handshake message decoders ({@link HandshakeMessage}), each driven on
@@ -45,6 +46,9 @@ import org.junit.jupiter.api.Test;
  * surfaces as the IllegalStateException of {@code Handshake}'s step guard). Where the cryptography
  * makes it so, only the genuine frame is accepted.
  */
+// an input that takes 10 s is a hang: a finding while fuzzing (Jazzer passes it on as -timeout), a
+// failure when replayed (in a thread of its own, so that a runaway input cannot stall the build)
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HandshakeFuzzTest {
 
     static final Path INPUTS = Path.of("src/test/resources/io/peerlink/handshake/HandshakeFuzzTestInputs");

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz target for the SPKI identity parser, {@link PeerKey#fromSpki}: the peer's RSA public key as
  * it arrives in SERVER_HELLO and (decrypted) in CLIENT_HELLO. Any input is a key or a
  * {@link GeneralSecurityException}; an accepted key names exactly the bytes it came from.
  */
+// an input that takes 10 s is a hang: a finding while fuzzing (Jazzer passes it on as -timeout), a
+// failure when replayed (in a thread of its own, so that a runaway input cannot stall the build)
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PeerKeyFuzzTest {
 
     @FuzzTest

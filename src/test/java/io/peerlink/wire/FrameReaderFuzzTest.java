@@ -9,12 +9,16 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz targets for the frame layer: {@link RawFrame#read} on any byte stream and {@link FrameCodec}
  * on any record plaintext. Regression inputs live in {@code FrameReaderFuzzTestInputs/<method>/};
  * {@code ./mvnw -Pfuzz verify} fuzzes each target (see the {@code fuzz} profile in pom.xml).
  */
+// an input that takes 10 s is a hang: a finding while fuzzing (Jazzer passes it on as -timeout), a
+// failure when replayed (in a thread of its own, so that a runaway input cannot stall the build)
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FrameReaderFuzzTest {
 
     /** The reasons a frame header or body may be refused for; anything else is a bug. */

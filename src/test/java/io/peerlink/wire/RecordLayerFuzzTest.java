@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzz targets for the record layer's decrypt-and-decode ({@link RecordReader}): records sealed
@@ -23,6 +24,9 @@ import java.util.UUID;
  * and arbitrary bytes read under that key. The reader must never hand out a frame that was not
  * sealed at that position, and refuses everything else with a {@link ProtocolException}.
  */
+// an input that takes 10 s is a hang: a finding while fuzzing (Jazzer passes it on as -timeout), a
+// failure when replayed (in a thread of its own, so that a runaway input cannot stall the build)
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RecordLayerFuzzTest {
 
     private static final byte[] KEY = new byte[32];
