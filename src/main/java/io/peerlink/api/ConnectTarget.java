@@ -59,9 +59,20 @@ import java.lang.annotation.Target;
         }
 
         private static boolean violation(ConstraintValidatorContext context, String field, String message) {
-            context.buildConstraintViolationWithTemplate(message.replace("{", "\\{").replace("$", "\\$"))
+            context.buildConstraintViolationWithTemplate(literal(message))
                     .addPropertyNode(field).addConstraintViolation();
             return false;
+        }
+
+        /**
+         * The message as a template that interpolates to itself. The message can carry the caller's
+         * text (an invalid invite), and both Spring's message-source step and Hibernate Validator read
+         * a backslash, '{', '}' and '$' as syntax: an unescaped '}' costs the interpolator a recursion
+         * into everything before it, so a body of 64 closing braces kept a request thread busy for
+         * ever (found by fuzzing). The backslash goes first so the escapes added after it stay escapes.
+         */
+        static String literal(String message) {
+            return message.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("$", "\\$");
         }
     }
 }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
@@ -186,6 +187,19 @@ class PeerControllerTest {
         expectProblem(connect("{\"host\":\"127.0.0.1\",\"port\":-1}"), 400, "port must be between 1 and 65535");
         expectProblem(connect("{\"host\":\"127.0.0.1\",\"port\":5555,\"expectedFingerprint\":\"abc\"}"), 400,
                 "expectedFingerprint must be 64 hex digits");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the fix it never ends
+    void echoesAnInvalidInviteLiterallyHoweverManyBracesItHas() throws Exception {
+        // 64 closing braces once kept the validator's message interpolation busy for ever (fuzzing).
+        String braces = "}".repeat(64);
+        expectProblem(connect("{\"invite\":\"" + braces + "\"}"), 400, "invite is not an invite")
+                .andExpect(jsonPath("$.detail", containsString(braces)))
+                .andExpect(jsonPath("$.errors[0].field").value("invite"));
+        // Template syntax in the caller's text is text: no expression runs, no escape is eaten.
+        String syntax = "${1+1} {jakarta.validation.constraints.NotNull.message} \\\\{x\\\\}";
+        expectProblem(connect("{\"invite\":\"" + syntax + "\"}"), 400, "${1+1} {jakarta.validation.constraints.NotNull.message} \\{x\\}");
     }
 
     @Test
