@@ -19,6 +19,10 @@ public final class MessageRepository {
     private static final String COLUMNS = "seq, id, peer_id, direction, body, status, created_at, sent_at, "
             + "delivered_at, received_at, failed_at, failure";
 
+    /** An inbound message by id alone (ids are unique per sender, so the oldest wins). */
+    static final String INBOUND_BY_ID = "SELECT " + COLUMNS + " FROM messages WHERE direction = 'IN' AND id = ? "
+            + "ORDER BY seq LIMIT 1";
+
     private static final RowMapper<StoredMessage> ROW = MessageRepository::map;
 
     private final JdbcClient jdbc;
@@ -97,16 +101,15 @@ public final class MessageRepository {
 
     /**
      * The message with this id, either direction. An id may exist in both directions only when two
-     * peers chose the same UUID: outbound first. The outbound lookup uses its index; the inbound one
-     * has none by id alone (inbound ids are unique per sender) and reads the table.
+     * peers chose the same UUID: outbound first. Both lookups use an index (messages_out_id,
+     * messages_in_by_id).
      */
     public Optional<StoredMessage> find(UUID id) {
         Optional<StoredMessage> outbound = findOutbound(id);
         if (outbound.isPresent()) {
             return outbound;
         }
-        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE direction = 'IN' AND id = ? ORDER BY seq LIMIT 1")
-                .param(id.toString()).query(ROW).optional();
+        return jdbc.sql(INBOUND_BY_ID).param(id.toString()).query(ROW).optional();
     }
 
     /** The message with this cursor (a primary-key lookup). */

@@ -76,6 +76,15 @@ class StoreTest {
     }
 
     @Test
+    void findsAnInboundMessageByIdThroughAnIndexNotByReadingTheTable() {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        List<String> plan = jdbc.sql("EXPLAIN QUERY PLAN " + MessageRepository.INBOUND_BY_ID)
+                .param(UUID.randomUUID().toString()).query((rs, n) -> rs.getString("detail")).list();
+        assertThat(plan).anySatisfy(step -> assertThat(step).contains("USING INDEX messages_in_by_id"))
+                .noneSatisfy(step -> assertThat(step).startsWith("SCAN messages"));
+    }
+
+    @Test
     void refusesAMessageForAPeerThatWasNeverStored() {
         CompletableFuture<Store.Accepted> f = store.acceptOutbound(UUID.randomUUID(), B, "to nobody");
         assertThat(f).failsWithin(Duration.ofSeconds(5));
