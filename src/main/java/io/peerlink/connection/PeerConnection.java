@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One established, authenticated connection: a receive loop and a send loop on virtual threads.
- * All writes go through one queue drained by the send loop, so frames never interleave. An idle
+ * All writes go through one queue drained by the send loop, so frames never interleave; the send
+ * loop takes every frame queued at that moment (up to {@link RecordWriter#BATCH_BYTES}) into one
+ * socket write, one record per frame, and reports a message written only after that write. An idle
  * send direction emits KEEP_ALIVE; a receive direction silent for the idle time-out, a read error,
  * an end of stream or any protocol error ends the connection.
  */
@@ -224,12 +226,17 @@ final class PeerConnection {
                     }
                     frame = new Frame.KeepAlive();
                 }
-                writer.write(frame);
-                if (frame instanceof Frame.Message m) {
-                    observer.messageSent();
-                    handler.onWritten(this, m);
+                // this frame and what else is queued now, up to BATCH_BYTES: one write, one flush
+                boolean closeSent = false;
+                for (Frame written : writer.writeBatch(frame, outgoing, RecordWriter.BATCH_BYTES)) {
+                    // only now has the write that carried it completed
+                    if (written instanceof Frame.Message m) {
+                        observer.messageSent();
+                        handler.onWritten(this, m);
+                    }
+                    closeSent |= written instanceof Frame.Close;
                 }
-                if (frame instanceof Frame.Close) {
+                if (closeSent) {
                     break;
                 }
             }

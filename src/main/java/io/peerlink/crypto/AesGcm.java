@@ -28,8 +28,13 @@ public final class AesGcm implements Aead {
             throw new IllegalArgumentException("AES-256-GCM key must be 32 bytes, was " + keyBytes.length);
         }
         this.key = new SecretKeySpec(keyBytes, "AES");
+        this.cipher = newCipher();
+    }
+
+    /** The one place that obtains the JCA cipher. */
+    private static Cipher newCipher() {
         try {
-            this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            return Cipher.getInstance("AES/GCM/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/GCM/NoPadding is missing from this JDK", e);
         }
@@ -63,11 +68,43 @@ public final class AesGcm implements Aead {
         return cipher.doFinal(ciphertext);
     }
 
+    /**
+     * Seals {@code buffer[offset, offset + length)} in place: the ciphertext and the tag replace the
+     * plaintext from {@code offset} on, so the array needs {@link #TAG_LENGTH} bytes of room after it.
+     * The associated data is {@code buffer[aadOffset, aadOffset + aadLength)} and must not overlap
+     * the plaintext. Returns the sealed length, {@code length + TAG_LENGTH}.
+     */
+    public int sealInPlace(long counter, byte[] buffer, int aadOffset, int aadLength, int offset, int length)
+            throws GeneralSecurityException {
+        init(Cipher.ENCRYPT_MODE, counter, buffer, aadOffset, aadLength);
+        return cipher.doFinal(buffer, offset, length, buffer, offset);
+    }
+
+    /**
+     * Opens {@code buffer[offset, offset + length)} (ciphertext then tag) in place: the plaintext
+     * starts at {@code offset}. Returns its length, or throws if anything was not authentic (the
+     * bytes of the range are then unspecified).
+     */
+    public int openInPlace(long counter, byte[] buffer, int aadOffset, int aadLength, int offset, int length)
+            throws GeneralSecurityException {
+        if (length < TAG_LENGTH) {
+            throw new GeneralSecurityException("ciphertext shorter than the tag");
+        }
+        init(Cipher.DECRYPT_MODE, counter, buffer, aadOffset, aadLength);
+        return cipher.doFinal(buffer, offset, length, buffer, offset);
+    }
+
     private void init(int mode, long counter, byte[] associatedData) throws GeneralSecurityException {
+        init(mode, counter, associatedData, 0, associatedData.length);
+    }
+
+    private void init(int mode, long counter, byte[] aad, int aadOffset, int aadLength)
+            throws GeneralSecurityException {
         writeNonce(nonce, counter);
+        // a fresh nonce per record, so the JDK's refusal to re-init encryption with a used IV never applies
         cipher.init(mode, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce));
-        if (associatedData.length > 0) {
-            cipher.updateAAD(associatedData);
+        if (aadLength > 0) {
+            cipher.updateAAD(aad, aadOffset, aadLength);
         }
     }
 

@@ -43,6 +43,30 @@ public final class CipherState {
         return plaintext;
     }
 
+    /**
+     * Encrypts {@code buffer[offset, offset + length)} in place (see {@link AesGcm#sealInPlace}) under
+     * the next counter; returns the sealed length.
+     */
+    public int encryptInPlace(byte[] buffer, int aadOffset, int aadLength, int offset, int length)
+            throws GeneralSecurityException {
+        checkUsable();
+        int sealed = aead.sealInPlace(counter, buffer, aadOffset, aadLength, offset, length);
+        counter++;
+        return sealed;
+    }
+
+    /**
+     * Decrypts {@code buffer[offset, offset + length)} in place (see {@link AesGcm#openInPlace}) under
+     * the next counter; returns the plaintext length. The counter moves on only on success.
+     */
+    public int decryptInPlace(byte[] buffer, int aadOffset, int aadLength, int offset, int length)
+            throws GeneralSecurityException {
+        checkUsable();
+        int opened = aead.openInPlace(counter, buffer, aadOffset, aadLength, offset, length);
+        counter++;
+        return opened;
+    }
+
     /** Replaces the key by {@code HKDF-Expand(k, "peerlink v1 key update", 32)}; the counter goes on. */
     public void rekey() {
         checkUsable();

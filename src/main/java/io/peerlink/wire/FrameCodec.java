@@ -29,36 +29,77 @@ public final class FrameCodec {
     }
 
     public static byte[] encode(Frame frame) {
-        return switch (frame) {
+        byte[] text = utf8Text(frame);
+        byte[] plaintext = new byte[length(frame, text)];
+        encode(frame, text, plaintext, 0);
+        return plaintext;
+    }
+
+    /** The UTF-8 text of a MESSAGE, null for every other frame: the one input {@link #length} needs. */
+    static byte[] utf8Text(Frame frame) {
+        return frame instanceof Frame.Message m ? m.text().getBytes(StandardCharsets.UTF_8) : null;
+    }
+
+    /** The plaintext length of {@code frame}; {@code text} is its {@link #utf8Text}. */
+    static int length(Frame frame, byte[] text) {
+        return WireConstants.INNER_TYPE_LENGTH + switch (frame) {
+            case Frame.Message m -> WireConstants.MESSAGE_FIXED_LENGTH + text.length;
+            case Frame.Ack a -> WireConstants.ACK_LENGTH;
+            case Frame.KeepAlive k -> 0;
+            case Frame.Close c -> WireConstants.CLOSE_LENGTH;
+            case Frame.KeyUpdate u -> 0;
+        };
+    }
+
+    /**
+     * Writes the plaintext of {@code frame} at {@code destination[offset]} ({@link #length} bytes);
+     * {@code text} is its {@link #utf8Text}. Returns the length written.
+     */
+    static int encode(Frame frame, byte[] text, byte[] destination, int offset) {
+        int at = offset;
+        switch (frame) {
             case Frame.Message m -> {
-                byte[] text = m.text().getBytes(StandardCharsets.UTF_8);
-                ByteBuffer b = ByteBuffer.allocate(WireConstants.INNER_TYPE_LENGTH + WireConstants.MESSAGE_FIXED_LENGTH
-                        + text.length);
-                b.put(WireConstants.INNER_MESSAGE);
-                putUuid(b, m.id());
-                b.putLong(m.sentAtMillis());
-                b.put(text);
-                yield b.array();
+                destination[at++] = WireConstants.INNER_MESSAGE;
+                at = putLong(destination, at, m.id().getMostSignificantBits());
+                at = putLong(destination, at, m.id().getLeastSignificantBits());
+                at = putLong(destination, at, m.sentAtMillis());
+                System.arraycopy(text, 0, destination, at, text.length);
+                at += text.length;
             }
             case Frame.Ack a -> {
-                ByteBuffer b = ByteBuffer.allocate(WireConstants.INNER_TYPE_LENGTH + WireConstants.ACK_LENGTH);
-                b.put(WireConstants.INNER_ACK);
-                putUuid(b, a.id());
-                yield b.array();
+                destination[at++] = WireConstants.INNER_ACK;
+                at = putLong(destination, at, a.id().getMostSignificantBits());
+                at = putLong(destination, at, a.id().getLeastSignificantBits());
             }
-            case Frame.KeepAlive k -> new byte[] {WireConstants.INNER_KEEP_ALIVE};
-            case Frame.Close c -> new byte[] {WireConstants.INNER_CLOSE, (byte) (c.code().code() >>> 8),
-                    (byte) c.code().code()};
-            case Frame.KeyUpdate u -> new byte[] {WireConstants.INNER_KEY_UPDATE};
-        };
+            case Frame.KeepAlive k -> destination[at++] = WireConstants.INNER_KEEP_ALIVE;
+            case Frame.Close c -> {
+                destination[at++] = WireConstants.INNER_CLOSE;
+                destination[at++] = (byte) (c.code().code() >>> 8);
+                destination[at++] = (byte) c.code().code();
+            }
+            case Frame.KeyUpdate u -> destination[at++] = WireConstants.INNER_KEY_UPDATE;
+        }
+        return at - offset;
+    }
+
+    private static int putLong(byte[] destination, int at, long value) {
+        for (int i = 0; i < 8; i++) {
+            destination[at + i] = (byte) (value >>> (56 - 8 * i));
+        }
+        return at + 8;
     }
 
     /** Decodes a record's plaintext; refuses unknown types, wrong lengths and invalid UTF-8. */
     public static Frame decode(byte[] plaintext, Limits limits) throws ProtocolException {
-        if (plaintext.length < WireConstants.INNER_TYPE_LENGTH) {
+        return decode(plaintext, 0, plaintext.length, limits);
+    }
+
+    /** Decodes the plaintext at {@code buffer[offset, offset + length)}; the frame keeps no reference to it. */
+    static Frame decode(byte[] buffer, int offset, int length, Limits limits) throws ProtocolException {
+        if (length < WireConstants.INNER_TYPE_LENGTH) {
             throw new ProtocolException(MALFORMED, "empty record");
         }
-        ByteBuffer b = ByteBuffer.wrap(plaintext);
+        ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
         byte type = b.get();
         int bodyLength = b.remaining();
         return switch (type) {
@@ -105,9 +146,7 @@ public final class FrameCodec {
     private static String strictUtf8(ByteBuffer b) throws ProtocolException {
         if (isAscii(b)) {
             // ASCII is valid UTF-8 as it is: skip the decoder (a measurable share of small records)
-            byte[] ascii = new byte[b.remaining()];
-            b.get(ascii);
-            return new String(ascii, StandardCharsets.US_ASCII);
+            return new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.US_ASCII);
         }
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
@@ -126,11 +165,6 @@ public final class FrameCodec {
             acc |= b.get(i);
         }
         return acc >= 0;
-    }
-
-    private static void putUuid(ByteBuffer b, UUID id) {
-        b.putLong(id.getMostSignificantBits());
-        b.putLong(id.getLeastSignificantBits());
     }
 
     private static UUID getUuid(ByteBuffer b) {

@@ -55,24 +55,42 @@ public record RawFrame(byte[] header, byte[] body) {
      */
     public static RawFrame read(InputStream in, int maxLength) throws IOException, ProtocolException {
         byte[] header = new byte[WireConstants.HEADER_LENGTH];
-        int first = in.read();
-        if (first < 0) {
+        int length = readHeader(in, header, maxLength);
+        if (length < 0) {
             return null;
         }
-        header[0] = (byte) first;
-        readFully(in, header, 1, header.length - 1, "header");
-        long length = ((header[0] & 0xFFL) << 24) | ((header[1] & 0xFF) << 16) | ((header[2] & 0xFF) << 8)
-                | (header[3] & 0xFF);
+        byte[] body = new byte[length];
+        readBody(in, body, 0, length);
+        return new RawFrame(header, body);
+    }
+
+    /**
+     * Reads the 5 header bytes into {@code buffer[0, 5)} and returns the body length, checked
+     * against {@code maxLength}; -1 on end of stream before the first byte (see {@link #read}).
+     */
+    static int readHeader(InputStream in, byte[] buffer, int maxLength) throws IOException, ProtocolException {
+        int first = in.read();
+        if (first < 0) {
+            return -1;
+        }
+        buffer[0] = (byte) first;
+        readFully(in, buffer, 1, WireConstants.HEADER_LENGTH - 1, -1);
+        long length = ((buffer[0] & 0xFFL) << 24) | ((buffer[1] & 0xFF) << 16) | ((buffer[2] & 0xFF) << 8)
+                | (buffer[3] & 0xFF);
         if (length > maxLength) {
             throw new ProtocolException(ProtocolException.Reason.FRAME_TOO_LARGE,
                     "length prefix " + length + " exceeds the limit of " + maxLength + " bytes");
         }
-        byte[] body = new byte[(int) length];
-        readFully(in, body, 0, body.length, "body of " + length + " bytes");
-        return new RawFrame(header, body);
+        return (int) length;
     }
 
-    private static void readFully(InputStream in, byte[] buffer, int offset, int length, String what)
+    /** Reads a body of {@code length} bytes into {@code buffer[offset, offset + length)}. */
+    static void readBody(InputStream in, byte[] buffer, int offset, int length) throws IOException, ProtocolException {
+        readFully(in, buffer, offset, length, length);
+    }
+
+    /** {@code bodyLength} names the frame's part in the error: -1 for the header. */
+    private static void readFully(InputStream in, byte[] buffer, int offset, int length, int bodyLength)
             throws IOException, ProtocolException {
         int done = 0;
         while (done < length) {
@@ -83,6 +101,7 @@ public record RawFrame(byte[] header, byte[] body) {
                 n = -1;
             }
             if (n < 0) {
+                String what = bodyLength < 0 ? "header" : "body of " + bodyLength + " bytes";
                 throw new ProtocolException(ProtocolException.Reason.TRUNCATED,
                         "stream ended after " + done + " of " + length + " bytes of the frame " + what);
             }

@@ -13,12 +13,20 @@ import java.util.Locale;
  *
  * <p>KEY_UPDATE records are handled here (the receive key moves on) and not returned. After a
  * CLOSE, any further frame is {@link ProtocolException.Reason#FRAME_AFTER_CLOSE}.
+ *
+ * <p>Each record is read into one buffer that the reader keeps (header, then body) and opened in
+ * place there; the buffer grows to the largest record seen. Not thread-safe: a connection's
+ * reads all come from its one receive thread.
  */
 public final class RecordReader {
+
+    /** Room for a small record from the start; larger ones grow the buffer. */
+    private static final int INITIAL_BUFFER = 512;
 
     private final InputStream in;
     private final CipherState cipher;
     private final Limits limits;
+    private byte[] buffer = new byte[INITIAL_BUFFER];
     private boolean closed;
 
     public RecordReader(InputStream in, CipherState cipher, Limits limits) {
@@ -30,32 +38,41 @@ public final class RecordReader {
     /** The next frame, or {@code null} when the stream ended cleanly at a frame boundary. */
     public Frame read() throws IOException, ProtocolException {
         while (true) {
-            RawFrame raw = RawFrame.read(in, limits.maxFrameLength());
-            if (raw == null) {
+            int length = RawFrame.readHeader(in, buffer, limits.maxFrameLength());
+            if (length < 0) {
                 return null;
             }
+            int total = WireConstants.HEADER_LENGTH + length;
+            if (buffer.length < total) {
+                // the header is checked against the limit already: grow, keeping it
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(total, Math.min(2 * buffer.length,
+                        WireConstants.HEADER_LENGTH + limits.maxFrameLength())));
+            }
+            RawFrame.readBody(in, buffer, WireConstants.HEADER_LENGTH, length);
             if (closed) {
                 throw new ProtocolException(ProtocolException.Reason.FRAME_AFTER_CLOSE,
-                        "a frame of " + raw.body().length + " bytes arrived after CLOSE");
+                        "a frame of " + length + " bytes arrived after CLOSE");
             }
-            if (raw.type() != WireConstants.TYPE_RECORD) {
+            byte type = buffer[WireConstants.LENGTH_FIELD_LENGTH];
+            if (type != WireConstants.TYPE_RECORD) {
                 throw new ProtocolException(ProtocolException.Reason.UNEXPECTED_FRAME,
-                        String.format(Locale.ROOT, "frame type 0x%02x where a record (0x17) was expected", raw.type()));
+                        String.format(Locale.ROOT, "frame type 0x%02x where a record (0x17) was expected", type));
             }
-            if (raw.body().length < WireConstants.MIN_RECORD_LENGTH) {
+            if (length < WireConstants.MIN_RECORD_LENGTH) {
                 throw new ProtocolException(ProtocolException.Reason.MALFORMED,
-                        "record body of " + raw.body().length + " bytes is shorter than "
-                                + WireConstants.MIN_RECORD_LENGTH);
+                        "record body of " + length + " bytes is shorter than " + WireConstants.MIN_RECORD_LENGTH);
             }
             long counter = cipher.counter();
-            byte[] plaintext;
+            int plaintext;
             try {
-                plaintext = cipher.decrypt(raw.header(), raw.body());
+                // the header is the associated data; the plaintext replaces the ciphertext
+                plaintext = cipher.decryptInPlace(buffer, 0, WireConstants.HEADER_LENGTH, WireConstants.HEADER_LENGTH,
+                        length);
             } catch (GeneralSecurityException e) {
                 throw new ProtocolException(ProtocolException.Reason.DECRYPT_FAILED,
                         "record " + counter + " failed authentication (tampered, replayed, dropped or reordered)");
             }
-            Frame frame = FrameCodec.decode(plaintext, limits);
+            Frame frame = FrameCodec.decode(buffer, WireConstants.HEADER_LENGTH, plaintext, limits);
             if (frame instanceof Frame.KeyUpdate) {
                 cipher.rekey();
                 continue;

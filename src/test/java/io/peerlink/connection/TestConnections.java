@@ -40,6 +40,12 @@ final class TestConnections {
 
     static Pair inbound(Identity server, Identity client, Slot slot, PeerConnection.Handler handler)
             throws Exception {
+        return inbound(server, client, slot, handler, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above, with the connection's output stream (after the handshake) wrapped by {@code wrap}. */
+    static Pair inbound(Identity server, Identity client, Slot slot, PeerConnection.Handler handler,
+            java.util.function.UnaryOperator<OutputStream> wrap) throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try (ServerSocket listening = new ServerSocket(0, 1, loopback)) {
             Socket clientSocket = new Socket(loopback, listening.getLocalPort());
@@ -58,7 +64,7 @@ final class TestConnections {
                     Sessions.output(clientSocket, ConnectionObserver.NONE), client, new SecureRandom(), TIMEOUT,
                     peer -> true);
             Session session = serverSide.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            PeerConnection c = new PeerConnection(serverSocket, in, out, session, Direction.INBOUND, Instant.now(),
+            PeerConnection c = new PeerConnection(serverSocket, in, wrap.apply(out), session, Direction.INBOUND, Instant.now(),
                     Limits.DEFAULTS, Duration.ofSeconds(1), Duration.ofSeconds(4), handler, ConnectionObserver.NONE,
                     slot);
             return new Pair(c, clientSocket);

@@ -125,6 +125,122 @@ class RecordLayerTest {
         assertThatThrownBy(() -> writer.write(message(1))).isInstanceOf(IllegalStateException.class);
     }
 
+    // ------------------------------------------------------------------ batching and buffers
+
+    /** Frames of every kind and of very different sizes, ending with CLOSE. */
+    private static List<Frame> mixedFrames() {
+        List<Frame> frames = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            frames.add(switch (i % 5) {
+                case 0 -> new Frame.Message(new UUID(i, -i), i, "x".repeat(i * 97 % 5000));
+                case 1 -> new Frame.Ack(new UUID(-i, i));
+                case 2 -> new Frame.KeepAlive();
+                case 3 -> new Frame.Message(new UUID(i, i), -i, "grüße ✓ " + "ü".repeat(i)); // not ASCII
+                default -> message(i);
+            });
+        }
+        frames.add(new Frame.Close(CloseCode.GOING_AWAY));
+        return frames;
+    }
+
+    /** Counts the calls that reach the stream. */
+    private static final class CountingStream extends ByteArrayOutputStream {
+        int writes;
+        int flushes;
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            writes++;
+            super.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+    }
+
+    @ParameterizedTest(name = "key update after {0} frames")
+    @ValueSource(longs = {1, 3, 1L << 20})
+    void batchedWritesPutTheSameBytesOnTheWireAsOneWritePerFrame(long interval) throws Exception {
+        Limits limits = updateEvery(interval);
+        List<Frame> frames = mixedFrames();
+        byte[] oneByOne = write(limits, frames.toArray(Frame[]::new));
+
+        CountingStream batched = new CountingStream();
+        RecordWriter writer = new RecordWriter(batched, cipher(), limits);
+        java.util.ArrayDeque<Frame> queue = new java.util.ArrayDeque<>(frames.subList(1, frames.size()));
+        List<Frame> written = new ArrayList<>();
+        Frame first = frames.getFirst();
+        while (first != null) {
+            written.addAll(writer.writeBatch(first, queue, 4096));
+            first = queue.poll();
+        }
+        assertThat(written).isEqualTo(frames);
+        assertThat(batched.toByteArray()).isEqualTo(oneByOne);
+        assertThat(batched.writes).as("one write per batch").isEqualTo(batched.flushes).isLessThan(frames.size() / 2);
+
+        // and the reader takes the stream back frame by frame
+        RecordReader reader = reader(batched.toByteArray(), limits);
+        for (Frame f : frames) {
+            assertThat(reader.read()).isEqualTo(f);
+        }
+    }
+
+    @Test
+    void aBatchTakesWhatIsQueuedUpToTheByteBoundAndStopsAfterClose() throws Exception {
+        CountingStream wire = new CountingStream();
+        RecordWriter writer = new RecordWriter(wire, cipher(), Limits.DEFAULTS);
+        java.util.ArrayDeque<Frame> queue = new java.util.ArrayDeque<>();
+        for (int i = 1; i < 10; i++) {
+            queue.add(new Frame.Message(new UUID(0, i), i, "y".repeat(1000)));
+        }
+        // 55 bytes for message 0, then 5 + 1 + 24 + 1000 + 16 = 1046 each: the third of those reaches 3000
+        List<Frame> first = writer.writeBatch(message(0), queue, 3000);
+        assertThat(first).hasSize(4).first().isEqualTo(message(0));
+        assertThat(queue).hasSize(6);
+        assertThat(wire.writes).isEqualTo(1);
+        assertThat(wire.flushes).isEqualTo(1);
+        assertThat(writer.pendingBytes()).isZero();
+
+        queue.clear();
+        queue.add(message(5));
+        queue.add(new Frame.Close(CloseCode.NORMAL));
+        queue.add(message(6));
+        assertThat(writer.writeBatch(message(4), queue, RecordWriter.BATCH_BYTES))
+                .containsExactly(message(4), message(5), new Frame.Close(CloseCode.NORMAL));
+        assertThat(queue).containsExactly(message(6));
+        assertThat(wire.writes).isEqualTo(2);
+        assertThatThrownBy(() -> writer.append(message(6))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void appendWritesNothingUntilFlush() throws Exception {
+        CountingStream wire = new CountingStream();
+        RecordWriter writer = new RecordWriter(wire, cipher(), Limits.DEFAULTS);
+        writer.append(message(0));
+        writer.append(message(1));
+        assertThat(wire.size()).isZero();
+        assertThat(writer.pendingBytes()).isEqualTo(2 * (5 + 1 + 24 + "message 0".length() + 16));
+        writer.flush();
+        assertThat(wire.toByteArray()).isEqualTo(write(Limits.DEFAULTS, message(0), message(1)));
+    }
+
+    @Test
+    void readerReusesItsBufferAcrossRecordsOfEverySize() throws Exception {
+        // small, then larger than any buffer so far, then small again, then the largest message allowed
+        List<Frame> frames = new ArrayList<>();
+        for (int length : new int[] {0, 10, 600, 3, 70_000, 1, 65_536, 2}) {
+            String text = "z".repeat(Math.min(length, Limits.DEFAULT_MAX_MESSAGE_BYTES));
+            frames.add(new Frame.Message(new UUID(length, 1), length, text));
+        }
+        RecordReader reader = reader(write(Limits.DEFAULTS, frames.toArray(Frame[]::new)), Limits.DEFAULTS);
+        for (Frame f : frames) {
+            assertThat(reader.read()).isEqualTo(f);
+        }
+        assertThat(reader.read()).isNull();
+    }
+
     // ------------------------------------------------------------------ tampering
 
     @Test
