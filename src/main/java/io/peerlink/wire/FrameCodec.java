@@ -144,9 +144,15 @@ public final class FrameCodec {
     }
 
     private static String strictUtf8(ByteBuffer b) throws ProtocolException {
-        if (isAscii(b)) {
-            // ASCII is valid UTF-8 as it is: skip the decoder (a measurable share of small records)
-            return new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.US_ASCII);
+        // Fast path, one vectorised pass of the JDK's own decoder: it replaces what is not valid, but
+        // when the text has exactly as many chars as bytes and no U+FFFD, each byte was a 1-byte
+        // sequence, that is ASCII, which is valid UTF-8 as it is. (A valid multi-byte sequence gives
+        // fewer chars than bytes, anything invalid gives U+FFFD; a Latin-1 string, which ASCII is,
+        // answers indexOf(U+FFFD) without scanning.) The scalar check it replaces took a third of
+        // the receiver's time at 64 KiB.
+        String lenient = new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.UTF_8);
+        if (lenient.length() == b.remaining() && lenient.indexOf('\uFFFD') < 0) {
+            return lenient;
         }
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
@@ -157,14 +163,6 @@ public final class FrameCodec {
         } catch (CharacterCodingException e) {
             throw new ProtocolException(MALFORMED, "message text is not valid UTF-8");
         }
-    }
-
-    private static boolean isAscii(ByteBuffer b) {
-        int acc = 0;
-        for (int i = b.position(); i < b.limit(); i++) {
-            acc |= b.get(i);
-        }
-        return acc >= 0;
     }
 
     private static UUID getUuid(ByteBuffer b) {

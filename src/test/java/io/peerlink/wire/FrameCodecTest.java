@@ -112,6 +112,8 @@ class FrameCodecTest {
         "f4908080", // above U+10FFFF
         "ff", // never valid
         "80", // lone continuation byte
+        "61ff62", // as many replacement chars as bytes: the ASCII fast path must not take it
+        "41c0af42", // the same with an overlong sequence inside ASCII
     })
     void refusesInvalidUtf8(String textHex) {
         byte[] plaintext = message(HexFormat.of().parseHex(textHex));
@@ -119,6 +121,13 @@ class FrameCodecTest {
                 .isInstanceOfSatisfying(ProtocolException.class,
                         e -> assertThat(e.reason()).isEqualTo(ProtocolException.Reason.MALFORMED))
                 .hasMessage("message text is not valid UTF-8");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"", "plain ascii", "\uFFFD", "a\uFFFDb", "ü", "grüße ✓ 😀", "\u007f\u0080"})
+    void decodesValidTextWhateverItsMixOfAsciiAndMultiByteSequences(String text) throws Exception {
+        Frame.Message m = new Frame.Message(new java.util.UUID(1, 2), 3, text);
+        assertThat(FrameCodec.decode(FrameCodec.encode(m), Limits.DEFAULTS)).isEqualTo(m);
     }
 
     @Test
