@@ -23,14 +23,16 @@ import java.util.stream.Stream;
  * (comma list of crypto, throughput, latency, handshake, rest, flood; default all); {@code bench.scale} (multiplies
  * every measuring time, default 1; for trying things out only); {@code bench.threads} (virtual or
  * platform, default virtual); {@code bench.latencyThreads} (virtual or platform for the latency
- * run's sender and receiver, default platform, see {@link LatencyRun}); {@code bench.transports} (comma list of transport names, default all);
+ * run's sender and receiver, default platform, see {@link LatencyRun}); {@code bench.transports} (comma list of transport names, default all); {@code bench.sizes} (throughput message sizes, default 64,256,4096,65536);
  * {@code bench.timeoutMinutes} (the process stops itself, default 9); {@code bench.rest.budgetSeconds} (wall time
  * of the REST part, default 150; on a busy machine the peers' start-up eats into it and the last runs are
  * skipped).
  */
 public final class BenchMain {
 
-    static final int[] SIZES = {64, 256, 4096, 65536};
+    /** Throughput sizes; {@code -Dbench.sizes=65536} narrows them (for profiling one size). */
+    static final int[] SIZES = java.util.Arrays.stream(System.getProperty("bench.sizes", "64,256,4096,65536").split(","))
+            .mapToInt(Integer::parseInt).toArray();
     static final int[] WARMUP_SIZES = {64, 256, 64, 256, 4096, 64, 256, 65536};
     static final int LATENCY_SIZE = 256;
     static final double LATENCY_RATE = 10_000;
@@ -67,7 +69,9 @@ public final class BenchMain {
         // ratio rows against every baseline are then added by results.addRatios("peerlink").
         List<Transport> transports = new ArrayList<>();
         List<Transport> handshakes = new ArrayList<>();
-        transports.add(new PlainTransport());
+        // throughput runs them interleaved in this order, round after round
+        transports.add(new PlainTransport(false));
+        transports.add(new PlainTransport(true));
         try {
             TlsMaterial tls = TlsMaterial.create(directory, 3072);
             transports.add(new Tls13Transport(tls, false));
@@ -81,8 +85,10 @@ public final class BenchMain {
         transports.add(new RsaOaepTransport(3072));
         try {
             // the product's default identity size, the same as the TLS certificates
-            transports.add(0, new PeerlinkTransport(3072));
-            handshakes.add(0, new PeerlinkTransport(3072));
+            PeerlinkTransport peerlink = new PeerlinkTransport(3072);
+            transports.add(2, peerlink);
+            transports.add(3, peerlink.batched());
+            handshakes.add(0, peerlink);
         } catch (Exception e) {
             progress("peerlink set-up FAILED: %s", e);
             results.failed("set-up", "peerlink", "identity keys", e);
@@ -96,19 +102,18 @@ public final class BenchMain {
         describe(transports, handshakes, subjects);
 
         if (parts.contains("throughput")) {
-            for (Transport transport : transports) {
-                throughput(transport, results, scale);
-            }
+            ThroughputRounds.run(transports, results, scale);
         }
         if (parts.contains("latency")) {
             for (Transport transport : transports) {
-                latency(transport, results, scale);
+                // the batched subjects differ in throughput, not in the latency of one message at a time
+                if (!transport.name().endsWith("-batched")) {
+                    latency(transport, results, scale);
+                }
             }
         }
         if (parts.contains("handshake")) {
-            for (Transport transport : handshakes) {
-                handshake(transport, results, scale);
-            }
+            handshakes(handshakes, results, scale);
         }
         if (parts.contains("rest")) {
             // the product as users drive it: two peer processes from the packaged jar, over HTTP
@@ -122,7 +127,8 @@ public final class BenchMain {
                     io.peerlink.bench.rest.RestBench.findJar(directory.getParent()), scale));
         }
         describe(transports, handshakes, subjects); // descriptions may have learned what was negotiated
-        results.addRatios("peerlink");
+        // throughput and handshake ratios come from pairs of the same round (ThroughputRounds)
+        results.addRatios("peerlink", Set.of(ThroughputRounds.AREA, "handshake, new connection"));
 
         String report = report(results, subjects, true);
         Files.writeString(directory.resolve("results.md"), report, StandardCharsets.UTF_8);
@@ -160,44 +166,8 @@ public final class BenchMain {
         }
     }
 
-    private static boolean slow(Transport transport) {
+    static boolean slow(Transport transport) {
         return transport instanceof RsaOaepTransport;
-    }
-
-    private static void throughput(Transport transport, Results results, double scale) {
-        String area = "throughput, 1 connection";
-        boolean slow = slow(transport);
-        ThroughputRun.Settings settings = slow
-                ? new ThroughputRun.Settings(ms(500, scale), 3, ms(600, scale), 1, ms(2_000, scale))
-                : new ThroughputRun.Settings(ms(1_000, scale), 5, ms(600, scale), 1, ms(3_000, scale));
-        try {
-            warmUp(transport, scale);
-        } catch (Exception e) {
-            progress("throughput %s warm-up FAILED: %s", transport.name(), e);
-            results.failed(area, transport.name(), "warm-up", e);
-            return;
-        }
-        for (int size : SIZES) {
-            String parameter = Results.size(size);
-            try {
-                long start = System.nanoTime();
-                ThroughputRun.Outcome outcome = ThroughputRun.run(transport, size, settings);
-                String iterations = outcome.messagesPerSecond().length + " iterations, "
-                        + String.format(Locale.ROOT, "%,d", outcome.messages()) + " messages counted";
-                results.add(area, transport.name(), parameter, "msg/s", outcome.rate(), iterations);
-                Results.Row plain = results.find(area, "plain", parameter, "MB/s");
-                Stats megabytes = outcome.megabytesPerSecond();
-                String versusPlain = plain == null || transport instanceof PlainTransport ? ""
-                        : String.format(Locale.ROOT, "%.3g× plain", megabytes.median() / plain.median());
-                results.add(area, transport.name(), parameter, "MB/s", megabytes, versusPlain);
-                progress("throughput %s %s: %s msg/s, %s MB/s (%.1f s)", transport.name(), parameter,
-                        Results.format(outcome.rate().median()), Results.format(megabytes.median()),
-                        (System.nanoTime() - start) / 1e9);
-            } catch (Exception e) {
-                progress("throughput %s %s FAILED: %s", transport.name(), parameter, e);
-                results.failed(area, transport.name(), parameter, e);
-            }
-        }
     }
 
     /**
@@ -205,11 +175,13 @@ public final class BenchMain {
      * reach the JIT's thresholds fast, and some large ones so that their paths get compiled too
      * (AES-GCM takes a separate intrinsic path for inputs of several KiB). Once per transport.
      */
-    private static void warmUp(Transport transport, double scale) throws Exception {
+    static void warmUp(Transport transport, double scale) throws Exception {
         if (WARMED.add(transport.name())) {
             boolean slow = slow(transport);
+            // a batched subject shares its codec with the unbatched one warmed before it
+            boolean batched = transport.name().endsWith("-batched");
             ThroughputRun.warmUp(transport, slow ? new int[] {64, 256, 4096} : WARMUP_SIZES,
-                    ms(slow ? 1_000 : 3_000, scale));
+                    ms(slow ? 1_000 : batched ? 1_500 : 2_500, scale));
         }
     }
 
@@ -245,21 +217,42 @@ public final class BenchMain {
         }
     }
 
-    private static void handshake(Transport transport, Results results, double scale) {
+    private static void handshakes(List<Transport> transports, Results results, double scale) {
         String area = "handshake, new connection";
         HandshakeRun.Settings settings = new HandshakeRun.Settings(40, ms(3_000, scale), 3,
                 (int) Math.max(10, Math.round(60 * scale)), ms(4_000, scale));
+        long start = System.nanoTime();
+        List<Object> outcomes;
         try {
-            long start = System.nanoTime();
-            for (HandshakeRun.Outcome outcome : HandshakeRun.run(transport, settings, HANDSHAKE_CONCURRENCY)) {
+            outcomes = HandshakeRun.run(transports, settings, HANDSHAKE_CONCURRENCY);
+        } catch (Exception e) {
+            progress("handshake FAILED: %s", e);
+            transports.forEach(t -> results.failed(area, t.name(), "", e));
+            return;
+        }
+        java.util.Map<String, double[]> sequentialP50 = new java.util.HashMap<>();
+        for (int i = 0; i < transports.size(); i++) {
+            Transport transport = transports.get(i);
+            if (!(outcomes.get(i) instanceof List<?> list)) {
+                Exception e = (Exception) outcomes.get(i);
+                progress("handshake %s FAILED: %s", transport.name(), e);
+                results.failed(area, transport.name(), "", e);
+                continue;
+            }
+            for (Object o : list) {
+                HandshakeRun.Outcome outcome = (HandshakeRun.Outcome) o;
                 String parameter = outcome.concurrency() == 1 ? "sequential" : outcome.concurrency() + " concurrent";
+                if (outcome.concurrency() == 1) {
+                    sequentialP50.put(transport.name(), outcome.p50Millis());
+                }
                 String full = outcome.fullServerHandshakes() < 0 ? ""
                         : outcome.fullServerHandshakes() == outcome.handshakes()
                                 ? "; all full handshakes (server signed " + outcome.fullServerHandshakes() + ")"
                                 : "; RESUMPTION? server signed " + outcome.fullServerHandshakes() + " of "
                                         + outcome.handshakes();
                 results.add(area, transport.name(), parameter, "p50 ms", Stats.of(outcome.p50Millis()),
-                        "median of " + outcome.p50Millis().length + " rounds; n=" + outcome.handshakes() + full);
+                        "median of " + outcome.p50Millis().length + " rounds, interleaved; n=" + outcome.handshakes()
+                                + full);
                 results.add(area, transport.name(), parameter, "p99 ms", HandshakeRun.millis(outcome.all(), 99),
                         "all rounds; max " + Results.format(HandshakeRun.millis(outcome.all(), 100)) + " ms");
                 results.add(area, transport.name(), parameter, "handshakes/s", Stats.of(outcome.perSecond()),
@@ -268,11 +261,15 @@ public final class BenchMain {
                         Results.format(Stats.of(outcome.p50Millis()).median()),
                         Results.format(Stats.of(outcome.perSecond()).median()));
             }
-            progress("handshake %s done (%.1f s)", transport.name(), (System.nanoTime() - start) / 1e9);
-        } catch (Exception e) {
-            progress("handshake %s FAILED: %s", transport.name(), e);
-            results.failed(area, transport.name(), "", e);
         }
+        for (String other : List.of("tls13", "tls13-mutual")) {
+            if (sequentialP50.containsKey("peerlink") && sequentialP50.containsKey(other)) {
+                Stats ratio = ThroughputRounds.paired(sequentialP50.get("peerlink"), sequentialP50.get(other));
+                results.add(ThroughputRounds.RATIO_AREA, "peerlink / " + other, area + ", sequential", "× p50 ms", ratio,
+                        "median of the ratios within " + ratio.n() + " rounds; spread min–max; lower is better");
+            }
+        }
+        progress("handshakes done (%.1f s)", (System.nanoTime() - start) / 1e9);
     }
 
     static String report(Results results, List<String> subjects, boolean complete) {
@@ -302,6 +299,7 @@ public final class BenchMain {
                 .append("(no coordinated omission); handshake from connect() until the client has the server's ")
                 .append("first message, new connection each time. Spread = range over iterations.\n\n");
         out.append(results.markdown());
+        out.append('\n').append(Aims.markdown(results));
         return out.toString();
     }
 

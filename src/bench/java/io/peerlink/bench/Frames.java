@@ -1,43 +1,28 @@
 package io.peerlink.bench;
 
+import io.peerlink.wire.RawFrame;
+
 /**
- * The frame layout every transport in the load tool uses, the same as peerlink's wire format:
- *
- * <pre>
- * +------------------------------+----------+---------------------------+
- * | length: u32, big-endian      | type: u8 | body: length bytes        |
- * | (counts the body bytes only) |          |                           |
- * +------------------------------+----------+---------------------------+
- * </pre>
+ * The load tool's frames are peerlink's own ({@link RawFrame}: {@code u32 length | u8 type | body},
+ * read and written by the production code). What the tool keeps of its own is only this: the type
+ * bytes of the baselines' frames, which are not peerlink records and so have no place among the
+ * protocol's constants, and a body limit large enough for a 64 KiB message under RSA-2048.
  */
 public final class Frames {
-
-    public static final int LENGTH_FIELD_LENGTH = 4;
-    public static final int TYPE_FIELD_LENGTH = 1;
-    public static final int HEADER_LENGTH = LENGTH_FIELD_LENGTH + TYPE_FIELD_LENGTH;
 
     /** Bodies above this are refused before allocating; a 64 KiB message under RSA-2048 is 88,320 bytes. */
     public static final int MAX_BODY_LENGTH = 1 << 20;
 
     /** Baseline "plain": the body is the message itself (also what the TLS baseline carries). */
-    public static final int TYPE_PLAIN = 0x01;
+    public static final byte TYPE_PLAIN = 0x01;
     /** Baseline "RSA-OAEP per message": the body is a sequence of RSA-OAEP blocks. */
-    public static final int TYPE_RSA_OAEP = 0x02;
+    public static final byte TYPE_RSA_OAEP = 0x02;
 
     private Frames() {
     }
 
+    /** The 5 header bytes (the production {@link RawFrame#header}). */
     public static byte[] header(int type, int bodyLength) {
-        byte[] header = new byte[HEADER_LENGTH];
-        writeHeader(header, 0, type, bodyLength);
-        return header;
-    }
-
-    static void writeHeader(byte[] destination, int offset, int type, int bodyLength) {
-        destination[offset] = (byte) (bodyLength >>> 24);
-        destination[offset + 1] = (byte) (bodyLength >>> 16);
-        destination[offset + 2] = (byte) (bodyLength >>> 8);
-        destination[offset + 3] = (byte) bodyLength;
-        destination[offset + 4] = (byte) type;
+        return RawFrame.header((byte) type, bodyLength);
     }
 }

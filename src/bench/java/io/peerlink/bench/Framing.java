@@ -1,5 +1,6 @@
 package io.peerlink.bench;
 
+import io.peerlink.wire.RawFrame;
 import java.security.GeneralSecurityException;
 
 /**
@@ -9,9 +10,12 @@ import java.security.GeneralSecurityException;
  */
 public interface Framing {
 
-    /** The frame carrying {@code message}; the frame may share the message's array. */
-    Frame seal(byte[] message) throws GeneralSecurityException;
+    /** The frame body carrying {@code message}; may be the message's own array. */
+    byte[] seal(byte[] message) throws GeneralSecurityException;
+
+    /** The frame type {@link #seal} produces. */
+    byte type();
 
     /** The message carried by {@code frame}; throws if the frame is not authentic or not expected. */
-    byte[] open(Frame frame) throws GeneralSecurityException;
+    byte[] open(RawFrame frame) throws GeneralSecurityException;
 }

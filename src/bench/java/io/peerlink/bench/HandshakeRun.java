@@ -37,47 +37,96 @@ final class HandshakeRun {
     private HandshakeRun() {
     }
 
-    /** Warms up once, then measures each concurrency level in turn. */
-    static List<Outcome> run(Transport transport, Settings settings, int... concurrencyLevels) throws Exception {
-        AtomicReference<Throwable> serverFailure = new AtomicReference<>();
-        try (LoopbackServer server = new LoopbackServer("hs-" + transport.name(), socket -> {
-            try (MessageChannel channel = transport.server(socket)) {
-                channel.send(READY);
-                // wait for the client to close (end of stream) or go away
-                while (channel.discard()) {
-                    // nothing else arrives
-                }
+    /**
+     * Warms every transport up once, then measures each concurrency level in turn with the
+     * transports interleaved: round 1 of each transport, round 2 of each, and so on, so that a burst
+     * of other load lands on all of them alike. Outcomes in the order of {@code transports}; a
+     * transport that failed has an exception instead.
+     */
+    static List<Object> run(List<Transport> transports, Settings settings, int... concurrencyLevels)
+            throws Exception {
+        List<LoopbackServer> servers = new ArrayList<>();
+        try {
+            for (Transport transport : transports) {
+                servers.add(new LoopbackServer("hs-" + transport.name(), socket -> {
+                    try (MessageChannel channel = transport.server(socket)) {
+                        channel.send(READY);
+                        // wait for the client to close (end of stream) or go away
+                        while (channel.discard()) {
+                            // nothing else arrives
+                        }
+                    }
+                }));
             }
-        })) {
-            round(server, transport, 1, settings.warmup(), settings.warmupCap(), new Histogram(3));
-            List<Outcome> outcomes = new ArrayList<>();
+            int n = transports.size();
+            List<Object> results = new ArrayList<>();
+            List<List<Outcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                outcomes.add(new ArrayList<>());
+                Object failure = null;
+                try {
+                    round(servers.get(i), transports.get(i), 1, settings.warmup(), settings.warmupCap(),
+                            new Histogram(3));
+                } catch (Exception e) {
+                    failure = e;
+                }
+                results.add(failure);
+            }
             for (int concurrency : concurrencyLevels) {
                 int perRound = Math.max(settings.perRound(), 8 * concurrency);
-                double[] p50 = new double[settings.rounds()];
-                double[] perSecond = new double[settings.rounds()];
-                Histogram all = new Histogram(3);
-                long serverBefore = transport.fullServerHandshakes();
-                long handshakes = 0;
-                for (int r = 0; r < settings.rounds(); r++) {
-                    Histogram histogram = new Histogram(3);
-                    long start = System.nanoTime();
-                    int done = round(server, transport, concurrency, perRound, settings.roundCap(), histogram);
-                    long elapsed = System.nanoTime() - start;
-                    p50[r] = histogram.getValueAtPercentile(50) / 1e6;
-                    perSecond[r] = done * 1e9 / elapsed;
-                    all.add(histogram);
-                    handshakes += done;
+                double[][] p50 = new double[n][settings.rounds()];
+                double[][] perSecond = new double[n][settings.rounds()];
+                Histogram[] all = new Histogram[n];
+                long[] serverBefore = new long[n];
+                long[] handshakes = new long[n];
+                for (int i = 0; i < n; i++) {
+                    all[i] = new Histogram(3);
+                    serverBefore[i] = transports.get(i).fullServerHandshakes();
                 }
-                // The server fetches its key before the client can finish, so every handshake of
-                // this level is already counted here.
-                long serverAfter = transport.fullServerHandshakes();
-                long full = serverBefore < 0 ? -1 : serverAfter - serverBefore;
-                outcomes.add(new Outcome(concurrency, p50, perSecond, all, handshakes, full));
+                for (int r = 0; r < settings.rounds(); r++) {
+                    for (int i = 0; i < n; i++) {
+                        if (results.get(i) != null) {
+                            continue;
+                        }
+                        try {
+                            Histogram histogram = new Histogram(3);
+                            long start = System.nanoTime();
+                            int done = round(servers.get(i), transports.get(i), concurrency, perRound,
+                                    settings.roundCap(), histogram);
+                            long elapsed = System.nanoTime() - start;
+                            p50[i][r] = histogram.getValueAtPercentile(50) / 1e6;
+                            perSecond[i][r] = done * 1e9 / elapsed;
+                            all[i].add(histogram);
+                            handshakes[i] += done;
+                        } catch (Exception e) {
+                            results.set(i, e);
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    if (results.get(i) != null) {
+                        continue;
+                    }
+                    // The server fetches its key before the client can finish, so every handshake of
+                    // this level is already counted here.
+                    long serverAfter = transports.get(i).fullServerHandshakes();
+                    long full = serverBefore[i] < 0 ? -1 : serverAfter - serverBefore[i];
+                    outcomes.get(i).add(new Outcome(concurrency, p50[i], perSecond[i], all[i], handshakes[i], full));
+                }
             }
-            if (server.failure() != null) {
-                throw new IOException("server side failed", server.failure());
+            for (int i = 0; i < n; i++) {
+                if (results.get(i) == null && servers.get(i).failure() != null) {
+                    results.set(i, new IOException("server side failed", servers.get(i).failure()));
+                }
+                if (results.get(i) == null) {
+                    results.set(i, outcomes.get(i));
+                }
             }
-            return outcomes;
+            return results;
+        } finally {
+            for (LoopbackServer server : servers) {
+                server.close();
+            }
         }
     }
 

@@ -24,23 +24,42 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * peerlink itself: the real handshake ({@link HandshakeDriver}, RSA identities of the product's
  * default size on both sides) and the real record layer ({@link RecordReader}/{@link RecordWriter}),
- * the same classes and stream set-up the running peer uses, minus its queue and threads. Each message
- * is a MESSAGE frame (16-byte id, 8-byte timestamp, the payload as text), so its records are 25 bytes
- * larger than the baselines' frames.
+ * the same classes and stream set-up the running peer uses. Each message is a MESSAGE frame (16-byte
+ * id, 8-byte timestamp, the payload as text), so its records are 25 bytes larger than the
+ * baselines' frames. Message ids come from a counter: the peer makes its ids when a message is
+ * accepted, not on the send path.
+ *
+ * <p>{@code peerlink} sends each message with {@link RecordWriter#write}: one record, one write and
+ * flush, which is what the peer's send loop does when one frame is waiting. {@code peerlink-batched}
+ * is that send loop as it runs under load: messages are queued and a writer thread takes each
+ * waiting batch with {@link RecordWriter#writeBatch} and {@link RecordWriter#BATCH_BYTES}, exactly the
+ * call {@code PeerConnection} makes.
  */
 final class PeerlinkTransport implements Transport {
 
     private static final int BUFFER = 64 * 1024;
+    private static final Frame END = new Frame.KeepAlive();
     private final int rsaBits;
+    private final boolean batched;
     private final Identity server;
     private final Identity client;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong serverHandshakes = new AtomicLong();
 
     PeerlinkTransport(int rsaBits) throws GeneralSecurityException {
+        this(rsaBits, false, identity(rsaBits), identity(rsaBits));
+    }
+
+    private PeerlinkTransport(int rsaBits, boolean batched, Identity server, Identity client) {
         this.rsaBits = rsaBits;
-        this.server = identity(rsaBits);
-        this.client = identity(rsaBits);
+        this.batched = batched;
+        this.server = server;
+        this.client = client;
+    }
+
+    /** The same identities, sending through the queue and {@link RecordWriter#writeBatch}. */
+    PeerlinkTransport batched() {
+        return new PeerlinkTransport(rsaBits, true, server, client);
     }
 
     private static Identity identity(int bits) throws GeneralSecurityException {
@@ -51,13 +70,15 @@ final class PeerlinkTransport implements Transport {
 
     @Override
     public String name() {
-        return "peerlink";
+        return batched ? "peerlink-batched" : "peerlink";
     }
 
     @Override
     public String description() {
         return "peerlink v1: RSA-" + rsaBits + " identities both sides (RSA-OAEP-SHA256), X25519 + ML-KEM-768, "
-                + "HKDF-SHA256, AES-256-GCM records with MESSAGE frames (+25 bytes each)";
+                + "HKDF-SHA256, AES-256-GCM records with MESSAGE frames (+25 bytes each), "
+                + (batched ? "queued, what waits written with one write (RecordWriter.writeBatch, as PeerConnection)"
+                        : "one record, one write per message (RecordWriter.write)");
     }
 
     @Override
@@ -66,7 +87,7 @@ final class PeerlinkTransport implements Transport {
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
         try {
             Session s = HandshakeDriver.client(socket, in, out, client, random, Duration.ofSeconds(10), peer -> true);
-            return new Channel(socket, in, out, s);
+            return new Channel(socket, in, out, s, batched);
         } catch (io.peerlink.wire.ProtocolException e) {
             throw new GeneralSecurityException(e.toString());
         }
@@ -80,7 +101,7 @@ final class PeerlinkTransport implements Transport {
             Session s = HandshakeDriver.server(socket, in, out, server, random, Duration.ofSeconds(10),
                     Duration.ofSeconds(10), Runnable::run);
             serverHandshakes.incrementAndGet();
-            return new Channel(socket, in, out, s);
+            return new Channel(socket, in, out, s, batched);
         } catch (io.peerlink.wire.ProtocolException e) {
             throw new GeneralSecurityException(e.toString());
         }
@@ -95,18 +116,29 @@ final class PeerlinkTransport implements Transport {
         private final Socket socket;
         private final RecordReader reader;
         private final RecordWriter writer;
+        private final QueuedSender<Frame> queued;
+        private final long idBits = System.nanoTime();
+        private long sent;
 
-        Channel(Socket socket, InputStream in, OutputStream out, Session session) {
+        Channel(Socket socket, InputStream in, OutputStream out, Session session, boolean batched) {
             this.socket = socket;
             this.reader = new RecordReader(in, session.receiveCipher(), Limits.DEFAULTS);
             this.writer = new RecordWriter(out, session.sendCipher(), Limits.DEFAULTS);
+            this.queued = batched ? new QueuedSender<>("peerlink-writer", END,
+                    (first, more) -> writer.writeBatch(first, more, RecordWriter.BATCH_BYTES), socket::shutdownOutput)
+                    : null;
         }
 
         @Override
         public void send(byte[] message) throws IOException {
             // payloads are ASCII, so the text is the payload byte for byte
-            writer.write(new Frame.Message(UUID.randomUUID(), System.currentTimeMillis(),
-                    new String(message, StandardCharsets.ISO_8859_1)));
+            Frame frame = new Frame.Message(new UUID(idBits, sent++), System.currentTimeMillis(),
+                    new String(message, StandardCharsets.ISO_8859_1));
+            if (queued == null) {
+                writer.write(frame);
+            } else {
+                queued.send(frame);
+            }
         }
 
         @Override
@@ -127,12 +159,22 @@ final class PeerlinkTransport implements Transport {
 
         @Override
         public void shutdownOutput() throws IOException {
-            socket.shutdownOutput();
+            if (queued != null) {
+                queued.finish(); // the writer shuts the output down after what was queued
+            } else {
+                socket.shutdownOutput();
+            }
         }
 
         @Override
         public void close() throws IOException {
-            socket.close();
+            try {
+                if (queued != null) {
+                    queued.close();
+                }
+            } finally {
+                socket.close();
+            }
         }
     }
 }

@@ -48,14 +48,27 @@ final class Results {
         return null;
     }
 
+    /** Every row of the area, parameter and unit whose subject starts with {@code subjectPrefix}. */
+    synchronized List<Row> findAll(String area, String subjectPrefix, String parameter, String unit) {
+        List<Row> found = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.area.equals(area) && row.subject.startsWith(subjectPrefix) && row.parameter.equals(parameter)
+                    && row.unit.equals(unit)) {
+                found.add(row);
+            }
+        }
+        return found;
+    }
+
     /**
      * Adds, for every row of {@code subject}, one ratio row against each other subject measured with
      * the same area, parameter and unit ("peerlink / tls13"). Rates: higher is better; times: lower.
+     * Areas in {@code pairedAreas} are left out: their ratios are taken round by round where measured.
      */
-    synchronized void addRatios(String subject) {
+    synchronized void addRatios(String subject, java.util.Set<String> pairedAreas) {
         List<Row> ratios = new ArrayList<>();
         for (Row mine : rows) {
-            if (!mine.subject.equals(subject) || Double.isNaN(mine.median)) {
+            if (!mine.subject.equals(subject) || Double.isNaN(mine.median) || pairedAreas.contains(mine.area)) {
                 continue;
             }
             for (Row other : rows) {

@@ -1,6 +1,7 @@
 package io.peerlink.bench;
 
 import io.peerlink.crypto.RsaOaep;
+import io.peerlink.wire.RawFrame;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -56,12 +57,12 @@ final class RsaOaepTransport implements Transport {
 
     @Override
     public MessageChannel client(Socket socket) throws IOException {
-        return new FramedChannel(socket, new Sealing(serverKeys.getPublic()), new Opening(clientKeys.getPrivate()));
+        return new FramedChannel(socket, new Sealing(serverKeys.getPublic()), new Opening(clientKeys.getPrivate()), false);
     }
 
     @Override
     public MessageChannel server(Socket socket) throws IOException {
-        return new FramedChannel(socket, new Sealing(clientKeys.getPublic()), new Opening(serverKeys.getPrivate()));
+        return new FramedChannel(socket, new Sealing(clientKeys.getPublic()), new Opening(serverKeys.getPrivate()), false);
     }
 
     /** Encrypts to the recipient's public key. */
@@ -78,7 +79,12 @@ final class RsaOaepTransport implements Transport {
         }
 
         @Override
-        public Frame seal(byte[] message) {
+        public byte type() {
+            return Frames.TYPE_RSA_OAEP;
+        }
+
+        @Override
+        public byte[] seal(byte[] message) {
             int blocks = Math.max(1, (message.length + chunkLength - 1) / chunkLength);
             byte[] body = new byte[blocks * blockLength];
             for (int i = 0; i < blocks; i++) {
@@ -87,11 +93,11 @@ final class RsaOaepTransport implements Transport {
                 byte[] block = RsaOaep.encrypt(recipient, chunk, random);
                 System.arraycopy(block, 0, body, i * blockLength, blockLength);
             }
-            return new Frame(Frames.TYPE_RSA_OAEP, body);
+            return body;
         }
 
         @Override
-        public byte[] open(Frame frame) {
+        public byte[] open(RawFrame frame) {
             throw new UnsupportedOperationException("sealing side");
         }
     }
@@ -109,12 +115,17 @@ final class RsaOaepTransport implements Transport {
         }
 
         @Override
-        public Frame seal(byte[] message) {
+        public byte type() {
+            return Frames.TYPE_RSA_OAEP;
+        }
+
+        @Override
+        public byte[] seal(byte[] message) {
             throw new UnsupportedOperationException("opening side");
         }
 
         @Override
-        public byte[] open(Frame frame) throws GeneralSecurityException {
+        public byte[] open(RawFrame frame) throws GeneralSecurityException {
             byte[] body = frame.body();
             if (frame.type() != Frames.TYPE_RSA_OAEP || body.length == 0 || body.length % blockLength != 0) {
                 throw new GeneralSecurityException("not an RSA-OAEP frame: type " + frame.type() + ", "

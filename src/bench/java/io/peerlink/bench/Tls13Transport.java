@@ -84,7 +84,7 @@ final class Tls13Transport implements Transport {
         configure(tls);
         tls.startHandshake();
         check(tls.getSession());
-        return new FramedChannel(tls, PlainTransport.FRAMING, PlainTransport.FRAMING);
+        return new FramedChannel(tls, PlainTransport.FRAMING, PlainTransport.FRAMING, false);
     }
 
     @Override
@@ -94,7 +94,7 @@ final class Tls13Transport implements Transport {
         configure(tls);
         tls.startHandshake();
         check(tls.getSession());
-        return new FramedChannel(tls, PlainTransport.FRAMING, PlainTransport.FRAMING);
+        return new FramedChannel(tls, PlainTransport.FRAMING, PlainTransport.FRAMING, false);
     }
 
     private void configure(SSLSocket tls) {

@@ -36,12 +36,17 @@ public record RawFrame(byte[] header, byte[] body) {
 
     public static byte[] header(byte type, int bodyLength) {
         byte[] h = new byte[WireConstants.HEADER_LENGTH];
-        h[0] = (byte) (bodyLength >>> 24);
-        h[1] = (byte) (bodyLength >>> 16);
-        h[2] = (byte) (bodyLength >>> 8);
-        h[3] = (byte) bodyLength;
-        h[4] = type;
+        writeHeader(h, 0, type, bodyLength);
         return h;
+    }
+
+    /** Writes the 5 header bytes of a frame at {@code destination[offset]}. */
+    public static void writeHeader(byte[] destination, int offset, byte type, int bodyLength) {
+        destination[offset] = (byte) (bodyLength >>> 24);
+        destination[offset + 1] = (byte) (bodyLength >>> 16);
+        destination[offset + 2] = (byte) (bodyLength >>> 8);
+        destination[offset + 3] = (byte) bodyLength;
+        destination[offset + 4] = type;
     }
 
     public static RawFrame of(byte type, byte[] body) {

@@ -126,11 +126,7 @@ public final class RecordWriter {
         if (buffer.length < end) {
             buffer = Arrays.copyOf(buffer, Math.max(end, 2 * buffer.length));
         }
-        buffer[start] = (byte) (bodyLength >>> 24);
-        buffer[start + 1] = (byte) (bodyLength >>> 16);
-        buffer[start + 2] = (byte) (bodyLength >>> 8);
-        buffer[start + 3] = (byte) bodyLength;
-        buffer[start + 4] = WireConstants.TYPE_RECORD;
+        RawFrame.writeHeader(buffer, start, WireConstants.TYPE_RECORD, bodyLength);
         int body = start + WireConstants.HEADER_LENGTH;
         FrameCodec.encode(frame, text, buffer, body);
         try {
