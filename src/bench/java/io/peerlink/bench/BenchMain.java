@@ -181,7 +181,7 @@ public final class BenchMain {
             // a batched subject shares its codec with the unbatched one warmed before it
             boolean batched = transport.name().endsWith("-batched");
             ThroughputRun.warmUp(transport, slow ? new int[] {64, 256, 4096} : WARMUP_SIZES,
-                    ms(slow ? 1_000 : batched ? 1_500 : 2_500, scale));
+                    ms(slow ? 1_000 : batched ? 1_500 : 2_000, scale));
         }
     }
 
@@ -294,10 +294,13 @@ public final class BenchMain {
         }
         out.append("- subjects: ").append(String.join("; ", subjects)).append('\n');
         out.append("- method: all traffic over 127.0.0.1, client to server on one connection, frames ")
-                .append("`u32 length | u8 type | body`, one write and flush per message (TCP_NODELAY); throughput ")
-                .append("counted at the receiver after warm-up; latency from the intended send time ")
+                .append("`u32 length | u8 type | body` (peerlink's RawFrame), one gathered write per message, or for ")
+                .append("the `-batched` subjects what waits gathered into one write (TCP_NODELAY); throughput ")
+                .append("counted at the receiver after a warm-up, subjects interleaved round by round on fresh ")
+                .append("connections, ratios taken within a round; latency from the intended send time ")
                 .append("(no coordinated omission); handshake from connect() until the client has the server's ")
-                .append("first message, new connection each time. Spread = range over iterations.\n\n");
+                .append("first message, new connection each time, subjects interleaved by round. Spread = range ")
+                .append("over rounds or iterations.\n\n");
         out.append(results.markdown());
         out.append('\n').append(Aims.markdown(results));
         return out.toString();
