@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * {@code <bench.dir>/results.md}). Run it with {@code ./mvnw -Pbench verify}.
  *
  * <p>System properties: {@code bench.dir} (output, default target/bench); {@code bench.parts}
- * (comma list of crypto, throughput, latency, handshake, rest, flood; default all); {@code bench.scale} (multiplies
+ * (comma list of crypto, throughput, latency, handshake, scale, rest, flood; default all); {@code bench.scale} (multiplies
  * every measuring time, default 1; for trying things out only); {@code bench.threads} (virtual or
  * platform, default virtual); {@code bench.latencyThreads} (virtual or platform for the latency
  * run's sender and receiver, default platform, see {@link LatencyRun}); {@code bench.transports} (comma list of transport names, default all); {@code bench.sizes} (throughput message sizes, default 64,256,4096,65536);
@@ -52,7 +52,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
         Set<String> parts = new LinkedHashSet<>(List.of(
-                System.getProperty("bench.parts", "crypto,throughput,latency,handshake,rest,flood").split(",")));
+                System.getProperty("bench.parts", "crypto,throughput,latency,handshake,scale,rest,flood").split(",")));
         double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
         Files.createDirectories(directory);
         Results results = new Results();
@@ -114,6 +114,10 @@ public final class BenchMain {
         }
         if (parts.contains("handshake")) {
             handshakes(handshakes, results, scale);
+        }
+        if (parts.contains("scale")) {
+            // issue 12: 1,000 connections to one peer, handshakes served, a 20-peer mesh (ScaleRun)
+            ScaleRun.run(directory, results, scale, handshakes);
         }
         if (parts.contains("rest")) {
             // the product as users drive it: two peer processes from the packaged jar, over HTTP

@@ -1,0 +1,221 @@
+package io.peerlink.bench;
+
+import io.peerlink.config.BenchPeers;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Issue 12, "Scale", first item: one peer (the product's {@link io.peerlink.connection.PeerConnectionService}
+ * with its SQLite store, in this JVM) holding {@value #CONNECTIONS} established connections from
+ * {@link ScaleClients} (another JVM, so that this one holds only the peer), spread over
+ * {@value #SOURCES} loopback source addresses. Memory is the live heap after a full GC (class
+ * histogram) at {@value #BASE} connections and at {@value #CONNECTIONS}, divided by the difference,
+ * so one-time costs (classes, JCA caches, the store) stay out of the per-connection figure.
+ *
+ * <p>Settings of the peer under test: the product's defaults, except {@code max-connections}
+ * ({@value #MAX_CONNECTIONS}, default 64) and the listen address. The clients dial
+ * {@value #DIAL_CONCURRENCY} at a time: at most half of the default {@code max-handshakes} (32), so
+ * the per-source token bucket, which only applies above half, never refuses, and far below the
+ * per-address limit (8) since consecutive clients use different source addresses.
+ */
+final class ScaleRun {
+
+    static final String AREA = "scale: 1 peer, 1,000 connections";
+    static final int CONNECTIONS = 1_000;
+    static final int BASE = 100;
+    static final int SOURCES = 50;
+    static final int MAX_CONNECTIONS = 1_100;
+    static final int DIAL_CONCURRENCY = 16;
+    static final int CLIENT_KEY_BITS = 2048;
+    static final int MESSAGE_BYTES = 256;
+    static final String PEER_HOST = System.getProperty("bench.scale.host", "127.0.3.2");
+    /** Source addresses of the clients: 127.0.3.10 and on. */
+    static final String SOURCE_PREFIX = System.getProperty("bench.scale.sources", "127.0.3.");
+    static final int SOURCE_FIRST = 10;
+    static final double AIM_KIB = 64;
+
+    private ScaleRun() {
+    }
+
+    /** The three scale measurements: connections, handshakes served (against TLS 1.3), the mesh. */
+    static void run(Path directory, Results results, double scale, List<Transport> handshakes) {
+        connections(directory, results, scale);
+    }
+
+    private static void connections(Path directory, Results results, double scale) {
+        Path work = directory.resolve("scale");
+        BenchPeers.Peer peer = null;
+        Process clients = null;
+        try {
+            BenchKeys.Cache keys = BenchKeys.ensure(directory.resolve("keys"), CLIENT_KEY_BITS, CONNECTIONS);
+            BenchMain.progress("scale: %d client keys (RSA-%d) in %s%s", keys.count(), CLIENT_KEY_BITS, keys.file(),
+                    keys.generated() == 0 ? " (cached)" : String.format(Locale.ROOT, ", %d generated in %.0f s",
+                            keys.generated(), keys.generateSeconds()));
+            Path dataDir = fresh(work.resolve("peer"));
+            BenchKeys.identity(directory.resolve("keys"), "scale-peer", 3072, dataDir);
+            peer = BenchPeers.start(Map.of("listen-host", PEER_HOST, "listen-port", "0", "data-dir",
+                    dataDir.toString(), "max-connections", Integer.toString(MAX_CONNECTIONS)));
+            var p = peer.properties();
+            String settings = "max-connections " + MAX_CONNECTIONS + " (default 64), max-handshakes "
+                    + p.maxHandshakes() + ", per address " + p.maxHandshakesPerAddress() + ", keep-alive "
+                    + p.keepAliveInterval().toSeconds() + " s, idle time-out " + p.idleTimeout().toSeconds() + " s";
+            List<String> sources = new ArrayList<>();
+            for (int i = 0; i < SOURCES; i++) {
+                sources.add(SOURCE_PREFIX + (SOURCE_FIRST + i));
+            }
+            clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), ScaleClients.class.getName(),
+                    PEER_HOST, Integer.toString(peer.service().listenPort()), keys.file().toString(),
+                    String.join(",", sources), Integer.toString(DIAL_CONCURRENCY),
+                    Long.toString(p.keepAliveInterval().toMillis()), Integer.toString(MESSAGE_BYTES),
+                    Integer.toString(CONNECTIONS))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("clients.log").toFile())).start();
+            Control control = new Control(clients);
+            control.expect("READY");
+
+            HeapSnapshot empty = HeapSnapshot.take(work);
+            String[] first = control.ask("CONNECT 0 " + BASE, "CONNECTED");
+            requireOpen(first, BASE, peer);
+            Thread.sleep(1_000);
+            HeapSnapshot base = HeapSnapshot.take(work);
+            String[] all = control.ask("CONNECT " + BASE + " " + CONNECTIONS, "CONNECTED");
+            requireOpen(all, CONNECTIONS, peer);
+            double setupSeconds = Long.parseLong(all[3]) / 1e3;
+            Thread.sleep(2_000);
+            HeapSnapshot full = HeapSnapshot.take(work);
+            int added = CONNECTIONS - BASE;
+
+            double perConnection = (full.liveBytes() - base.liveBytes()) / 1024.0 / added;
+            List<String> top = full.topGrowth(base, added, 6);
+            Files.writeString(work.resolve("heap-growth.txt"), String.join("\n", full.topGrowth(base, added, 40)) + "\n");
+            results.add(AREA, "peerlink", "heap per idle connection", "KiB", perConnection,
+                    String.format(Locale.ROOT, "aim ≤ %.0f KiB: %s; live heap after full GC (class histogram) at %d "
+                            + "and %d connections, difference / %d (from 0: %.1f KiB); largest per connection: %s",
+                            AIM_KIB, perConnection <= AIM_KIB ? "met" : "MISSED", BASE, CONNECTIONS, added,
+                            (full.liveBytes() - empty.liveBytes()) / 1024.0 / CONNECTIONS, String.join(", ", top)));
+            results.add(AREA, "peerlink", "RSS per connection", "KiB",
+                    (full.rssKiB() - base.rssKiB()) / (double) added,
+                    "the peer's JVM (also the bench's), VmRSS difference / " + added
+                            + "; includes heap pages touched for the first time, not the kernel's socket buffers");
+            results.add(AREA, "peerlink", "platform threads at 1,000", "threads", full.platformThreads(),
+                    String.format(Locale.ROOT, "%+d from %d to %d connections (this JVM, the bench's threads included)",
+                            full.platformThreads() - base.platformThreads(), BASE, CONNECTIONS));
+            results.add(AREA, "peerlink", "virtual threads at 1,000", "threads", full.virtualThreads(),
+                    String.format(Locale.ROOT, "%+d from %d to %d connections (JSON thread dump)",
+                            full.virtualThreads() - base.virtualThreads(), BASE, CONNECTIONS));
+            results.add(AREA, "peerlink", "connection set-up", "connections/s", added / setupSeconds,
+                    String.format(Locale.ROOT, "%d full handshakes (peer RSA-3072, clients RSA-%d) through the "
+                            + "listener's admission, %d dialling at once from %d source addresses; %s",
+                            added, CLIENT_KEY_BITS, DIAL_CONCURRENCY, SOURCES, settings));
+            BenchMain.progress("scale: %.1f KiB heap per connection (%s), RSS %+.1f KiB, threads %d platform, %d "
+                    + "virtual; set-up %.0f/s", perConnection, String.join(", ", top.subList(0, Math.min(3, top.size()))),
+                    (full.rssKiB() - base.rssKiB()) / (double) added, full.platformThreads(), full.virtualThreads(),
+                    added / setupSeconds);
+
+            int rounds = 3;
+            double[] rates = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                long warm = BenchMain.ms(r == 0 ? 2_000 : 500, scale).toMillis();
+                String[] rate = control.ask("LOAD 1 " + warm + " " + BenchMain.ms(2_000, scale).toMillis(), "RATE");
+                rates[r] = Double.parseDouble(rate[1]);
+            }
+            String[] open = control.ask("OPEN", "OPEN");
+            if (Integer.parseInt(open[1]) != CONNECTIONS || peer.service().connectedCount() != CONNECTIONS) {
+                throw new IllegalStateException("after the load " + open[1] + " clients and "
+                        + peer.service().connectedCount() + " peer connections were open, not " + CONNECTIONS);
+            }
+            results.add(AREA, "peerlink", "messages/s, all connections", "msg/s", Stats.of(rates), String.format(
+                    Locale.ROOT, "%d B MESSAGE frames, each client keeps 1 unacknowledged (%d in flight); the peer "
+                            + "commits each to SQLite (synchronous=FULL, group commit) before its ACK; %d windows "
+                            + "of %d ms; all %d connections still open after", MESSAGE_BYTES, CONNECTIONS, rounds,
+                    BenchMain.ms(2_000, scale).toMillis(), CONNECTIONS));
+            BenchMain.progress("scale: %s msg/s across %d connections", Results.format(Stats.of(rates).median()),
+                    CONNECTIONS);
+            control.send("QUIT");
+        } catch (Exception e) {
+            BenchMain.progress("scale: 1,000 connections FAILED: %s", e);
+            results.failed(AREA, "peerlink", "1,000 connections", e);
+        } finally {
+            if (clients != null) {
+                clients.destroy();
+                try {
+                    if (!clients.waitFor(10, TimeUnit.SECONDS)) {
+                        clients.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (peer != null) {
+                peer.close();
+            }
+        }
+    }
+
+    private static void requireOpen(String[] answer, int expected, BenchPeers.Peer peer) throws InterruptedException {
+        int open = Integer.parseInt(answer[1]);
+        // the peer attaches a connection just after its side of the handshake: give it a moment
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (peer.service().connectedCount() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (open != expected || peer.service().connectedCount() != expected) {
+            throw new IllegalStateException(open + " clients and " + peer.service().connectedCount()
+                    + " peer connections open, " + expected + " expected (" + String.join(" ", answer) + ")");
+        }
+    }
+
+    /** An empty directory (emptied if it exists). */
+    static Path fresh(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    /** The line protocol with {@link ScaleClients}. */
+    private static final class Control {
+        private final BufferedReader in;
+        private final PrintWriter out;
+
+        Control(Process process) {
+            this.in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.out = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        }
+
+        void send(String command) {
+            out.println(command);
+        }
+
+        String[] ask(String command, String answer) throws IOException {
+            send(command);
+            return expect(answer);
+        }
+
+        String[] expect(String answer) throws IOException {
+            String line = in.readLine();
+            if (line == null) {
+                throw new IOException("the client process ended (see scale/clients.log)");
+            }
+            String[] words = line.trim().split(" ");
+            if (!words[0].equals(answer)) {
+                throw new IOException("client process said '" + line + "', expected " + answer);
+            }
+            return words;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.peerlink.config;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.peerlink.connection.ConnectionObserver;
+import io.peerlink.connection.ConnectionSettings;
+import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.identity.Identity;
+import io.peerlink.identity.IdentityStore;
+import io.peerlink.store.Store;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * Peers for the benchmark, wired as {@link PeerlinkConfiguration} wires the product but without a
+ * Spring context: {@code peerlink.*} properties bound to {@link PeerlinkProperties} by Spring's own
+ * {@link Binder} (so every default is the product's {@code @DefaultValue}), the identity from
+ * {@link IdentityStore} in the data directory, the SQLite store as {@link Store#openSqlite} opens it,
+ * migrated, and the {@link ConnectionSettings} from {@link PeerlinkConfiguration#connectionSettings}.
+ * What is left out: the meters (the observer is {@link ConnectionObserver#NONE}), the HTTP API and
+ * the housekeeping timer.
+ *
+ * <p>It lives in the configuration package (in the benchmark's source root) only to reach those
+ * package-private pieces instead of copying them.
+ */
+public final class BenchPeers {
+
+    private BenchPeers() {
+    }
+
+    /** A running peer and what it owns; {@link #close} stops the service, then closes the store. */
+    public record Peer(PeerConnectionService service, Store store, HikariDataSource dataSource,
+            PeerlinkProperties properties) implements AutoCloseable {
+        @Override
+        public void close() {
+            service.stop();
+            store.close();
+            dataSource.close();
+        }
+    }
+
+    /**
+     * Binds {@code properties} (relaxed names without the {@code peerlink.} prefix, e.g.
+     * {@code max-connections}) over the product's defaults.
+     */
+    public static PeerlinkProperties properties(Map<String, String> properties) {
+        Map<String, String> prefixed = new HashMap<>();
+        properties.forEach((k, v) -> prefixed.put("peerlink." + k, v));
+        return new Binder(new MapConfigurationPropertySource(prefixed)).bindOrCreate("peerlink",
+                PeerlinkProperties.class);
+    }
+
+    /**
+     * Without Spring Boot's logging set-up, logback logs everything at DEBUG to the console: the
+     * peers' INFO line per connection (and the pool's and Flyway's chatter) would drown the bench's
+     * output, so only warnings are kept.
+     */
+    static void quietLogs() {
+        for (String name : List.of("io.peerlink", "com.zaxxer.hikari", "org.flywaydb", "org.springframework")) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
+    }
+
+    /** The product's connection settings for these properties. */
+    public static ConnectionSettings connectionSettings(PeerlinkProperties properties) {
+        return PeerlinkConfiguration.connectionSettings(properties);
+    }
+
+    /** Opens the identity and the store in {@code data-dir} and starts the peer service. */
+    public static Peer start(Map<String, String> properties) throws IOException {
+        quietLogs();
+        PeerlinkProperties p = properties(properties);
+        Path dataDir = p.dataDir();
+        Identity identity = new IdentityStore(dataDir, p.keySize()).loadOrCreate();
+        HikariDataSource dataSource = Store.openSqlite(dataDir);
+        Store store = null;
+        try {
+            Store.migrate(dataSource);
+            store = new Store(dataSource, Clock.systemUTC(), PeerlinkConfiguration.commitObserver(null));
+            PeerConnectionService service = new PeerConnectionService(identity, connectionSettings(p), store,
+                    ConnectionObserver.NONE, Clock.systemUTC());
+            service.start();
+            return new Peer(service, store, dataSource, p);
+        } catch (IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            dataSource.close();
+            throw e;
+        }
+    }
+}
