@@ -49,7 +49,74 @@ final class ScaleRun {
 
     /** The three scale measurements: connections, handshakes served (against TLS 1.3), the mesh. */
     static void run(Path directory, Results results, double scale, List<Transport> handshakes) {
+        BenchPeers.quietLogs();
         connections(directory, results, scale);
+        handshakes(results, scale, handshakes);
+        MeshRun.run(directory, results);
+    }
+
+    static final String HANDSHAKE_AREA = "scale: handshakes served";
+    static final int[] HANDSHAKE_CLIENTS = {8, 32};
+    static final int HANDSHAKE_ROUNDS = 3;
+
+    /**
+     * Handshakes per second with 8 and 32 concurrent clients, peerlink and JDK TLS 1.3 through the
+     * same {@link HandshakeRun} (client and server in this JVM, new connection each, the server's
+     * side as the transport serves it: for peerlink {@link io.peerlink.handshake.HandshakeDriver#server}
+     * on the accepting thread, without the listener's admission, which the 1,000-connection set-up
+     * above goes through). Interleaved: per round, each level once for peerlink, then once for TLS;
+     * each ratio from the two runs of the same round.
+     */
+    private static void handshakes(Results results, double scale, List<Transport> transports) {
+        Transport peerlink = transports.stream().filter(t -> t.name().equals("peerlink")).findFirst().orElse(null);
+        Transport tls = transports.stream().filter(t -> t.name().equals("tls13")).findFirst().orElse(null);
+        if (peerlink == null || tls == null) {
+            results.failed(HANDSHAKE_AREA, "peerlink", "", new IllegalStateException(
+                    "needs the peerlink and tls13 transports (bench.transports?)"));
+            return;
+        }
+        Transport[] subjects = {peerlink, tls};
+        double[][][] rates = new double[HANDSHAKE_CLIENTS.length][subjects.length][HANDSHAKE_ROUNDS];
+        long[] resumed = new long[subjects.length];
+        java.util.Set<String> warmed = new java.util.HashSet<>();
+        try {
+            for (int r = 0; r < HANDSHAKE_ROUNDS; r++) {
+                for (int c = 0; c < HANDSHAKE_CLIENTS.length; c++) {
+                    for (int s = 0; s < subjects.length; s++) {
+                        HandshakeRun.Settings settings = new HandshakeRun.Settings(
+                                warmed.add(subjects[s].name()) ? 40 : 4, BenchMain.ms(3_000, scale), 1,
+                                (int) Math.max(10, Math.round(60 * scale)), BenchMain.ms(4_000, scale));
+                        HandshakeRun.Outcome o = HandshakeRun.run(subjects[s], settings, HANDSHAKE_CLIENTS[c])
+                                .getFirst();
+                        rates[c][s][r] = o.perSecond()[0];
+                        if (o.fullServerHandshakes() >= 0) {
+                            resumed[s] += o.handshakes() - o.fullServerHandshakes();
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            BenchMain.progress("scale: handshakes FAILED: %s", e);
+            results.failed(HANDSHAKE_AREA, "peerlink", "", e);
+            return;
+        }
+        for (int c = 0; c < HANDSHAKE_CLIENTS.length; c++) {
+            String parameter = HANDSHAKE_CLIENTS[c] + " concurrent clients";
+            for (int s = 0; s < subjects.length; s++) {
+                results.add(HANDSHAKE_AREA, subjects[s].name(), parameter, "handshakes/s", Stats.of(rates[c][s]),
+                        HANDSHAKE_ROUNDS + " rounds interleaved with the other subject; client and server share the "
+                                + "2 cores" + (s == 1 ? "; abbreviated (resumed) handshakes: " + resumed[s] : ""));
+            }
+            double[] ratio = new double[HANDSHAKE_ROUNDS];
+            for (int r = 0; r < HANDSHAKE_ROUNDS; r++) {
+                ratio[r] = rates[c][0][r] / rates[c][1][r];
+            }
+            results.add("ratio", "peerlink / tls13, paired", HANDSHAKE_AREA + ", " + parameter, "× handshakes/s",
+                    Stats.of(ratio), "median of the " + HANDSHAKE_ROUNDS + " rounds' own ratios; higher is better");
+            BenchMain.progress("scale: handshakes, %d clients: peerlink %s/s, tls13 %s/s, paired ratio %.2f",
+                    HANDSHAKE_CLIENTS[c], Results.format(Stats.of(rates[c][0]).median()),
+                    Results.format(Stats.of(rates[c][1]).median()), Stats.of(ratio).median());
+        }
     }
 
     private static void connections(Path directory, Results results, double scale) {
@@ -57,12 +124,12 @@ final class ScaleRun {
         BenchPeers.Peer peer = null;
         Process clients = null;
         try {
-            BenchKeys.Cache keys = BenchKeys.ensure(directory.resolve("keys"), CLIENT_KEY_BITS, CONNECTIONS);
+            BenchKeys.Cache keys = BenchKeys.ensure(keys(directory), CLIENT_KEY_BITS, CONNECTIONS);
             BenchMain.progress("scale: %d client keys (RSA-%d) in %s%s", keys.count(), CLIENT_KEY_BITS, keys.file(),
                     keys.generated() == 0 ? " (cached)" : String.format(Locale.ROOT, ", %d generated in %.0f s",
                             keys.generated(), keys.generateSeconds()));
             Path dataDir = fresh(work.resolve("peer"));
-            BenchKeys.identity(directory.resolve("keys"), "scale-peer", 3072, dataDir);
+            BenchKeys.identity(keys(directory), "scale-peer", 3072, dataDir);
             peer = BenchPeers.start(Map.of("listen-host", PEER_HOST, "listen-port", "0", "data-dir",
                     dataDir.toString(), "max-connections", Integer.toString(MAX_CONNECTIONS)));
             var p = peer.properties();
@@ -103,10 +170,6 @@ final class ScaleRun {
                             + "and %d connections, difference / %d (from 0: %.1f KiB); largest per connection: %s",
                             AIM_KIB, perConnection <= AIM_KIB ? "met" : "MISSED", BASE, CONNECTIONS, added,
                             (full.liveBytes() - empty.liveBytes()) / 1024.0 / CONNECTIONS, String.join(", ", top)));
-            results.add(AREA, "peerlink", "RSS per connection", "KiB",
-                    (full.rssKiB() - base.rssKiB()) / (double) added,
-                    "the peer's JVM (also the bench's), VmRSS difference / " + added
-                            + "; includes heap pages touched for the first time, not the kernel's socket buffers");
             results.add(AREA, "peerlink", "platform threads at 1,000", "threads", full.platformThreads(),
                     String.format(Locale.ROOT, "%+d from %d to %d connections (this JVM, the bench's threads included)",
                             full.platformThreads() - base.platformThreads(), BASE, CONNECTIONS));
@@ -115,8 +178,12 @@ final class ScaleRun {
                             full.virtualThreads() - base.virtualThreads(), BASE, CONNECTIONS));
             results.add(AREA, "peerlink", "connection set-up", "connections/s", added / setupSeconds,
                     String.format(Locale.ROOT, "%d full handshakes (peer RSA-3072, clients RSA-%d) through the "
-                            + "listener's admission, %d dialling at once from %d source addresses; %s",
-                            added, CLIENT_KEY_BITS, DIAL_CONCURRENCY, SOURCES, settings));
+                            + "listener's admission, %d dialling at once from %d source addresses; %s; client keys %s",
+                            added, CLIENT_KEY_BITS, DIAL_CONCURRENCY, SOURCES, settings, keys.generated() == 0
+                                    ? "from the cache" : String.format(Locale.ROOT, "generated first (%.0f s)",
+                                            keys.generateSeconds())));
+            // RSS is not a row: this JVM's heap (-Xms1g) is touched page by page as it is used, so the
+            // difference says more about the collector than about the connections
             BenchMain.progress("scale: %.1f KiB heap per connection (%s), RSS %+.1f KiB, threads %d platform, %d "
                     + "virtual; set-up %.0f/s", perConnection, String.join(", ", top.subList(0, Math.min(3, top.size()))),
                     (full.rssKiB() - base.rssKiB()) / (double) added, full.platformThreads(), full.virtualThreads(),
@@ -173,6 +240,15 @@ final class ScaleRun {
             throw new IllegalStateException(open + " clients and " + peer.service().connectedCount()
                     + " peer connections open, " + expected + " expected (" + String.join(" ", answer) + ")");
         }
+    }
+
+    /**
+     * Where the benchmark keys are cached: {@code -Dbench.keys=<dir>}, by default {@code keys} in the
+     * bench directory (so {@code ./mvnw clean} costs one generation of them, see {@link BenchKeys}).
+     */
+    static Path keys(Path directory) {
+        String configured = System.getProperty("bench.keys", "");
+        return configured.isBlank() ? directory.resolve("keys") : Path.of(configured).toAbsolutePath();
     }
 
     /** An empty directory (emptied if it exists). */

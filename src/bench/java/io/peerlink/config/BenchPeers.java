@@ -62,7 +62,7 @@ public final class BenchPeers {
      * peers' INFO line per connection (and the pool's and Flyway's chatter) would drown the bench's
      * output, so only warnings are kept.
      */
-    static void quietLogs() {
+    public static void quietLogs() {
         for (String name : List.of("io.peerlink", "com.zaxxer.hikari", "org.flywaydb", "org.springframework")) {
             if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
                 logger.setLevel(ch.qos.logback.classic.Level.WARN);
