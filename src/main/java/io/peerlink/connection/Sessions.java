@@ -2,7 +2,6 @@ package io.peerlink.connection;
 
 import io.peerlink.handshake.Session;
 import io.peerlink.wire.CloseCode;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,12 +26,13 @@ final class Sessions {
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
     /**
-     * The read buffer of every connection, allocated at its first read and held while it lives: the
-     * size of a TLS record, enough to take dozens of small records per read; a record larger than
-     * the buffer is read straight into its own array, past the buffer. (It was 64 KiB, with a 64 KiB
-     * write buffer beside it: 128 KiB of heap per idle connection, issue 12's scale bench.)
+     * The largest read buffer of a connection, held only while data is waiting ({@link
+     * ElasticInputStream}); an idle connection holds {@value ElasticInputStream#IDLE_BUFFER} bytes.
+     * (A fixed 64 KiB BufferedInputStream and a 64 KiB BufferedOutputStream were 128 KiB of heap per
+     * idle connection: issue 12's scale bench. A fixed 16 KiB read buffer cost 40-70 % of the
+     * throughput at 4 KiB messages.)
      */
-    static final int INPUT_BUFFER = 16 * 1024;
+    static final int INPUT_BUFFER = 64 * 1024;
 
     private final ConnectionSettings settings;
     private final PeerDirectory directory;
@@ -106,7 +106,7 @@ final class Sessions {
     }
 
     static InputStream input(Socket socket, ConnectionObserver observer) throws IOException {
-        return new BufferedInputStream(CountingStreams.in(socket.getInputStream(), observer::bytesIn), INPUT_BUFFER);
+        return new ElasticInputStream(CountingStreams.in(socket.getInputStream(), observer::bytesIn), INPUT_BUFFER);
     }
 
     /**

@@ -63,9 +63,10 @@ class ConnectionStreamsTest {
             alice.start();
             bob.start();
             bob.connect("127.0.0.1", alice.listenPort(), null);
-            // the largest message the default limits allow, and one just past the read buffer
+            // the largest message the default limits allow (its record is larger than the largest
+            // read buffer), and one just past the idle read buffer
             String largest = "a".repeat(io.peerlink.wire.Limits.DEFAULT_MAX_MESSAGE_BYTES);
-            String pastBuffer = "b".repeat(Sessions.INPUT_BUFFER + 1);
+            String pastBuffer = "b".repeat(ElasticInputStream.IDLE_BUFFER + 1);
             bob.send(null, largest);
             bob.send(null, pastBuffer);
             bob.send(null, "small");
