@@ -64,8 +64,8 @@ final class ScaleRun {
      * same {@link HandshakeRun} (client and server in this JVM, new connection each, the server's
      * side as the transport serves it: for peerlink {@link io.peerlink.handshake.HandshakeDriver#server}
      * on the accepting thread, without the listener's admission, which the 1,000-connection set-up
-     * above goes through). Interleaved: per round, each level once for peerlink, then once for TLS;
-     * each ratio from the two runs of the same round.
+     * above goes through). Interleaved by {@link HandshakeRun}: per level, round 1 of peerlink, round 1
+     * of TLS, round 2 of each, ...; each ratio from the two runs of the same round.
      */
     private static void handshakes(Results results, double scale, List<Transport> transports) {
         Transport peerlink = transports.stream().filter(t -> t.name().equals("peerlink")).findFirst().orElse(null);
@@ -76,22 +76,24 @@ final class ScaleRun {
             return;
         }
         Transport[] subjects = {peerlink, tls};
-        double[][][] rates = new double[HANDSHAKE_CLIENTS.length][subjects.length][HANDSHAKE_ROUNDS];
+        double[][][] rates = new double[HANDSHAKE_CLIENTS.length][subjects.length][];
         long[] resumed = new long[subjects.length];
-        java.util.Set<String> warmed = new java.util.HashSet<>();
         try {
-            for (int r = 0; r < HANDSHAKE_ROUNDS; r++) {
+            // HandshakeRun interleaves the subjects round by round within each level
+            List<Object> outcomes = HandshakeRun.run(List.of(subjects), new HandshakeRun.Settings(40,
+                    BenchMain.ms(3_000, scale), HANDSHAKE_ROUNDS, (int) Math.max(10, Math.round(60 * scale)),
+                    BenchMain.ms(4_000, scale)), HANDSHAKE_CLIENTS);
+            for (int s = 0; s < subjects.length; s++) {
+                if (outcomes.get(s) instanceof Exception e) {
+                    throw new IllegalStateException(subjects[s].name() + " failed", e);
+                }
+                @SuppressWarnings("unchecked")
+                List<HandshakeRun.Outcome> levels = (List<HandshakeRun.Outcome>) outcomes.get(s);
                 for (int c = 0; c < HANDSHAKE_CLIENTS.length; c++) {
-                    for (int s = 0; s < subjects.length; s++) {
-                        HandshakeRun.Settings settings = new HandshakeRun.Settings(
-                                warmed.add(subjects[s].name()) ? 40 : 4, BenchMain.ms(3_000, scale), 1,
-                                (int) Math.max(10, Math.round(60 * scale)), BenchMain.ms(4_000, scale));
-                        HandshakeRun.Outcome o = HandshakeRun.run(subjects[s], settings, HANDSHAKE_CLIENTS[c])
-                                .getFirst();
-                        rates[c][s][r] = o.perSecond()[0];
-                        if (o.fullServerHandshakes() >= 0) {
-                            resumed[s] += o.handshakes() - o.fullServerHandshakes();
-                        }
+                    HandshakeRun.Outcome o = levels.get(c);
+                    rates[c][s] = o.perSecond();
+                    if (o.fullServerHandshakes() >= 0) {
+                        resumed[s] += o.handshakes() - o.fullServerHandshakes();
                     }
                 }
             }
@@ -201,6 +203,13 @@ final class ScaleRun {
                 throw new IllegalStateException("after the load " + open[1] + " clients and "
                         + peer.service().connectedCount() + " peer connections were open, not " + CONNECTIONS);
             }
+            Thread.sleep(1_000);
+            HeapSnapshot afterLoad = HeapSnapshot.take(work);
+            double perConnectionAfter = (afterLoad.liveBytes() - empty.liveBytes()) / 1024.0 / CONNECTIONS;
+            results.add(AREA, "peerlink", "heap per connection, idle again after the load", "KiB", perConnectionAfter,
+                    String.format(Locale.ROOT, "(live heap at 1,000 connections after the load − with none) / 1,000; "
+                            + "what the traffic left behind per connection: %s",
+                            String.join(", ", afterLoad.topGrowth(full, CONNECTIONS, 3))));
             results.add(AREA, "peerlink", "messages/s, all connections", "msg/s", Stats.of(rates), String.format(
                     Locale.ROOT, "%d B MESSAGE frames, each client keeps 1 unacknowledged (%d in flight); the peer "
                             + "commits each to SQLite (synchronous=FULL, group commit) before its ACK; %d windows "
