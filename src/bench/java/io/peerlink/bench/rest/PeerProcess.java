@@ -44,6 +44,8 @@ final class PeerProcess {
     private final Map<String, String> settings;
     private final Duration lifetime;
     private final HttpClient http;
+    /** The working directory, for a launch as the image does it ({@code -jar app.jar} in /app); null: inherited. */
+    private final Path workDir;
 
     private Process launcher;
     private ProcessHandle peer;
@@ -51,6 +53,16 @@ final class PeerProcess {
 
     PeerProcess(String name, String host, Path dataDir, Path log, Path java, Path jar, List<String> jvmArgs,
             Map<String, String> settings, Duration lifetime) {
+        this(name, host, dataDir, log, java, jar, jvmArgs, settings, lifetime, null);
+    }
+
+    /**
+     * As above, started in {@code workDir} (when not null) with {@code jar} as given, so a relative
+     * {@code app.jar} gives the same class path as the image's ENTRYPOINT and its AOT cache training.
+     */
+    PeerProcess(String name, String host, Path dataDir, Path log, Path java, Path jar, List<String> jvmArgs,
+            Map<String, String> settings, Duration lifetime, Path workDir) {
+        this.workDir = workDir;
         this.name = name;
         this.host = host;
         this.dataDir = dataDir;
@@ -70,7 +82,7 @@ final class PeerProcess {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(host, port), 300);
                 throw new IllegalStateException(host + ":" + port + " is already in use; is another peerlink "
-                        + "running there? (the REST bench uses 127.0.0.4 and 127.0.0.5)");
+                        + "running there? (the REST bench uses 127.0.0.4 and 127.0.0.5 unless -Dbench.rest.hosts says otherwise)");
             } catch (IOException expected) {
                 // nothing listens: free
             }
@@ -94,6 +106,9 @@ final class PeerProcess {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         Map<String, String> env = pb.environment();
         // only this bench's settings: nothing from the caller's shell (an API token, a port, JVM options)
         env.keySet().removeIf(k -> k.startsWith("PEERLINK_") || k.startsWith("SERVER_") || k.startsWith("SPRING_")

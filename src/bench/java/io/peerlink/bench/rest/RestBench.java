@@ -41,7 +41,7 @@ import org.HdrHistogram.Histogram;
  *       on its own virtual thread; latency is measured from the due time (no coordinated omission).</li>
  * </ol>
  *
- * <p>Set-up: peer-a on 127.0.0.4, peer-b on 127.0.0.5 (peer port 5555, HTTP 8080 each; the demo and
+ * <p>Set-up: peer-a on 127.0.0.4, peer-b on 127.0.0.5 ({@code -Dbench.rest.hosts=a,b}; peer port 5555, HTTP 8080 each; the demo and
  * the e2e test use 127.0.0.2 and .3), peer-b dials peer-a ({@code PEERLINK_CONNECT}); temporary data
  * directories (identity key and {@code peerlink.db} each), deleted at the end. The peers run under
  * {@code timeout(1)} with a lifetime of the budget plus a minute, so that they end even if this JVM
@@ -72,6 +72,10 @@ import org.HdrHistogram.Histogram;
  *   <li>CPU: each run's notes give the CPU of peer-b, peer-a, the load tool and all other processes
  *       (from /proc), in cores, over the measured windows.</li>
  * </ul>
+ *
+ * <p>Before them, the peer as the Docker image starts it ({@link ImageLaunch}: extracted layers, JDK AOT
+ * cache, the image's JVM options and ENTRYPOINT): first start and restart to healthy, RSS after 20 s
+ * idle; outside the time budget ({@code -Dbench.rest.image=false} skips it).
  *
  * <p>System properties (all optional): {@code bench.rest.client} ({@code raw} or {@code jdk}),
  * {@code bench.rest.warmupSeconds} (the JIT warm-up's upper bound,
@@ -133,14 +137,19 @@ public final class RestBench {
     public static final String AREA = "REST API, 2 peer processes";
     public static final String SUBJECT = "peerlink";
 
-    static final String HOST_A = "127.0.0.4";
-    static final String HOST_B = "127.0.0.5";
+    /** {@code -Dbench.rest.hosts=peerA,peerB} (default 127.0.0.4,127.0.0.5), as {@code bench.flood.hosts}. */
+    static final String[] HOSTS = System.getProperty("bench.rest.hosts", "127.0.0.4,127.0.0.5").split(",");
+    static final String HOST_A = HOSTS[0].strip();
+    static final String HOST_B = HOSTS[1].strip();
     static final int KEY_SIZE = 3072;
     static final int[] SENDERS = {1, 8, 32};
     static final double FIXED_RATE = 1_000;
     static final String CLIENT = System.getProperty("bench.rest.client", "raw");
     static final long WARMUP_SECONDS = Long.getLong("bench.rest.warmupSeconds", 40);
     static final int WARMUP_SENDERS = Integer.getInteger("bench.rest.warmupSenders", 32);
+    /** {@code -Dbench.rest.image=false} skips the image-like start-up ({@link #imageStartUp}). */
+    static final boolean IMAGE = Boolean.parseBoolean(System.getProperty("bench.rest.image", "true"));
+    static final Duration IMAGE_IDLE = Duration.ofSeconds(20);
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
     /** Kept back from the budget for stopping the peers and cleaning up. */
@@ -172,8 +181,11 @@ public final class RestBench {
      * {@code scale} multiplies every measuring time (1 for figures; less only for trying it out).
      */
     public static List<Row> run(Path jar, Duration budget, double scale) {
-        long deadline = System.nanoTime() + budget.toNanos();
         List<Row> rows = new ArrayList<>();
+        if (IMAGE) {
+            imageStartUp(jar, rows, scale); // before the budget's clock starts: it has its own bounds
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
         Path work = null;
         PeerProcess a = null;
         PeerProcess b = null;
@@ -257,6 +269,65 @@ public final class RestBench {
     }
 
     // ---- start-up -----------------------------------------------------------------------------------
+
+    /**
+     * Start-up and idle memory as the Docker image runs the peer ({@link ImageLaunch}): extracted
+     * layers, the image's JVM options file, an AOT cache trained as the Dockerfile trains it, the
+     * Dockerfile's ENTRYPOINT. First start (creates an RSA-3072 key, as the image's first start
+     * does), restart on the same data, then RSS after {@link #IMAGE_IDLE} idle. On peer-a's address,
+     * before the two peers of the load start.
+     */
+    private static void imageStartUp(Path jar, List<Row> rows, double scale) {
+        Path work = null;
+        PeerProcess peer = null;
+        try {
+            work = Files.createTempDirectory("peerlink-rest-image-");
+            Path project = ImageLaunch.projectDir(jar);
+            Path java = javaExecutable();
+            long t0 = System.nanoTime();
+            ImageLaunch.Image image = ImageLaunch.prepare(java, jar, project.resolve("Dockerfile"),
+                    project.resolve("src/main/docker/jvm.options"), work.resolve("image"));
+            progress("image-like: extracted and trained in %.1f s (training %.1f s, AOT cache %.0f MiB); java %s -jar "
+                    + "app.jar", (System.nanoTime() - t0) / 1e9, image.trainingSeconds(), image.cacheBytes() / 1048576.0,
+                    String.join(" ", image.jvmArgs()));
+            peer = ImageLaunch.peer(image, "image", HOST_A, work.resolve("data"), work.resolve("image.log"), java,
+                    Map.of("PEERLINK_KEY_SIZE", Integer.toString(KEY_SIZE)), Duration.ofMinutes(5));
+            peer.requirePortsFree();
+            peer.start();
+            double first = peer.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
+            double firstCpu = peer.cpuSeconds();
+            peer.stop();
+            peer.start();
+            double restart = peer.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
+            double restartCpu = peer.cpuSeconds();
+            Duration idle = ms(IMAGE_IDLE.toMillis(), scale);
+            PeerProcess.sleepNanos(idle.toNanos());
+            PeerProcess.Memory m = peer.memory();
+            progress("image-like: healthy %.2f s after first start (%.1f s CPU), %.2f s after restart (%.1f s CPU); "
+                    + "idle %.0f s: VmRSS %.0f MiB, VmHWM %.0f MiB", first, firstCpu, restart, restartCpu, seconds(idle),
+                    m.rssMiB(), m.hwmMiB());
+            String how = "as the image runs: extracted layers, AOT cache trained as the Dockerfile does, java "
+                    + String.join(" ", image.jvmArgs()) + " -jar app.jar; jvm.options: "
+                    + (image.options().isEmpty() ? "(none)" : image.options());
+            rows.add(Row.of("image-like, first start (creates an RSA-" + KEY_SIZE + " key)", "s to healthy", first,
+                    String.format(Locale.ROOT, "%.1f s CPU; %s", firstCpu, how)));
+            rows.add(Row.of("image-like, restart (key exists)", "s to healthy", restart,
+                    String.format(Locale.ROOT, "%.1f s CPU; training run %.1f s, AOT cache %.0f MiB", restartCpu,
+                            image.trainingSeconds(), image.cacheBytes() / 1048576.0)));
+            rows.add(Row.of("image-like, idle " + seconds(idle) + " s after restart", "RSS MiB", m.rssMiB(),
+                    String.format(Locale.ROOT, "VmRSS; VmHWM %.0f MiB", m.hwmMiB())));
+        } catch (Exception e) {
+            progress("image-like launch FAILED: %s", e);
+            rows.add(Row.failed("image-like start-up", e.toString()));
+        } finally {
+            if (peer != null) {
+                peer.stop();
+            }
+            if (work != null) {
+                delete(work);
+            }
+        }
+    }
 
     private static void startUp(PeerProcess a, PeerProcess b, List<Row> rows) throws IOException {
         a.start();
