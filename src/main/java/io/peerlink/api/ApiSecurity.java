@@ -30,6 +30,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
@@ -140,6 +141,18 @@ class ApiSecurity {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
         firewall.setAllowUrlEncodedDoubleSlash(true);
         return web -> web.httpFirewall(firewall);
+    }
+
+    /**
+     * No observations of Spring Security's own: without this bean every request runs each filter of
+     * the chain inside an observation of its own, and the authorization decision in another (in the
+     * REST bench's profile that was about a tenth of a request's CPU). The request as a whole is
+     * still observed and timed ({@code http.server.requests}, by the server's observation filter),
+     * and the token check is the same filter as before.
+     */
+    @Bean
+    SecurityObservationSettings noSecurityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     /**
