@@ -49,6 +49,8 @@ COPY --from=build /extracted/dependencies/ ./
 COPY --from=build /extracted/spring-boot-loader/ ./
 COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
+# The JVM options of the training run and of the ENTRYPOINT: one file, so the two cannot differ.
+COPY src/main/docker/jvm.options ./
 
 # Train the JDK 25 AOT cache with exactly the class path of the ENTRYPOINT below (`-jar app.jar` in
 # /app): with any other class path the JVM ignores the cache (it warns, then starts without it).
@@ -60,7 +62,7 @@ COPY --from=build /extracted/application/ ./
 # cache cannot hold (dynamic proxies and the like).
 RUN mkdir -p /tmp/aot-training/tmp \
  && PEERLINK_DATA_DIR=/tmp/aot-training/data PEERLINK_KEY_SIZE=2048 PEERLINK_LISTEN_PORT=0 SERVER_PORT=0 \
-    java -XX:AOTCacheOutput=app.aot -Xlog:aot=error -Xlog:cds=error \
+    java @jvm.options -XX:AOTCacheOutput=app.aot -Xlog:aot=error -Xlog:cds=error \
         -Djava.io.tmpdir=/tmp/aot-training/tmp -Dspring.context.exit=onRefresh -jar app.jar \
  && rm -rf /tmp/aot-training \
  && test -s app.aot
@@ -78,7 +80,10 @@ EXPOSE 5555 8080
 HEALTHCHECK --interval=15s --timeout=6s --start-period=60s --start-interval=1s --retries=3 \
     CMD ["/usr/local/bin/peerlink-healthcheck"]
 
-# More JVM options go in JAVA_TOOL_OPTIONS. -Xmx, -XX:MaxRAMPercentage and the Serial, Parallel and G1
-# collectors keep the cache usable (checked with -XX:AOTMode=on on Temurin 25.0.3); ZGC does not: the
-# JVM then warns "Unable to use AOT cache" and starts without it.
-ENTRYPOINT ["java", "-XX:AOTCache=app.aot", "-jar", "app.jar"]
+# The JVM options are in jvm.options (src/main/docker/jvm.options: collector, heap, Spring AOT). More
+# can go in JAVA_TOOL_OPTIONS, but the JVM reads those before the command line, so they cannot
+# override an option of the file (change the file and rebuild for that; another collector there
+# conflicts with the file's). -Xmx, -XX:MaxRAMPercentage and the Serial, Parallel and G1 collectors
+# keep the cache usable (checked with -XX:AOTMode=on on Temurin 25.0.3); ZGC does not: the JVM then
+# warns "Unable to use AOT cache" and starts without it.
+ENTRYPOINT ["java", "@jvm.options", "-XX:AOTCache=app.aot", "-jar", "app.jar"]

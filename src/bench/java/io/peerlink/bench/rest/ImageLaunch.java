@@ -243,7 +243,8 @@ final class ImageLaunch {
                     PeerProcess.Memory m = peer.memory();
                     peer.stop();
                     System.out.printf(Locale.ROOT, "round %d v%d: healthy %.2f s (%.1f s CPU), idle %d s RSS %.0f MiB "
-                            + "(HWM %.0f); load %s%n", round, v, healthy, cpu, idle, m.rssMiB(), m.hwmMiB(),
+                            + "(anon %.0f, file %.0f, HWM %.0f); load %s%n", round, v, healthy, cpu, idle, m.rssMiB(),
+                            m.anonMiB(), m.fileMiB(), m.hwmMiB(),
                             Files.readString(Path.of("/proc/loadavg")).strip());
                 }
             }

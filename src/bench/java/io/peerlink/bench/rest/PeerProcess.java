@@ -250,21 +250,28 @@ final class PeerProcess {
     Memory memory() {
         double rss = Double.NaN;
         double hwm = Double.NaN;
+        double anon = Double.NaN;
+        double file = Double.NaN;
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = kibToMib(line);
                 } else if (line.startsWith("VmHWM:")) {
                     hwm = kibToMib(line);
+                } else if (line.startsWith("RssAnon:")) {
+                    anon = kibToMib(line);
+                } else if (line.startsWith("RssFile:")) {
+                    file = kibToMib(line);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // gone, or not Linux
         }
-        return new Memory(rss, hwm);
+        return new Memory(rss, hwm, anon, file);
     }
 
-    record Memory(double rssMiB, double hwmMiB) {
+    /** VmRSS = RssAnon (heap, stacks, code cache, ...) + RssFile (mapped files: jars, the AOT cache) + RssShmem. */
+    record Memory(double rssMiB, double hwmMiB, double anonMiB, double fileMiB) {
     }
 
     private static double kibToMib(String line) {

@@ -315,7 +315,8 @@ public final class RestBench {
                     String.format(Locale.ROOT, "%.1f s CPU; training run %.1f s, AOT cache %.0f MiB", restartCpu,
                             image.trainingSeconds(), image.cacheBytes() / 1048576.0)));
             rows.add(Row.of("image-like, idle " + seconds(idle) + " s after restart", "RSS MiB", m.rssMiB(),
-                    String.format(Locale.ROOT, "VmRSS; VmHWM %.0f MiB", m.hwmMiB())));
+                    String.format(Locale.ROOT, "VmRSS: RssAnon %.0f MiB + RssFile %.0f MiB (mapped jars and AOT cache); "
+                            + "VmHWM %.0f MiB", m.anonMiB(), m.fileMiB(), m.hwmMiB())));
         } catch (Exception e) {
             progress("image-like launch FAILED: %s", e);
             rows.add(Row.failed("image-like start-up", e.toString()));
@@ -365,7 +366,8 @@ public final class RestBench {
                     "VmHWM; VmRSS now %.0f MiB", m.rssMiB())));
         } else {
             rows.add(Row.of(peer.name + " " + when, unit, m.rssMiB(), String.format(Locale.ROOT,
-                    "VmRSS; VmHWM so far %.0f MiB; default JVM flags (G1, max heap ¼ of RAM)", m.hwmMiB())));
+                    "VmRSS (RssAnon %.0f, RssFile %.0f); VmHWM so far %.0f MiB; default JVM flags (G1, max heap ¼ of RAM)",
+                    m.anonMiB(), m.fileMiB(), m.hwmMiB())));
         }
         progress("%s %s: VmRSS %.0f MiB, VmHWM %.0f MiB", peer.name, when, m.rssMiB(), m.hwmMiB());
     }
