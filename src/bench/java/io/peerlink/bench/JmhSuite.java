@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Mode;
@@ -56,7 +57,7 @@ final class JmhSuite {
                         .warmupTime(TimeValue.milliseconds(Math.round(group.warmupMillis() * scale)))
                         .measurementIterations(group.measurements())
                         .measurementTime(TimeValue.milliseconds(Math.round(group.measurementMillis() * scale)))
-                        .jvmArgs("-Xms512m", "-Xmx512m",
+                        .jvmArgs("-Xms512m", "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
                                 "-Dbench.gcmWarmupMillis=" + Math.round(2_000 * Math.max(scale, 0.5)))
                         .timeout(TimeValue.seconds(60))
                         .shouldFailOnError(true)
@@ -91,12 +92,12 @@ final class JmhSuite {
                 + " after warm-up";
         if (group.benchmark() == AesGcmBench.class) {
             int size = Integer.parseInt(run.getParams().getParam("size"));
-            results.add(AREA, "AES-256-GCM seal+open (AesGcm)", Results.size(size), "MB/s",
+            results.add(AREA, "AES-256-GCM seal+open (AesGcm, " + provider(run) + ")", Results.size(size), "MB/s",
                     stats.scaled(size / 1e6), Results.format(stats.median()) + " round trips/s; " + iterations);
             return;
         }
         String subject = switch (group.benchmark().getSimpleName()) {
-            case "RsaOaepBench" -> "RSA-OAEP-SHA256 " + method + " (RsaOaep)";
+            case "RsaOaepBench" -> "RSA-OAEP-SHA256 " + method + " (RsaOaep, " + provider(run) + ")";
             case "X25519Bench" -> "X25519 " + method + " (X25519)";
             case "MlKem768Bench" -> "ML-KEM-768 " + method + " (MlKem768)";
             case "HkdfBench" -> "HKDF-SHA256 " + method + " (Hkdf)";
@@ -105,5 +106,11 @@ final class JmhSuite {
         String parameter = run.getParams().getParam("bits") != null
                 ? "RSA-" + run.getParams().getParam("bits") : "";
         results.add(AREA, subject, parameter, "µs/op", stats, iterations);
+    }
+
+    /** The provider parameter of AesGcmBench and RsaOaepBench, as JDK or ACCP. */
+    private static String provider(RunResult run) {
+        String provider = run.getParams().getParam("provider");
+        return provider == null ? "JDK" : provider.toUpperCase(Locale.ROOT);
     }
 }

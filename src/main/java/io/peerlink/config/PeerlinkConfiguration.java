@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.peerlink.connection.ConnectionObserver;
 import io.peerlink.connection.ConnectionSettings;
 import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.IdentityStore;
 import io.peerlink.store.CommitObserver;
@@ -82,9 +83,15 @@ class PeerlinkConfiguration {
         return r == null ? ConnectionObserver.NONE : new MicrometerConnectionObserver(r);
     }
 
+    /** Chooses (and logs once) who serves RSA-OAEP and AES-GCM, before any handshake can run. */
+    @Bean
+    CryptoProviders.Selection cryptoProviders(PeerlinkProperties properties) {
+        return CryptoProviders.configure(properties.cryptoProvider());
+    }
+
     @Bean
     PeerConnectionService peerConnectionService(Identity identity, PeerlinkProperties properties, Store store,
-            ConnectionObserver connectionObserver, Clock peerlinkClock) {
+            ConnectionObserver connectionObserver, Clock peerlinkClock, CryptoProviders.Selection cryptoProviders) {
         return new PeerConnectionService(identity, connectionSettings(properties), store, connectionObserver,
                 peerlinkClock);
     }
@@ -96,8 +103,8 @@ class PeerlinkConfiguration {
 
     /** The {@code peers} component of {@code /actuator/health}. */
     @Bean
-    PeersHealthIndicator peersHealthIndicator(PeerConnectionService service) {
-        return new PeersHealthIndicator(service);
+    PeersHealthIndicator peersHealthIndicator(PeerConnectionService service, CryptoProviders.Selection cryptoProviders) {
+        return new PeersHealthIndicator(service, cryptoProviders);
     }
 
     /** Gauges that read the service when scraped. */

@@ -1,20 +1,24 @@
 package io.peerlink.config;
 
 import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.crypto.CryptoProviders;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
  * The {@code peers} health component: UP while the peer port is bound, with the listening flag and
- * the number of connected peers. Counts and flags only: no identities, no keys.
+ * the number of connected peers, and which crypto providers serve RSA-OAEP decryption and AES-GCM. Counts,
+ * flags and provider names only: no identities, no keys.
  */
 class PeersHealthIndicator extends AbstractHealthIndicator {
 
     private final PeerConnectionService service;
+    private final CryptoProviders.Selection cryptoProviders;
 
-    PeersHealthIndicator(PeerConnectionService service) {
+    PeersHealthIndicator(PeerConnectionService service, CryptoProviders.Selection cryptoProviders) {
         super("Peer service health check failed");
         this.service = service;
+        this.cryptoProviders = cryptoProviders;
     }
 
     @Override
@@ -22,6 +26,8 @@ class PeersHealthIndicator extends AbstractHealthIndicator {
         boolean listening = service.isListening();
         (listening ? builder.up() : builder.down())
                 .withDetail("listening", listening)
-                .withDetail("connectedPeers", service.connectedCount());
+                .withDetail("connectedPeers", service.connectedCount())
+                .withDetail("rsaOaepDecryptProvider", cryptoProviders.rsaOaepDecrypt())
+                .withDetail("aesGcmProvider", cryptoProviders.aesGcm());
     }
 }

@@ -7,6 +7,7 @@ import io.peerlink.connection.ConnectionObserver;
 import io.peerlink.connection.ConnectionSettings;
 import io.peerlink.connection.Inbox;
 import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.support.TestIdentities;
 import java.time.Clock;
 import java.util.Map;
@@ -21,17 +22,21 @@ class PeersHealthIndicatorTest {
                 TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
     }
 
+    private static final CryptoProviders.Selection PROVIDERS =
+            new CryptoProviders.Selection("AmazonCorrettoCryptoProvider 2.5.0", "SunJCE 25", null);
+
     @Test
-    void isUpWhileListeningWithTheConnectedPeerCount() throws Exception {
+    void isUpWhileListeningWithTheConnectedPeerCountAndTheCryptoProviders() throws Exception {
         PeerConnectionService a = service("health-a");
         PeerConnectionService b = service("health-b");
         try {
             a.start();
             b.start();
             b.connect("127.0.0.1", a.listenPort(), null);
-            Health health = new PeersHealthIndicator(b).health(true);
+            Health health = new PeersHealthIndicator(b, PROVIDERS).health(true);
             assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).isEqualTo(Map.of("listening", true, "connectedPeers", 1));
+            assertThat(health.getDetails()).isEqualTo(Map.of("listening", true, "connectedPeers", 1,
+                    "rsaOaepDecryptProvider", "AmazonCorrettoCryptoProvider 2.5.0", "aesGcmProvider", "SunJCE 25"));
         } finally {
             a.stop();
             b.stop();
@@ -43,7 +48,7 @@ class PeersHealthIndicatorTest {
         PeerConnectionService a = service("health-a");
         a.start();
         a.stop();
-        Health health = new PeersHealthIndicator(a).health(true);
+        Health health = new PeersHealthIndicator(a, PROVIDERS).health(true);
         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
         assertThat(health.getDetails()).containsEntry("listening", false).containsEntry("connectedPeers", 0);
     }
