@@ -60,7 +60,7 @@ COPY --from=build /extracted/application/ ./
 # cache cannot hold (dynamic proxies and the like).
 RUN mkdir -p /tmp/aot-training/tmp \
  && PEERLINK_DATA_DIR=/tmp/aot-training/data PEERLINK_KEY_SIZE=2048 PEERLINK_LISTEN_PORT=0 SERVER_PORT=0 \
-    java -XX:AOTCacheOutput=app.aot -Xlog:aot=error -Xlog:cds=error \
+    java --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput=app.aot -Xlog:aot=error -Xlog:cds=error \
         -Djava.io.tmpdir=/tmp/aot-training/tmp -Dspring.context.exit=onRefresh -jar app.jar \
  && rm -rf /tmp/aot-training \
  && test -s app.aot
@@ -80,5 +80,6 @@ HEALTHCHECK --interval=15s --timeout=6s --start-period=60s --start-interval=1s -
 
 # More JVM options go in JAVA_TOOL_OPTIONS. -Xmx, -XX:MaxRAMPercentage and the Serial, Parallel and G1
 # collectors keep the cache usable (checked with -XX:AOTMode=on on Temurin 25.0.3); ZGC does not: the
-# JVM then warns "Unable to use AOT cache" and starts without it.
-ENTRYPOINT ["java", "-XX:AOTCache=app.aot", "-jar", "app.jar"]
+# JVM then warns "Unable to use AOT cache" and starts without it. Native access: ACCP (RSA-OAEP) and
+# sqlite-jdbc load native libraries (the training run above passes the same flag).
+ENTRYPOINT ["java", "--enable-native-access=ALL-UNNAMED", "-XX:AOTCache=app.aot", "-jar", "app.jar"]

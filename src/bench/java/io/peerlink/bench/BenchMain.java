@@ -1,5 +1,6 @@
 package io.peerlink.bench;
 
+import io.peerlink.crypto.CryptoProviders;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,8 @@ public final class BenchMain {
             transports.add(2, peerlink);
             transports.add(3, peerlink.batched());
             handshakes.add(0, peerlink);
+            // the same with the JDK's providers only: what ACCP's RSA-OAEP decryption gains
+            handshakes.add(1, new PeerlinkTransport(3072, CryptoProviders.Setting.JDK));
         } catch (Exception e) {
             progress("peerlink set-up FAILED: %s", e);
             results.failed("set-up", "peerlink", "identity keys", e);

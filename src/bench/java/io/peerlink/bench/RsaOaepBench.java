@@ -1,11 +1,13 @@
 package io.peerlink.bench;
 
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.crypto.RsaOaep;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import javax.crypto.Cipher;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -30,6 +32,7 @@ public class RsaOaepBench {
     private KeyPair keys;
     private byte[] secret;
     private byte[] ciphertext;
+    private Cipher accpEncryption;
 
     @Setup
     public void setUp() throws GeneralSecurityException {
@@ -40,11 +43,23 @@ public class RsaOaepBench {
         secret = new byte[32];
         random.nextBytes(secret);
         ciphertext = RsaOaep.encrypt(keys.getPublic(), secret, random);
+        if (provider.equals("accp")) {
+            accpEncryption = Cipher.getInstance(RsaOaep.TRANSFORMATION, AmazonCorrettoCryptoProvider.INSTANCE);
+        }
     }
 
+    /**
+     * peerlink encrypts with the JDK's cipher whatever the provider setting (ACCP ignores the caller's
+     * SecureRandom, see {@link RsaOaep#encrypt}); with {@code accp} this measures ACCP's own cipher
+     * with the same parameters, for the comparison.
+     */
     @Benchmark
-    public byte[] encrypt() {
-        return RsaOaep.encrypt(keys.getPublic(), secret, random);
+    public byte[] encrypt() throws GeneralSecurityException {
+        if (accpEncryption == null) {
+            return RsaOaep.encrypt(keys.getPublic(), secret, random);
+        }
+        accpEncryption.init(Cipher.ENCRYPT_MODE, keys.getPublic(), RsaOaep.PARAMETERS, random);
+        return accpEncryption.doFinal(secret);
     }
 
     @Benchmark

@@ -83,15 +83,11 @@ class PeerlinkConfiguration {
         return r == null ? ConnectionObserver.NONE : new MicrometerConnectionObserver(r);
     }
 
-    /** Chooses (and logs once) who serves RSA-OAEP and AES-GCM, before any handshake can run. */
-    @Bean
-    CryptoProviders.Selection cryptoProviders(PeerlinkProperties properties) {
-        return CryptoProviders.configure(properties.cryptoProvider());
-    }
-
     @Bean
     PeerConnectionService peerConnectionService(Identity identity, PeerlinkProperties properties, Store store,
-            ConnectionObserver connectionObserver, Clock peerlinkClock, CryptoProviders.Selection cryptoProviders) {
+            ConnectionObserver connectionObserver, Clock peerlinkClock) {
+        // who serves RSA-OAEP decryption and AES-GCM, before any handshake can run (ACCP loads in the background)
+        CryptoProviders.configure(properties.cryptoProvider());
         return new PeerConnectionService(identity, connectionSettings(properties), store, connectionObserver,
                 peerlinkClock);
     }
@@ -103,8 +99,8 @@ class PeerlinkConfiguration {
 
     /** The {@code peers} component of {@code /actuator/health}. */
     @Bean
-    PeersHealthIndicator peersHealthIndicator(PeerConnectionService service, CryptoProviders.Selection cryptoProviders) {
-        return new PeersHealthIndicator(service, cryptoProviders);
+    PeersHealthIndicator peersHealthIndicator(PeerConnectionService service) {
+        return new PeersHealthIndicator(service);
     }
 
     /** Gauges that read the service when scraped. */

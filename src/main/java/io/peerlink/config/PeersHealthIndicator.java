@@ -13,17 +13,16 @@ import org.springframework.boot.health.contributor.Health;
 class PeersHealthIndicator extends AbstractHealthIndicator {
 
     private final PeerConnectionService service;
-    private final CryptoProviders.Selection cryptoProviders;
 
-    PeersHealthIndicator(PeerConnectionService service, CryptoProviders.Selection cryptoProviders) {
+    PeersHealthIndicator(PeerConnectionService service) {
         super("Peer service health check failed");
         this.service = service;
-        this.cryptoProviders = cryptoProviders;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         boolean listening = service.isListening();
+        CryptoProviders.Selection cryptoProviders = CryptoProviders.selection();
         (listening ? builder.up() : builder.down())
                 .withDetail("listening", listening)
                 .withDetail("connectedPeers", service.connectedCount())

@@ -4,6 +4,7 @@ import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import javax.crypto.Cipher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,19 +17,22 @@ import org.slf4j.LoggerFactory;
  * two algorithms below.
  *
  * <p>With {@link Setting#AUTO} (the default) ACCP serves the algorithms where it measured faster
- * than the JDK in this project's JMH benchmarks (RSA-3072 OAEP decryption, about 1.7×), provided its native library loaded and its self-tests passed; on any other
- * platform, or when it is unhealthy, the JDK serves everything. {@link Setting#ACCP} uses it for both
- * algorithms and fails when it cannot; {@link Setting#JDK} never uses it. The choice is process-wide:
- * {@link #configure} is called once at start-up (and by benchmarks that compare the two); the first
- * use without it reads the system property {@code peerlink.crypto-provider}.
+ * than the JDK in this project's JMH benchmarks (RSA-3072 OAEP decryption, 1.7-2.4×; its AES-GCM was
+ * slower at the sizes messages have), provided its native library loaded and its self-tests passed;
+ * on any other platform, or when it is unhealthy, the JDK serves everything. Loading ACCP (unpacking
+ * and linking its 10 MB library, then its self-tests) takes 0.5-1.3 s on a 2-core machine, so AUTO does
+ * it on a background thread: until it is done the JDK serves, then ACCP does. {@link Setting#ACCP} loads
+ * it at once, uses it for both algorithms and fails when it cannot; {@link Setting#JDK} never loads it.
  *
- * <p>Thread-safe.
+ * <p>The choice is process-wide: {@link #configure} is called once at start-up (and by benchmarks
+ * that compare the two); the first use without it reads the system property
+ * {@code peerlink.crypto-provider}. Thread-safe.
  */
 public final class CryptoProviders {
 
     /** The {@code peerlink.crypto-provider} setting. */
     public enum Setting {
-        /** ACCP where it is faster and healthy, the JDK otherwise. */
+        /** ACCP where it is faster and healthy, the JDK otherwise (and while ACCP loads). */
         AUTO,
         /** ACCP for RSA-OAEP decryption and AES-GCM; refuses to start when ACCP cannot load. */
         ACCP,
@@ -51,7 +55,8 @@ public final class CryptoProviders {
      *
      * @param rsaOaepDecrypt name and version of the provider of RSA-OAEP decryption, e.g. {@code SunJCE 25}
      * @param aesGcm the same for AES-GCM
-     * @param accpUnavailable why ACCP cannot be used in this process, or null when it loaded and is healthy
+     * @param accpUnavailable why ACCP is not in use: it failed to load (the reason), it is still loading,
+     *        or the setting is {@code jdk}; null when it is loaded and healthy
      */
     public record Selection(String rsaOaepDecrypt, String aesGcm, String accpUnavailable) {
     }
@@ -59,68 +64,81 @@ public final class CryptoProviders {
     static final String AES_GCM = "AES/GCM/NoPadding";
 
     /**
-     * Whether ACCP's AES-GCM beat the JDK's in JMH (seal+open at 64 B to 64 KiB, after warm-up). The
-     * JDK's intrinsics are as fast at 4 KiB and above and its per-call overhead is lower for the small
-     * records that dominate messaging, so AUTO leaves AES-GCM on the JDK.
+     * Whether ACCP's AES-GCM beat the JDK's in JMH (seal+open at 64 B to 64 KiB, after warm-up, JDK and
+     * ACCP in turn at each size). It did not: the JDK was 1.6-2× faster at 64 and 256 bytes and as fast
+     * or faster at 4 KiB; only at 64 KiB did ACCP win in one run of two. So AUTO leaves AES-GCM on the JDK.
      */
     private static final boolean ACCP_FOR_AES_GCM = false;
 
     private static final Logger log = LoggerFactory.getLogger(CryptoProviders.class);
-    private static final Provider ACCP = loadAccp();
-    private static final String ACCP_ERROR = accpError();
 
-    private record Chosen(Setting setting, Provider rsaOaepDecrypt, Provider aesGcm) {
-    }
-
-    private static volatile Chosen chosen;
+    /** Completes with null once ACCP is loaded and healthy, or with the reason it is not. */
+    private static volatile CompletableFuture<String> accpLoad;
+    private static volatile Setting setting;
+    /** The selection last logged, so that each choice is logged once. */
+    private static Selection logged;
 
     private CryptoProviders() {
     }
 
-    /** Chooses the providers for {@code setting}, logs the choice, and returns it. */
-    public static synchronized Selection configure(Setting setting) {
-        Chosen next = choose(setting);
-        Chosen previous = chosen;
-        chosen = next;
-        Selection selection = describe(next);
-        if (previous == null || previous.rsaOaepDecrypt() != next.rsaOaepDecrypt() || previous.aesGcm() != next.aesGcm()) {
-            if (selection.accpUnavailable() != null && setting == Setting.AUTO) {
-                log.info("Crypto providers ({}): RSA-OAEP decryption {}, AES-GCM {}; ACCP not in use: {}",
-                        name(setting), selection.rsaOaepDecrypt(), selection.aesGcm(), selection.accpUnavailable());
-            } else {
-                log.info("Crypto providers ({}): RSA-OAEP decryption {}, AES-GCM {}", name(setting),
-                        selection.rsaOaepDecrypt(), selection.aesGcm());
-            }
+    /**
+     * Applies {@code setting}: with AUTO, starts loading ACCP in the background if that has not
+     * begun; with ACCP, waits for it and throws {@link IllegalStateException} when it cannot load.
+     * Returns the providers in use now, and logs them once they are settled.
+     */
+    public static synchronized Selection configure(Setting next) {
+        switch (next) {
+            case ACCP -> accp(); // throws when ACCP cannot load
+            case AUTO -> startLoading().thenRun(CryptoProviders::logSelection);
+            case JDK -> { }
         }
-        return selection;
+        setting = next;
+        logSelection();
+        return selection();
     }
 
     /** The providers in use now. */
     public static Selection selection() {
-        return describe(current());
+        Setting s = current();
+        String unavailable = switch (s) {
+            case JDK -> "peerlink.crypto-provider=jdk";
+            case ACCP -> null;
+            case AUTO -> accpLoad.isDone() ? accpLoad.join() : "still loading";
+        };
+        return new Selection(providerName(RsaOaep.TRANSFORMATION, rsaOaepDecrypt()), providerName(AES_GCM, aesGcm()),
+                unavailable);
     }
 
-    /** Whether ACCP loaded and passed its self-tests in this process. */
+    /** Whether ACCP loads and passes its self-tests in this process; waits for it to load. */
     public static boolean accpAvailable() {
-        return ACCP_ERROR == null;
+        return startLoading().join() == null;
     }
 
     /** The provider RSA-OAEP decryption uses now; null means the JDK's ordinary lookup. */
     static Provider rsaOaepDecrypt() {
-        return current().rsaOaepDecrypt();
+        return switch (current()) {
+            case JDK -> null;
+            case ACCP -> AmazonCorrettoCryptoProvider.INSTANCE;
+            case AUTO -> accpReady() ? AmazonCorrettoCryptoProvider.INSTANCE : null;
+        };
     }
 
     /** The provider AES-GCM uses now; null means the JDK's ordinary lookup. */
     static Provider aesGcm() {
-        return current().aesGcm();
+        return switch (current()) {
+            case JDK -> null;
+            case ACCP -> AmazonCorrettoCryptoProvider.INSTANCE;
+            case AUTO -> ACCP_FOR_AES_GCM && accpReady() ? AmazonCorrettoCryptoProvider.INSTANCE : null;
+        };
     }
 
-    /** ACCP when it is available; for tests that run the same vectors through both providers. */
+    /** ACCP, waiting for it to load; throws when it cannot. For tests that run vectors through both providers. */
     static Provider accp() {
-        if (ACCP_ERROR != null) {
-            throw new IllegalStateException("ACCP is not available: " + ACCP_ERROR);
+        String error = startLoading().join();
+        if (error != null) {
+            throw new IllegalStateException("ACCP is not available: " + error);
         }
-        return ACCP;
+        return AmazonCorrettoCryptoProvider.INSTANCE;
     }
 
     /** {@code Cipher.getInstance(transformation)} from {@code provider}, or from the JDK when it is null. */
@@ -128,30 +146,48 @@ public final class CryptoProviders {
         return provider == null ? Cipher.getInstance(transformation) : Cipher.getInstance(transformation, provider);
     }
 
-    private static Chosen current() {
-        Chosen c = chosen;
-        if (c == null) {
+    private static Setting current() {
+        Setting s = setting;
+        if (s == null) {
             configure(Setting.parse(System.getProperty("peerlink.crypto-provider", "auto")));
-            c = chosen;
+            s = setting;
         }
-        return c;
+        return s;
     }
 
-    private static Chosen choose(Setting setting) {
-        return switch (setting) {
-            case JDK -> new Chosen(setting, null, null);
-            case ACCP -> {
-                Provider accp = accp();
-                yield new Chosen(setting, accp, accp);
-            }
-            case AUTO -> ACCP_ERROR == null
-                    ? new Chosen(setting, ACCP, ACCP_FOR_AES_GCM ? ACCP : null)
-                    : new Chosen(setting, null, null);
-        };
+    private static boolean accpReady() {
+        CompletableFuture<String> load = accpLoad;
+        return load != null && load.isDone() && load.join() == null;
     }
 
-    private static Selection describe(Chosen c) {
-        return new Selection(providerName(RsaOaep.TRANSFORMATION, c.rsaOaepDecrypt()), providerName(AES_GCM, c.aesGcm()), ACCP_ERROR);
+    private static synchronized CompletableFuture<String> startLoading() {
+        if (accpLoad == null) {
+            CompletableFuture<String> load = new CompletableFuture<>();
+            accpLoad = load;
+            Thread.ofPlatform().name("accp-loader").daemon().start(() -> load.complete(loadAccp()));
+        }
+        return accpLoad;
+    }
+
+    /** Logs the providers once they are settled (not while ACCP is still loading under AUTO), each choice once. */
+    private static synchronized void logSelection() {
+        Setting s = setting;
+        if (s == null || (s == Setting.AUTO && !accpLoad.isDone())) {
+            return;
+        }
+        Selection selection = selection();
+        if (selection.equals(logged)) {
+            return;
+        }
+        logged = selection;
+        String name = "peerlink.crypto-provider=" + s.name().toLowerCase(Locale.ROOT);
+        if (s == Setting.AUTO && selection.accpUnavailable() != null) {
+            log.info("Crypto providers ({}): RSA-OAEP decryption {}, AES-GCM {}; ACCP not in use: {}", name,
+                    selection.rsaOaepDecrypt(), selection.aesGcm(), selection.accpUnavailable());
+        } else {
+            log.info("Crypto providers ({}): RSA-OAEP decryption {}, AES-GCM {}", name, selection.rsaOaepDecrypt(),
+                    selection.aesGcm());
+        }
     }
 
     private static String providerName(String transformation, Provider provider) {
@@ -163,23 +199,8 @@ public final class CryptoProviders {
         }
     }
 
-    private static String name(Setting setting) {
-        return "peerlink.crypto-provider=" + setting.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static Provider loadAccp() {
-        try {
-            return AmazonCorrettoCryptoProvider.INSTANCE;
-        } catch (LinkageError e) {
-            return null; // the jar is missing, or its class failed to initialise
-        }
-    }
-
     /** Null when ACCP loaded its native library and passed every self-test; otherwise why not. */
-    private static String accpError() {
-        if (ACCP == null) {
-            return "AmazonCorrettoCryptoProvider is not on the class path";
-        }
+    private static String loadAccp() {
         try {
             AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
             if (accp.getLoadingError() != null) {
@@ -188,6 +209,8 @@ public final class CryptoProviders {
             }
             accp.assertHealthy(); // runs the self-tests
             return null;
+        } catch (NoClassDefFoundError e) {
+            return "AmazonCorrettoCryptoProvider is not on the class path";
         } catch (RuntimeException | LinkageError e) {
             return "self-test failed: " + e;
         }

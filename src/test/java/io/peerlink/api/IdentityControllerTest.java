@@ -33,6 +33,7 @@ class IdentityControllerTest {
 
     @Test
     void showsThisPeersIdentity() throws Exception {
+        CryptoProviders.accpAvailable(); // waits until ACCP has loaded (or failed to): the selection is then settled
         mvc.perform(get("/api/identity"))
                 .andExpect(status().isOk())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
