@@ -56,7 +56,7 @@ public final class RsaOaep {
     /** With the cipher from {@code provider} (null: the JDK's), for tests of both providers. */
     static byte[] decrypt(PrivateKey key, byte[] ciphertext, Provider provider) throws GeneralSecurityException {
         Cipher cipher = CryptoProviders.cipher(TRANSFORMATION, provider);
-        cipher.init(Cipher.DECRYPT_MODE, key, PARAMETERS);
+        cipher.init(Cipher.DECRYPT_MODE, CryptoProviders.providerKey(key, provider), PARAMETERS);
         return cipher.doFinal(ciphertext);
     }
 

@@ -109,6 +109,17 @@ class CryptoProvidersTest {
     }
 
     @Test
+    void translatesAPrivateKeyForAccpOnceAndNotForTheJdk() {
+        assertThat(CryptoProviders.providerKey(keys.getPrivate(), null)).isSameAs(keys.getPrivate());
+        if (CryptoProviders.accpAvailable()) {
+            var translated = CryptoProviders.providerKey(keys.getPrivate(), CryptoProviders.accp());
+            assertThat(translated).isNotSameAs(keys.getPrivate());
+            assertThat(translated.getClass().getName()).startsWith("com.amazon.corretto.crypto.provider.");
+            assertThat(CryptoProviders.providerKey(keys.getPrivate(), CryptoProviders.accp())).isSameAs(translated);
+        }
+    }
+
+    @Test
     void rsaOaepEncryptionDrawsItsSeedFromTheCallersRandomWhateverTheSetting() {
         for (CryptoProviders.Setting setting : CryptoProviders.Setting.values()) {
             if (setting == CryptoProviders.Setting.ACCP && !CryptoProviders.accpAvailable()) {
