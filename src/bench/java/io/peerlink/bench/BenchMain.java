@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * run's sender and receiver, default platform, see {@link LatencyRun}); {@code bench.transports} (comma list of transport names, default all); {@code bench.sizes} (throughput message sizes, default 64,256,4096,65536);
  * {@code bench.timeoutMinutes} (the process stops itself, default 9); {@code bench.rest.budgetSeconds} (wall time
  * of the REST part, default 150; on a busy machine the peers' start-up eats into it and the last runs are
- * skipped).
+ * skipped); {@code bench.jmh} (comma list of JMH classes of the crypto part, e.g. AesGcmBench,RsaOaepBench;
+ * default all).
  */
 public final class BenchMain {
 
