@@ -109,7 +109,7 @@ start_peer() {
     # nohup and no terminal: the peer outlives this script; its PID is the java process itself.
     env PEERLINK_LISTEN_HOST="${address[$peer]}" PEERLINK_LISTEN_PORT=$peer_port \
         PEERLINK_DATA_DIR="$run/$peer" SERVER_ADDRESS="${address[$peer]}" SERVER_PORT=$api_port "$@" \
-        nohup "$java" -jar "$root/$current" >"$run/$peer.log" 2>&1 </dev/null &
+        nohup "$java" --enable-native-access=ALL-UNNAMED -jar "$root/$current" >"$run/$peer.log" 2>&1 </dev/null &
     echo $! >"$run/$peer.pid"
     echo "started $peer (pid $!): peer port ${address[$peer]}:$peer_port, API http://${address[$peer]}:$api_port, log run/$peer.log"
 }

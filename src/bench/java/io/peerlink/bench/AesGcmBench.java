@@ -1,6 +1,7 @@
 package io.peerlink.bench;
 
 import io.peerlink.crypto.AesGcm;
+import io.peerlink.crypto.CryptoProviders;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Random;
@@ -13,13 +14,17 @@ import org.openjdk.jmh.annotations.State;
 /**
  * AES-256-GCM through peerlink's {@link AesGcm}: one seal and one open of the same message per
  * operation (a record's round trip), with the 5 header bytes as associated data and a fresh counter
- * each time. Options (iterations, forks) are set by {@link JmhSuite}.
+ * each time, from the provider {@code provider} names ({@link CryptoProviders.Setting}: {@code jdk}
+ * or {@code accp}; JMH runs each in its own fork). Options (iterations, forks) are set by {@link JmhSuite}.
  */
 @State(Scope.Thread)
 public class AesGcmBench {
 
     @Param({"64", "256", "4096", "65536"})
     public int size;
+
+    @Param({"jdk", "accp"})
+    public String provider;
 
     private AesGcm sealer;
     private AesGcm opener;
@@ -29,6 +34,7 @@ public class AesGcmBench {
 
     @Setup
     public void setUp() {
+        CryptoProviders.configure(CryptoProviders.Setting.parse(provider));
         Random random = new Random(size);
         byte[] key = new byte[AesGcm.KEY_LENGTH];
         random.nextBytes(key);

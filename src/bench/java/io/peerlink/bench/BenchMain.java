@@ -1,5 +1,6 @@
 package io.peerlink.bench;
 
+import io.peerlink.crypto.CryptoProviders;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * run's sender and receiver, default platform, see {@link LatencyRun}); {@code bench.transports} (comma list of transport names, default all); {@code bench.sizes} (throughput message sizes, default 64,256,4096,65536);
  * {@code bench.timeoutMinutes} (the process stops itself, default 9); {@code bench.rest.budgetSeconds} (wall time
  * of the REST part, default 150; on a busy machine the peers' start-up eats into it and the last runs are
- * skipped).
+ * skipped); {@code bench.jmh} (comma list of JMH classes of the crypto part, e.g. AesGcmBench,RsaOaepBench;
+ * default all).
  */
 public final class BenchMain {
 
@@ -89,6 +91,8 @@ public final class BenchMain {
             transports.add(2, peerlink);
             transports.add(3, peerlink.batched());
             handshakes.add(0, peerlink);
+            // the same with the JDK's providers only: what ACCP's RSA-OAEP decryption gains
+            handshakes.add(1, new PeerlinkTransport(3072, CryptoProviders.Setting.JDK));
         } catch (Exception e) {
             progress("peerlink set-up FAILED: %s", e);
             results.failed("set-up", "peerlink", "identity keys", e);

@@ -1,5 +1,6 @@
 package io.peerlink.bench;
 
+import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.handshake.HandshakeDriver;
 import io.peerlink.handshake.Session;
 import io.peerlink.identity.Identity;
@@ -18,7 +19,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,6 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * is that send loop as it runs under load: messages are queued and a writer thread takes each
  * waiting batch with {@link RecordWriter#writeBatch} and {@link RecordWriter#BATCH_BYTES}, exactly the
  * call {@code PeerConnection} makes.
+ *
+ * <p>{@code crypto} picks the providers ({@link CryptoProviders}) for this subject's handshakes: the
+ * product's default ({@code AUTO}: ACCP's RSA-OAEP decryption) or the JDK alone ({@code peerlink-jdk}),
+ * so that one bench run compares the two. The choice is process-wide and is made in
+ * {@link #prepareHandshakes}, before each timed round. The server's CPU steps run on a pool of one
+ * platform thread per core, as the product's {@code CryptoPool} runs them, so the hand-off between
+ * threads is part of the figure.
  */
 final class PeerlinkTransport implements Transport {
 
@@ -45,21 +56,32 @@ final class PeerlinkTransport implements Transport {
     private final Identity client;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong serverHandshakes = new AtomicLong();
+    private final CryptoProviders.Setting crypto;
+    private final Executor cryptoPool;
 
     PeerlinkTransport(int rsaBits) throws GeneralSecurityException {
-        this(rsaBits, false, identity(rsaBits), identity(rsaBits));
+        this(rsaBits, CryptoProviders.Setting.AUTO);
     }
 
-    private PeerlinkTransport(int rsaBits, boolean batched, Identity server, Identity client) {
+    PeerlinkTransport(int rsaBits, CryptoProviders.Setting crypto) throws GeneralSecurityException {
+        this(rsaBits, false, crypto, identity(rsaBits), identity(rsaBits));
+    }
+
+    private PeerlinkTransport(int rsaBits, boolean batched, CryptoProviders.Setting crypto, Identity server,
+            Identity client) {
         this.rsaBits = rsaBits;
         this.batched = batched;
+        this.crypto = crypto;
         this.server = server;
         this.client = client;
+        this.cryptoPool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+                Thread.ofPlatform().name("bench-crypto-" + crypto.name().toLowerCase(Locale.ROOT) + "-", 0)
+                        .daemon().factory());
     }
 
     /** The same identities, sending through the queue and {@link RecordWriter#writeBatch}. */
     PeerlinkTransport batched() {
-        return new PeerlinkTransport(rsaBits, true, server, client);
+        return new PeerlinkTransport(rsaBits, true, crypto, server, client);
     }
 
     private static Identity identity(int bits) throws GeneralSecurityException {
@@ -70,7 +92,8 @@ final class PeerlinkTransport implements Transport {
 
     @Override
     public String name() {
-        return batched ? "peerlink-batched" : "peerlink";
+        String name = batched ? "peerlink-batched" : "peerlink";
+        return crypto == CryptoProviders.Setting.AUTO ? name : name + "-" + crypto.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -78,7 +101,13 @@ final class PeerlinkTransport implements Transport {
         return "peerlink v1: RSA-" + rsaBits + " identities both sides (RSA-OAEP-SHA256), X25519 + ML-KEM-768, "
                 + "HKDF-SHA256, AES-256-GCM records with MESSAGE frames (+25 bytes each), "
                 + (batched ? "queued, what waits written with one write (RecordWriter.writeBatch, as PeerConnection)"
-                        : "one record, one write per message (RecordWriter.write)");
+                        : "one record, one write per message (RecordWriter.write)")
+                + "; peerlink.crypto-provider=" + crypto.name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void prepareHandshakes(int handshakes) {
+        CryptoProviders.configure(crypto);
     }
 
     @Override
@@ -99,7 +128,7 @@ final class PeerlinkTransport implements Transport {
         OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
         try {
             Session s = HandshakeDriver.server(socket, in, out, server, random, Duration.ofSeconds(10),
-                    Duration.ofSeconds(10), Runnable::run);
+                    Duration.ofSeconds(10), cryptoPool);
             serverHandshakes.incrementAndGet();
             return new Channel(socket, in, out, s, batched);
         } catch (io.peerlink.wire.ProtocolException e) {

@@ -143,7 +143,8 @@ final class ScaleRun {
                 sources.add(SOURCE_PREFIX + (SOURCE_FIRST + i));
             }
             clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-cp", System.getProperty("java.class.path"), ScaleClients.class.getName(),
+                    "-Xmx512m", "--enable-native-access=ALL-UNNAMED", // ACCP (RSA-OAEP decryption) is native
+                    "-cp", System.getProperty("java.class.path"), ScaleClients.class.getName(),
                     PEER_HOST, Integer.toString(peer.service().listenPort()), keys.file().toString(),
                     String.join(",", sources), Integer.toString(DIAL_CONCURRENCY),
                     Long.toString(p.keepAliveInterval().toMillis()), Integer.toString(MESSAGE_BYTES),

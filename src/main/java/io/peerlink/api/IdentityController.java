@@ -3,6 +3,7 @@ package io.peerlink.api;
 import io.peerlink.config.PeerlinkProperties;
 import io.peerlink.connection.Invite;
 import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.identity.Identity;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -27,14 +28,17 @@ class IdentityController {
     @Operation(summary = "Show this peer's identity",
             description = "The peerId, a fingerprint to read out to the other side, the public key, the peer port, "
                     + "the invite link another peer connects with (POST /api/peers {\"invite\": ...}), and the largest "
-                    + "message text this peer sends or accepts (maxMessageBytes, in UTF-8 bytes).")
+                    + "message text this peer sends or accepts (maxMessageBytes, in UTF-8 bytes), and which crypto providers "
+                    + "serve RSA-OAEP decryption and AES-GCM (cryptoProviders; peerlink.crypto-provider).")
     @ApiResponse(responseCode = "200", description = "This peer's identity")
     IdentityResponse identity() {
         Identity identity = service.identity();
         String address = properties.inviteAddress(service.listenPort());
+        CryptoProviders.Selection providers = CryptoProviders.selection();
         return new IdentityResponse(identity.peerId(), identity.publicKey().fingerprint(), identity.publicKey().pem(),
                 "RSA", identity.publicKey().bits(), service.listenPort(),
                 address == null ? null : Invite.format(identity.peerId(), address),
-                properties.maxMessageBytes().toBytes());
+                properties.maxMessageBytes().toBytes(),
+                new IdentityResponse.CryptoProvidersResponse(providers.rsaOaepDecrypt(), providers.aesGcm()));
     }
 }

@@ -16,6 +16,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *        (set {@code peerlink.advertised-address})
  * @param maxMessageBytes the largest message text this peer sends or accepts, in UTF-8 bytes
  *        ({@code peerlink.max-message-bytes}): a client can tell before sending that a text is too long
+ * @param cryptoProviders which providers serve RSA-OAEP decryption (the handshake) and AES-GCM (every
+ *        record) ({@code peerlink.crypto-provider}); everything else is the JDK's
  */
 @Schema(name = "Identity", description = "This peer's identity")
 record IdentityResponse(
@@ -27,5 +29,16 @@ record IdentityResponse(
         @Schema(example = "5555") int listenPort,
         @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true) String invite,
         @Schema(example = "65536", description = "largest message text in UTF-8 bytes (peerlink.max-message-bytes)")
-        long maxMessageBytes) {
+        long maxMessageBytes,
+        CryptoProvidersResponse cryptoProviders) {
+
+    /**
+     * @param rsaOaepDecrypt provider name and version of RSA-OAEP decryption (encryption is always the JDK's)
+     * @param aesGcm provider name and version of AES-GCM
+     */
+    @Schema(name = "CryptoProviders", description = "Which JCA providers this peer's cryptography uses")
+    record CryptoProvidersResponse(
+            @Schema(example = "AmazonCorrettoCryptoProvider 2.5.0") String rsaOaepDecrypt,
+            @Schema(example = "SunJCE 25") String aesGcm) {
+    }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.peerlink.connection.ConnectionObserver;
 import io.peerlink.connection.ConnectionSettings;
 import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.IdentityStore;
 import io.peerlink.store.CommitObserver;
@@ -85,6 +86,8 @@ class PeerlinkConfiguration {
     @Bean
     PeerConnectionService peerConnectionService(Identity identity, PeerlinkProperties properties, Store store,
             ConnectionObserver connectionObserver, Clock peerlinkClock) {
+        // who serves RSA-OAEP decryption and AES-GCM, before any handshake can run (ACCP loads in the background)
+        CryptoProviders.configure(properties.cryptoProvider());
         return new PeerConnectionService(identity, connectionSettings(properties), store, connectionObserver,
                 peerlinkClock);
     }

@@ -1,6 +1,7 @@
 package io.peerlink.config;
 
 import io.peerlink.connection.DialTarget;
+import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.identity.IdentityStore;
 import io.peerlink.wire.Limits;
 import io.peerlink.wire.WireConstants;
@@ -47,6 +48,9 @@ import org.springframework.validation.annotation.Validated;
  * @param idleTimeout a connection that receives nothing for this long is declared dead
  * @param maxFrameBytes largest encrypted record accepted from a peer
  * @param keyUpdateAfterFrames a sender moves to a fresh key after this many records under one key
+ * @param cryptoProvider who serves RSA-OAEP decryption and AES-GCM: {@code auto} (the Amazon Corretto
+ *        Crypto Provider where it is faster, i.e. RSA-OAEP decryption, when it loads on this platform;
+ *        the JDK otherwise), {@code accp} (ACCP for both, or no start) or {@code jdk}
  */
 @ConfigurationProperties("peerlink")
 @Validated
@@ -69,7 +73,8 @@ public record PeerlinkProperties(
         @DefaultValue("5s") @NotNull Duration keepAliveInterval,
         @DefaultValue("15s") @NotNull Duration idleTimeout,
         @DefaultValue("1MB") @NotNull DataSize maxFrameBytes,
-        @DefaultValue("1048576") @Min(1) long keyUpdateAfterFrames) {
+        @DefaultValue("1048576") @Min(1) long keyUpdateAfterFrames,
+        @DefaultValue("auto") @NotNull CryptoProviders.Setting cryptoProvider) {
 
     public PeerlinkProperties {
         connect = connect == null ? List.of() : List.copyOf(connect);

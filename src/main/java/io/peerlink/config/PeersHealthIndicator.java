@@ -1,12 +1,14 @@
 package io.peerlink.config;
 
 import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.crypto.CryptoProviders;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
  * The {@code peers} health component: UP while the peer port is bound, with the listening flag and
- * the number of connected peers. Counts and flags only: no identities, no keys.
+ * the number of connected peers, and which crypto providers serve RSA-OAEP decryption and AES-GCM. Counts,
+ * flags and provider names only: no identities, no keys.
  */
 class PeersHealthIndicator extends AbstractHealthIndicator {
 
@@ -20,8 +22,11 @@ class PeersHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         boolean listening = service.isListening();
+        CryptoProviders.Selection cryptoProviders = CryptoProviders.selection();
         (listening ? builder.up() : builder.down())
                 .withDetail("listening", listening)
-                .withDetail("connectedPeers", service.connectedCount());
+                .withDetail("connectedPeers", service.connectedCount())
+                .withDetail("rsaOaepDecryptProvider", cryptoProviders.rsaOaepDecrypt())
+                .withDetail("aesGcmProvider", cryptoProviders.aesGcm());
     }
 }

@@ -1,6 +1,7 @@
 package io.peerlink.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,21 +23,30 @@ public final class AesGcm implements Aead {
     private final Cipher cipher;
     private final byte[] nonce = new byte[NONCE_LENGTH];
 
-    /** Copies {@code keyBytes}; the caller may wipe its array afterwards. */
+    /**
+     * Copies {@code keyBytes}; the caller may wipe its array afterwards. The cipher comes from the
+     * provider {@link CryptoProviders} chose for AES-GCM.
+     */
     public AesGcm(byte[] keyBytes) {
+        this(keyBytes, CryptoProviders.aesGcm());
+    }
+
+    /** With the cipher from {@code provider} (null: the JDK's), for tests of both providers. */
+    AesGcm(byte[] keyBytes, Provider provider) {
         if (keyBytes.length != KEY_LENGTH) {
             throw new IllegalArgumentException("AES-256-GCM key must be 32 bytes, was " + keyBytes.length);
         }
         this.key = new SecretKeySpec(keyBytes, "AES");
-        this.cipher = newCipher();
+        this.cipher = newCipher(provider);
     }
 
-    /** The one place that obtains the JCA cipher. */
-    private static Cipher newCipher() {
+    /** The one place that obtains the JCA cipher: from {@code provider}, or the JDK's when it is null. */
+    private static Cipher newCipher(Provider provider) {
         try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
+            return CryptoProviders.cipher(CryptoProviders.AES_GCM, provider);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM/NoPadding is missing from this JDK", e);
+            throw new IllegalStateException("AES/GCM/NoPadding is missing from " + (provider == null ? "this JDK"
+                    : provider.getName()), e);
         }
     }
 

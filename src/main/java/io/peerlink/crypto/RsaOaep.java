@@ -2,6 +2,7 @@ package io.peerlink.crypto;
 
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAKey;
@@ -12,11 +13,14 @@ import javax.crypto.spec.PSource;
 
 /**
  * RSA-OAEP with SHA-256 and MGF1-SHA-256 and an empty label (RFC 8017). The parameters are always
- * given explicitly: the JDK's {@code OAEPWithSHA-256AndMGF1Padding} alone would use MGF1-SHA-1.
+ * given explicitly: the JDK's {@code OAEPWithSHA-256AndMGF1Padding} alone would use MGF1-SHA-1 (and
+ * ACCP does not know that name). The decryption's cipher comes from the provider {@link
+ * CryptoProviders} chose for it; encryption's is always the JDK's.
  */
 public final class RsaOaep {
 
-    public static final String TRANSFORMATION = "RSA/ECB/OAEPWithSHA-256AndMGF1Padding";
+    /** Plain OAEP, its hash, MGF and label set by {@link #PARAMETERS}: the one name the JDK and ACCP both know. */
+    public static final String TRANSFORMATION = "RSA/ECB/OAEPPadding";
     public static final OAEPParameterSpec PARAMETERS =
             new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
 
@@ -28,6 +32,12 @@ public final class RsaOaep {
         return (key.getModulus().bitLength() + 7) / 8;
     }
 
+    /**
+     * Encrypts with the JDK's cipher, always: its OAEP seed comes from {@code random}. (ACCP ignores
+     * the SecureRandom given to {@code Cipher.init} and draws from AWS-LC's own generator, so the
+     * handshake would no longer take all its randomness from one source, and the test vectors of
+     * docs/PROTOCOL.md could not be reproduced. Encryption is the cheap half: 0.1 ms at RSA-3072.)
+     */
     public static byte[] encrypt(PublicKey recipient, byte[] secret, SecureRandom random) {
         try {
             Cipher cipher = Cipher.getInstance(TRANSFORMATION);
@@ -40,8 +50,13 @@ public final class RsaOaep {
 
     /** Decrypts, throwing on any failure; for known-answer tests and callers that must see failure. */
     public static byte[] decrypt(PrivateKey key, byte[] ciphertext) throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-        cipher.init(Cipher.DECRYPT_MODE, key, PARAMETERS);
+        return decrypt(key, ciphertext, CryptoProviders.rsaOaepDecrypt());
+    }
+
+    /** With the cipher from {@code provider} (null: the JDK's), for tests of both providers. */
+    static byte[] decrypt(PrivateKey key, byte[] ciphertext, Provider provider) throws GeneralSecurityException {
+        Cipher cipher = CryptoProviders.cipher(TRANSFORMATION, provider);
+        cipher.init(Cipher.DECRYPT_MODE, CryptoProviders.providerKey(key, provider), PARAMETERS);
         return cipher.doFinal(ciphertext);
     }
 
@@ -52,10 +67,16 @@ public final class RsaOaep {
      * same implicit rejection that ML-KEM performs.
      */
     public static byte[] decryptOrRandom(PrivateKey key, byte[] ciphertext, int expectedLength, SecureRandom random) {
+        return decryptOrRandom(key, ciphertext, expectedLength, random, CryptoProviders.rsaOaepDecrypt());
+    }
+
+    /** With the cipher from {@code provider} (null: the JDK's), for tests of both providers. */
+    static byte[] decryptOrRandom(PrivateKey key, byte[] ciphertext, int expectedLength, SecureRandom random,
+            Provider provider) {
         byte[] substitute = new byte[expectedLength];
         random.nextBytes(substitute);
         try {
-            byte[] secret = decrypt(key, ciphertext);
+            byte[] secret = decrypt(key, ciphertext, provider);
             if (secret.length == expectedLength) {
                 Secrets.wipe(substitute);
                 return secret;

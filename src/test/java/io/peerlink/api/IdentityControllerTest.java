@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.crypto.CryptoProviders;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,6 +33,7 @@ class IdentityControllerTest {
 
     @Test
     void showsThisPeersIdentity() throws Exception {
+        CryptoProviders.accpAvailable(); // waits until ACCP has loaded (or failed to): the selection is then settled
         mvc.perform(get("/api/identity"))
                 .andExpect(status().isOk())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
@@ -42,7 +44,9 @@ class IdentityControllerTest {
                 .andExpect(jsonPath("$.keyAlgorithm").value("RSA"))
                 .andExpect(jsonPath("$.keySize").value(2048))
                 .andExpect(jsonPath("$.listenPort").value(service.listenPort()))
-                .andExpect(jsonPath("$.maxMessageBytes").value(65536));
+                .andExpect(jsonPath("$.maxMessageBytes").value(65536))
+                .andExpect(jsonPath("$.cryptoProviders.rsaOaepDecrypt").value(CryptoProviders.selection().rsaOaepDecrypt()))
+                .andExpect(jsonPath("$.cryptoProviders.aesGcm").value(CryptoProviders.selection().aesGcm()));
     }
 
     @Test

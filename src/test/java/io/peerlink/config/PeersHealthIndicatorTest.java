@@ -7,6 +7,7 @@ import io.peerlink.connection.ConnectionObserver;
 import io.peerlink.connection.ConnectionSettings;
 import io.peerlink.connection.Inbox;
 import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.support.TestIdentities;
 import java.time.Clock;
 import java.util.Map;
@@ -22,16 +23,20 @@ class PeersHealthIndicatorTest {
     }
 
     @Test
-    void isUpWhileListeningWithTheConnectedPeerCount() throws Exception {
+    void isUpWhileListeningWithTheConnectedPeerCountAndTheCryptoProviders() throws Exception {
         PeerConnectionService a = service("health-a");
         PeerConnectionService b = service("health-b");
         try {
             a.start();
             b.start();
             b.connect("127.0.0.1", a.listenPort(), null);
+            CryptoProviders.accpAvailable(); // waits until ACCP has loaded (or failed to)
+            CryptoProviders.Selection providers = CryptoProviders.selection();
             Health health = new PeersHealthIndicator(b).health(true);
             assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).isEqualTo(Map.of("listening", true, "connectedPeers", 1));
+            assertThat(health.getDetails()).isEqualTo(Map.of("listening", true, "connectedPeers", 1,
+                    "rsaOaepDecryptProvider", providers.rsaOaepDecrypt(), "aesGcmProvider", providers.aesGcm()));
+            assertThat(providers.rsaOaepDecrypt()).matches("(AmazonCorrettoCryptoProvider|SunJCE) .+");
         } finally {
             a.stop();
             b.stop();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Wycheproof AES-GCM vectors against {@link AesGcm}.
+ * Wycheproof AES-GCM vectors against {@link AesGcm}, once with each provider {@link CryptoProviders}
+ * can choose (the JDK's and ACCP).
  *
  * <p>{@link AesGcm} is AES-256 with a 96-bit nonce built from a counter (4 zero bytes, then the
  * counter big-endian) and a 128-bit tag. Vectors of that shape whose IV has the 4 zero bytes go
@@ -43,8 +44,8 @@ class AesGcmWycheproofTest {
 
     @TestFactory
     Stream<DynamicNode> sealsAndOpensCounterNonceVectorsThroughAesGcm() {
-        return WycheproofVectors.dynamicTests(FILE, file -> file.test("vectors with a counter nonce through AesGcm",
-                v -> route(v) == Route.AES_GCM, v -> {
+        return TestProviders.each(provider -> WycheproofVectors.dynamicTests(FILE, file -> file.test(
+                "vectors with a counter nonce through AesGcm", v -> route(v) == Route.AES_GCM, v -> {
             byte[] key = v.hex("key");
             byte[] aad = v.hex("aad");
             byte[] msg = v.hex("msg");
@@ -54,27 +55,27 @@ class AesGcmWycheproofTest {
 
             switch (v.result()) {
                 case VALID -> {
-                    assertThat(new AesGcm(key).seal(counter, aad, msg)).isEqualTo(sealed);
-                    assertThat(new AesGcm(key).open(counter, aad, sealed)).isEqualTo(msg);
+                    assertThat(new AesGcm(key, provider).seal(counter, aad, msg)).isEqualTo(sealed);
+                    assertThat(new AesGcm(key, provider).open(counter, aad, sealed)).isEqualTo(msg);
                     // the nonce really is the counter: the next one does not open it
-                    assertThatThrownBy(() -> new AesGcm(key).open(counter + 1, aad, sealed))
+                    assertThatThrownBy(() -> new AesGcm(key, provider).open(counter + 1, aad, sealed))
                             .isInstanceOf(GeneralSecurityException.class);
                 }
-                case INVALID -> assertThatThrownBy(() -> new AesGcm(key).open(counter, aad, sealed))
+                case INVALID -> assertThatThrownBy(() -> new AesGcm(key, provider).open(counter, aad, sealed))
                         .isInstanceOf(GeneralSecurityException.class);
                 case ACCEPTABLE -> fail("no acceptable AES-GCM vectors expected");
             }
-        }));
+        })));
     }
 
     @TestFactory
     Stream<DynamicNode> matchesOtherNinetySixBitIvVectorsThroughTheSameJcaTransformation() {
-        return WycheproofVectors.dynamicTests(FILE, file -> file.test(
+        return TestProviders.each(provider -> WycheproofVectors.dynamicTests(FILE, file -> file.test(
                 "vectors with a non-counter 96-bit IV through " + TRANSFORMATION, v -> route(v) == Route.JCA, v -> {
             SecretKeySpec key = new SecretKeySpec(v.hex("key"), "AES");
             GCMParameterSpec iv = new GCMParameterSpec(AesGcm.TAG_LENGTH * 8, v.hex("iv"));
             byte[] sealed = concat(v.hex("ct"), v.hex("tag"));
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            Cipher cipher = CryptoProviders.cipher(TRANSFORMATION, provider);
 
             switch (v.result()) {
                 case VALID -> {
@@ -92,7 +93,7 @@ class AesGcmWycheproofTest {
                 }
                 case ACCEPTABLE -> fail("no acceptable AES-GCM vectors expected");
             }
-        }));
+        })));
     }
 
     @TestFactory

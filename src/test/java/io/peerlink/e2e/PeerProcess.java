@@ -77,7 +77,9 @@ class PeerProcess {
             throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-jar", E2e.jar().toString())
+        // native access for ACCP and sqlite-jdbc, as the image and scripts/two-peers.sh pass it
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-jar",
+                E2e.jar().toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         Map<String, String> env = pb.environment();

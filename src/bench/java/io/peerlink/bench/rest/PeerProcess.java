@@ -101,6 +101,7 @@ final class PeerProcess {
             command.addAll(List.of(timeout.get().toString(), "-k", "10", lifetime.toSeconds() + "s"));
         }
         command.add(java.toString());
+        command.add("--enable-native-access=ALL-UNNAMED"); // ACCP and sqlite-jdbc, as the image passes it
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
