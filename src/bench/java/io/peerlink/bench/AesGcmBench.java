@@ -12,9 +12,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * AES-256-GCM through peerlink's {@link AesGcm}: one seal and one open of the same message per
- * operation (a record's round trip), with the 5 header bytes as associated data and a fresh counter
- * each time, from the provider {@code provider} names ({@link CryptoProviders.Setting}: {@code jdk}
+ * AES-256-GCM through peerlink's {@link AesGcm} as the record layer uses it: one seal and one open
+ * of the same message per operation (a record's round trip), in place in one record buffer
+ * ({@code header | plaintext | tag}, as RecordWriter and RecordReader keep per direction), with the
+ * 5 header bytes as associated data and a fresh counter each time, from the provider {@code provider} names ({@link CryptoProviders.Setting}: {@code jdk}
  * or {@code accp}; JMH runs each in its own fork). Options (iterations, forks) are set by {@link JmhSuite}.
  */
 @State(Scope.Thread)
@@ -28,9 +29,10 @@ public class AesGcmBench {
 
     private AesGcm sealer;
     private AesGcm opener;
-    private byte[] plaintext;
-    private byte[] aad;
+    private byte[] record;
     private long counter;
+
+    private static final int HEADER = 5;
 
     @Setup
     public void setUp() {
@@ -40,15 +42,17 @@ public class AesGcmBench {
         random.nextBytes(key);
         sealer = new AesGcm(key);
         opener = new AesGcm(key);
-        plaintext = new byte[size];
-        random.nextBytes(plaintext);
-        aad = Frames.header(0x17, size + AesGcm.TAG_LENGTH);
+        record = new byte[HEADER + size + AesGcm.TAG_LENGTH];
+        random.nextBytes(record);
+        System.arraycopy(Frames.header(0x17, size + AesGcm.TAG_LENGTH), 0, record, 0, HEADER);
         GcmWarmup.run(Duration.ofMillis(Long.getLong("bench.gcmWarmupMillis", 2_000)));
     }
 
+    /** Seal turns the plaintext into ciphertext and tag in place, open turns it back: no copies. */
     @Benchmark
-    public byte[] sealOpen() throws GeneralSecurityException {
+    public int sealOpen() throws GeneralSecurityException {
         long c = counter++;
-        return opener.open(c, aad, sealer.seal(c, aad, plaintext));
+        int sealed = sealer.sealInPlace(c, record, 0, HEADER, HEADER, size);
+        return opener.openInPlace(c, record, 0, HEADER, HEADER, sealed);
     }
 }

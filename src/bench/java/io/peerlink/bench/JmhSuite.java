@@ -125,7 +125,7 @@ final class JmhSuite {
                 + " after warm-up";
         if (group.benchmark() == AesGcmBench.class) {
             int size = Integer.parseInt(run.getParams().getParam("size"));
-            results.add(AREA, "AES-256-GCM seal+open (AesGcm, " + provider(run) + ")", Results.size(size), "MB/s",
+            results.add(AREA, "AES-256-GCM seal+open in place (AesGcm, " + provider(run) + ")", Results.size(size), "MB/s",
                     stats.scaled(size / 1e6), Results.format(stats.median()) + " round trips/s; " + iterations);
             return;
         }
