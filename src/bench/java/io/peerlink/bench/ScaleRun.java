@@ -293,7 +293,13 @@ final class ScaleRun {
         }
 
         String[] expect(String answer) throws IOException {
-            String line = in.readLine();
+            String line;
+            int skipped = 0;
+            // The client's log lines share its stdout (logback's console appender: e.g. the crypto
+            // provider line once ACCP has loaded); answers start with an upper-case word.
+            while ((line = in.readLine()) != null && !line.matches("[A-Z]+( .*)?") && skipped++ < 1_000) {
+                System.err.println("[scale clients] " + line);
+            }
             if (line == null) {
                 throw new IOException("the client process ended (see scale/clients.log)");
             }
