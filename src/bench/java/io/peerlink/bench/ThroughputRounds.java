@@ -28,7 +28,8 @@ final class ThroughputRounds {
             new String[] {"peerlink-batched", "plain-batched"},
             new String[] {"peerlink", "plain-batched"},
             new String[] {"tls13", "plain"},
-            new String[] {"peerlink", "rsa-oaep-3072"});
+            new String[] {"peerlink", "rsa-oaep-3072"},
+            new String[] {"peerlink-batched", "rsa-oaep-3072"});
 
     private ThroughputRounds() {
     }
