@@ -1,5 +1,7 @@
 package io.peerlink.bench;
 
+import io.peerlink.connection.ConnectionObserver;
+import io.peerlink.connection.ConnectionStreams;
 import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.handshake.HandshakeDriver;
 import io.peerlink.handshake.Session;
@@ -8,8 +10,6 @@ import io.peerlink.wire.Frame;
 import io.peerlink.wire.Limits;
 import io.peerlink.wire.RecordReader;
 import io.peerlink.wire.RecordWriter;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * peerlink itself: the real handshake ({@link HandshakeDriver}, RSA identities of the product's
  * default size on both sides) and the real record layer ({@link RecordReader}/{@link RecordWriter}),
- * the same classes and stream set-up the running peer uses. Each message is a MESSAGE frame (16-byte
+ * the same classes and socket streams ({@link ConnectionStreams}: the elastic read buffer and the
+ * JDK's default write buffer) the running peer uses. Each message is a MESSAGE frame (16-byte
  * id, 8-byte timestamp, the payload as text), so its records are 25 bytes larger than the
  * baselines' frames. Message ids come from a counter: the peer makes its ids when a message is
  * accepted, not on the send path.
@@ -48,7 +49,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PeerlinkTransport implements Transport {
 
-    private static final int BUFFER = 64 * 1024;
     private static final Frame END = new Frame.KeepAlive();
     private final int rsaBits;
     private final boolean batched;
@@ -112,8 +112,8 @@ final class PeerlinkTransport implements Transport {
 
     @Override
     public MessageChannel client(Socket socket) throws IOException, GeneralSecurityException {
-        InputStream in = new BufferedInputStream(socket.getInputStream(), BUFFER);
-        OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+        InputStream in = ConnectionStreams.input(socket, ConnectionObserver.NONE);
+        OutputStream out = ConnectionStreams.output(socket, ConnectionObserver.NONE);
         try {
             Session s = HandshakeDriver.client(socket, in, out, client, random, Duration.ofSeconds(10), peer -> true);
             return new Channel(socket, in, out, s, batched);
@@ -124,8 +124,8 @@ final class PeerlinkTransport implements Transport {
 
     @Override
     public MessageChannel server(Socket socket) throws IOException, GeneralSecurityException {
-        InputStream in = new BufferedInputStream(socket.getInputStream(), BUFFER);
-        OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+        InputStream in = ConnectionStreams.input(socket, ConnectionObserver.NONE);
+        OutputStream out = ConnectionStreams.output(socket, ConnectionObserver.NONE);
         try {
             Session s = HandshakeDriver.server(socket, in, out, server, random, Duration.ofSeconds(10),
                     Duration.ofSeconds(10), cryptoPool);

@@ -88,8 +88,8 @@ final class Dialer {
         boolean handedOver = false;
         try {
             connectSocket(socket, host, port);
-            var in = Sessions.input(socket, observer);
-            var out = Sessions.output(socket, observer);
+            var in = ConnectionStreams.input(socket, observer);
+            var out = ConnectionStreams.output(socket, observer);
             AtomicReference<Refusal> refusal = new AtomicReference<>();
             Session session;
             try {

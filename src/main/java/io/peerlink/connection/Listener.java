@@ -202,8 +202,8 @@ final class Listener implements AutoCloseable {
         handshaking.add(socket);
         try {
             socket.setTcpNoDelay(true);
-            in = Sessions.input(socket, observer);
-            out = Sessions.output(socket, observer);
+            in = ConnectionStreams.input(socket, observer);
+            out = ConnectionStreams.output(socket, observer);
             session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
                     settings.handshakeIdleTimeout(), crypto);
             observer.handshakeSucceeded(Direction.INBOUND);

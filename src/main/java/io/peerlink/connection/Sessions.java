@@ -2,7 +2,6 @@ package io.peerlink.connection;
 
 import io.peerlink.handshake.Session;
 import io.peerlink.wire.CloseCode;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,14 +24,6 @@ final class Sessions {
     enum Registered { ATTACHED, DUPLICATE, STOPPED }
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
-    /**
-     * The largest read buffer of a connection, held only while data is waiting ({@link
-     * ElasticInputStream}); an idle connection holds {@value ElasticInputStream#IDLE_BUFFER} bytes.
-     * (A fixed 64 KiB BufferedInputStream and a 64 KiB BufferedOutputStream were 128 KiB of heap per
-     * idle connection: issue 12's scale bench. A fixed 16 KiB read buffer cost 40-70 % of the
-     * throughput at 4 KiB messages.)
-     */
-    static final int INPUT_BUFFER = 64 * 1024;
 
     private final ConnectionSettings settings;
     private final PeerDirectory directory;
@@ -103,20 +94,6 @@ final class Sessions {
     /** Whether {@link #close} ran: the service is stopping. */
     synchronized boolean isClosed() {
         return !open;
-    }
-
-    static InputStream input(Socket socket, ConnectionObserver observer) throws IOException {
-        return new ElasticInputStream(CountingStreams.in(socket.getInputStream(), observer::bytesIn), INPUT_BUFFER);
-    }
-
-    /**
-     * The JDK's default buffer on purpose: created on a virtual thread (every inbound handshake
-     * runs on one) it starts at 512 bytes and grows only as far as the writes need, up to 8 KiB; on
-     * a platform thread it is 8 KiB from the start. A write larger than the buffer goes straight to
-     * the socket.
-     */
-    static OutputStream output(Socket socket, ConnectionObserver observer) throws IOException {
-        return new BufferedOutputStream(CountingStreams.out(socket.getOutputStream(), observer::bytesOut));
     }
 
     static String describe(IOException e) {

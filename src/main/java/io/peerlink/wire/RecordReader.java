@@ -14,9 +14,11 @@ import java.util.Locale;
  * <p>KEY_UPDATE records are handled here (the receive key moves on) and not returned. After a
  * CLOSE, any further frame is {@link ProtocolException.Reason#FRAME_AFTER_CLOSE}.
  *
- * <p>Each record is read into one buffer that the reader keeps (header, then body) and opened in
- * place there; the buffer grows to the largest record seen. Not thread-safe: a connection's
- * reads all come from its one receive thread.
+ * <p>Each record is read into one buffer (header, then body) and opened in place there. The reader
+ * keeps a buffer of up to {@value RecordBuffer#RETAINED_BYTES} bytes for life; a larger record gets
+ * a large buffer, kept while large records keep coming and let go once a small one (a keep-alive at
+ * the latest) has been read (see {@link RecordBuffer}). Not thread-safe: a connection's reads all come from
+ * its one receive thread.
  */
 public final class RecordReader {
 
@@ -26,7 +28,7 @@ public final class RecordReader {
     private final InputStream in;
     private final CipherState cipher;
     private final Limits limits;
-    private byte[] buffer = new byte[INITIAL_BUFFER];
+    private final RecordBuffer buffer = new RecordBuffer(INITIAL_BUFFER);
     private boolean closed;
 
     public RecordReader(InputStream in, CipherState cipher, Limits limits) {
@@ -38,16 +40,13 @@ public final class RecordReader {
     /** The next frame, or {@code null} when the stream ended cleanly at a frame boundary. */
     public Frame read() throws IOException, ProtocolException {
         while (true) {
-            int length = RawFrame.readHeader(in, buffer, limits.maxFrameLength());
+            int length = RawFrame.readHeader(in, buffer.array(), limits.maxFrameLength());
             if (length < 0) {
                 return null;
             }
-            int total = WireConstants.HEADER_LENGTH + length;
-            if (buffer.length < total) {
-                // the header is checked against the limit already: grow, keeping it
-                buffer = java.util.Arrays.copyOf(buffer, Math.max(total, Math.min(2 * buffer.length,
-                        WireConstants.HEADER_LENGTH + limits.maxFrameLength())));
-            }
+            // the header is checked against the limit already: grow, keeping it
+            byte[] buffer = this.buffer.ensure(WireConstants.HEADER_LENGTH + length, WireConstants.HEADER_LENGTH,
+                    WireConstants.HEADER_LENGTH + limits.maxFrameLength());
             RawFrame.readBody(in, buffer, WireConstants.HEADER_LENGTH, length);
             if (closed) {
                 throw new ProtocolException(ProtocolException.Reason.FRAME_AFTER_CLOSE,
@@ -73,6 +72,10 @@ public final class RecordReader {
                         "record " + counter + " failed authentication (tampered, replayed, dropped or reordered)");
             }
             Frame frame = FrameCodec.decode(buffer, WireConstants.HEADER_LENGTH, plaintext, limits);
+            if (WireConstants.HEADER_LENGTH + length <= RecordBuffer.RETAINED_BYTES) {
+                // a small record: the large buffer, if any, goes (the frame keeps no reference to it)
+                this.buffer.release();
+            }
             if (frame instanceof Frame.KeyUpdate) {
                 cipher.rekey();
                 continue;
@@ -82,6 +85,11 @@ public final class RecordReader {
             }
             return frame;
         }
+    }
+
+    /** Bytes of record buffer held now (tests). */
+    int bufferBytesHeld() {
+        return buffer.bytesHeld();
     }
 
     /** Records received so far in this direction. */

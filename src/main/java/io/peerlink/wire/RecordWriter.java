@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 
@@ -20,6 +19,10 @@ import java.util.Queue;
  * buffer and {@link #flush} hands all of them to the stream in one write and one flush: several
  * records per write, still one record per frame, so the bytes on the wire are exactly those of one
  * {@link #write} per frame.
+ *
+ * <p>The writer keeps a buffer of up to {@value RecordBuffer#RETAINED_BYTES} bytes for life; records
+ * that do not fit get a large buffer, kept while large writes keep coming and let go after a write
+ * that fits the kept buffer (a keep-alive at the latest; see {@link RecordBuffer}).
  *
  * <p>Not thread-safe: a connection's writes all go through its one send thread.
  */
@@ -37,7 +40,7 @@ public final class RecordWriter {
     private final OutputStream out;
     private final CipherState cipher;
     private final Limits limits;
-    private byte[] buffer = new byte[INITIAL_BUFFER];
+    private final RecordBuffer buffer = new RecordBuffer(INITIAL_BUFFER);
     private int pending;
     private long recordsUnderKey;
     private boolean closed;
@@ -112,9 +115,18 @@ public final class RecordWriter {
         int length = pending;
         pending = 0;
         if (length > 0) {
-            out.write(buffer, 0, length);
+            out.write(buffer.array(), 0, length);
+        }
+        if (length <= RecordBuffer.RETAINED_BYTES) {
+            // a small write: the large buffer, if any, goes
+            buffer.release();
         }
         out.flush();
+    }
+
+    /** Bytes of record buffer held now (tests). */
+    int bufferBytesHeld() {
+        return buffer.bytesHeld();
     }
 
     private void appendRecord(Frame frame) {
@@ -123,9 +135,7 @@ public final class RecordWriter {
         int bodyLength = plaintext + WireConstants.TAG_LENGTH;
         int start = pending;
         int end = start + WireConstants.HEADER_LENGTH + bodyLength;
-        if (buffer.length < end) {
-            buffer = Arrays.copyOf(buffer, Math.max(end, 2 * buffer.length));
-        }
+        byte[] buffer = this.buffer.ensure(end, start, Integer.MAX_VALUE);
         RawFrame.writeHeader(buffer, start, WireConstants.TYPE_RECORD, bodyLength);
         int body = start + WireConstants.HEADER_LENGTH;
         FrameCodec.encode(frame, text, buffer, body);

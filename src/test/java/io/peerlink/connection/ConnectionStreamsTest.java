@@ -42,8 +42,8 @@ class ConnectionStreamsTest {
             byte[] frame = new byte[300];
             byte[] received = new byte[frame.length];
             long before = threads.getCurrentThreadAllocatedBytes();
-            OutputStream out = Sessions.output(client, ConnectionObserver.NONE);
-            InputStream in = Sessions.input(server, ConnectionObserver.NONE);
+            OutputStream out = ConnectionStreams.output(client, ConnectionObserver.NONE);
+            InputStream in = ConnectionStreams.input(server, ConnectionObserver.NONE);
             out.write(frame);
             out.flush();
             int n = in.readNBytes(received, 0, received.length);

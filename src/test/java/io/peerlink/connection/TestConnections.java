@@ -50,8 +50,8 @@ final class TestConnections {
         try (ServerSocket listening = new ServerSocket(0, 1, loopback)) {
             Socket clientSocket = new Socket(loopback, listening.getLocalPort());
             Socket serverSocket = listening.accept();
-            InputStream in = Sessions.input(serverSocket, ConnectionObserver.NONE);
-            OutputStream out = Sessions.output(serverSocket, ConnectionObserver.NONE);
+            InputStream in = ConnectionStreams.input(serverSocket, ConnectionObserver.NONE);
+            OutputStream out = ConnectionStreams.output(serverSocket, ConnectionObserver.NONE);
             CompletableFuture<Session> serverSide = CompletableFuture.supplyAsync(() -> {
                 try {
                     return HandshakeDriver.server(serverSocket, in, out, server, new SecureRandom(), TIMEOUT, TIMEOUT,
@@ -60,8 +60,8 @@ final class TestConnections {
                     throw new IllegalStateException(e);
                 }
             });
-            HandshakeDriver.client(clientSocket, Sessions.input(clientSocket, ConnectionObserver.NONE),
-                    Sessions.output(clientSocket, ConnectionObserver.NONE), client, new SecureRandom(), TIMEOUT,
+            HandshakeDriver.client(clientSocket, ConnectionStreams.input(clientSocket, ConnectionObserver.NONE),
+                    ConnectionStreams.output(clientSocket, ConnectionObserver.NONE), client, new SecureRandom(), TIMEOUT,
                     peer -> true);
             Session session = serverSide.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             PeerConnection c = new PeerConnection(serverSocket, in, wrap.apply(out), session, Direction.INBOUND, Instant.now(),
