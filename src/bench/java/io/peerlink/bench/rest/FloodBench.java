@@ -9,16 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Issue 9's figures: a victim peer process (the packaged jar, product defaults, RSA-3072) attacked
@@ -231,26 +228,16 @@ public final class FloodBench {
     }
 
     private static void keepLogs(Path work) {
-        String dir = System.getProperty("bench.dir", "");
-        if (dir.isBlank()) {
-            return;
-        }
         try {
-            Path d = Files.createDirectories(Path.of(dir));
-            for (String name : List.of("victim", "legit")) {
-                Path log = work.resolve(name + ".log");
-                if (Files.exists(log)) {
-                    Files.copy(log, d.resolve("flood-" + name + ".log"), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            WorkDirs.keepLogs(work, System.getProperty("bench.dir", ""), "flood", List.of("victim", "legit"));
         } catch (IOException e) {
             progress("could not keep the peer logs: %s", e);
         }
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            WorkDirs.delete(dir);
         } catch (IOException e) {
             progress("could not delete %s: %s", dir, e);
         }

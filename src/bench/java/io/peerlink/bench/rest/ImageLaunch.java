@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -128,8 +127,8 @@ final class ImageLaunch {
                 }
             }
         }
-        delete(dir.resolve("aot-training"));
-        delete(layers);
+        WorkDirs.delete(dir.resolve("aot-training"));
+        WorkDirs.delete(layers);
         return new Image(app, jvmArgs, seconds, bytes, String.join(" ", optionLines(options)));
     }
 
@@ -196,17 +195,6 @@ final class ImageLaunch {
         }
     }
 
-    static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     /** {@code ImageLaunch <jar> <host> <rounds> <idle seconds> <options file>...}: interleaved restarts per file. */
     public static void main(String[] args) throws Exception {
         Path jar = Path.of(args[0]).toAbsolutePath();
@@ -250,7 +238,7 @@ final class ImageLaunch {
             }
         } finally {
             peers.forEach(PeerProcess::stop);
-            delete(work);
+            WorkDirs.delete(work);
         }
     }
 }

@@ -2,14 +2,11 @@ package io.peerlink.bench.rest;
 
 import io.peerlink.bench.rest.LoadGenerator.Phase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -615,33 +612,18 @@ public final class RestBench {
     }
 
     private static void keepLogs(Path work) {
-        String dir = System.getProperty("bench.rest.logs", System.getProperty("bench.dir", ""));
-        if (dir.isBlank()) {
-            return;
-        }
         try {
-            Path d = Files.createDirectories(Path.of(dir));
-            for (String name : List.of("peer-a", "peer-b")) {
-                Path log = work.resolve(name + ".log");
-                if (Files.exists(log)) {
-                    Files.copy(log, d.resolve("rest-" + name + ".log"), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            WorkDirs.keepLogs(work, System.getProperty("bench.rest.logs", System.getProperty("bench.dir", "")), "rest",
+                    List.of("peer-a", "peer-b"));
         } catch (IOException e) {
             progress("could not keep the peer logs: %s", e);
         }
     }
 
     private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            WorkDirs.delete(dir);
+        } catch (IOException e) {
             progress("could not delete %s: %s", dir, e);
         }
     }
