@@ -130,6 +130,30 @@ class TwoPeerProcessesE2ETest {
         assertThat(peerA.get("/swagger-ui/index.html").statusCode()).isEqualTo(200);
     }
 
+    /**
+     * The packaged jar, started as users start it, loads ACCP (its native library comes from the jar,
+     * native access is granted) for RSA-OAEP decryption once the background load is done, keeps
+     * AES-GCM on the JDK, and says so in /api/identity and the health details alike.
+     */
+    @Test
+    @Order(1)
+    void thePackagedJarDecryptsWithAccpAndSaysSo() throws Exception {
+        String arch = System.getProperty("os.arch");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                && (arch.equals("amd64") || arch.equals("aarch64")), "ACCP ships for Linux x86_64 and aarch64 only");
+        for (Peer peer : List.of(peerA, peerB)) {
+            awaitTrue("ACCP for RSA-OAEP decryption on " + peer, Duration.ofSeconds(30), () -> peer
+                    .json("GET", "/api/identity", null, 200).at("/cryptoProviders/rsaOaepDecrypt").asString()
+                    .startsWith("AmazonCorrettoCryptoProvider "));
+            JsonNode providers = peer.json("GET", "/api/identity", null, 200).get("cryptoProviders");
+            assertThat(providers.get("aesGcm").asString()).startsWith("SunJCE ");
+            JsonNode details = JSON.readTree(peer.get("/actuator/health").body()).at("/components/peers/details");
+            assertThat(details.get("rsaOaepDecryptProvider").asString())
+                    .isEqualTo(providers.get("rsaOaepDecrypt").asString());
+            assertThat(details.get("aesGcmProvider").asString()).isEqualTo(providers.get("aesGcm").asString());
+        }
+    }
+
     /** The exact file the Docker image's HEALTHCHECK runs. */
     @Test
     @Order(2)
