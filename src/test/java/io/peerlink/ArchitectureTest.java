@@ -22,7 +22,8 @@ class ArchitectureTest {
     @Test
     void protocolPackagesDoNotImportSpring() {
         noClasses().that().resideInAnyPackage("io.peerlink.crypto..", "io.peerlink.identity..",
-                        "io.peerlink.handshake..", "io.peerlink.wire..", "io.peerlink.connection..")
+                        "io.peerlink.handshake..", "io.peerlink.wire..", "io.peerlink.transport..",
+                        "io.peerlink.messaging..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.servlet..")
                 .check(CLASSES);
     }
@@ -31,7 +32,7 @@ class ArchitectureTest {
     void protocolPackagesDoNotDependOnTheServiceOrApi() {
         noClasses().that().resideInAnyPackage("io.peerlink.crypto..", "io.peerlink.identity..",
                         "io.peerlink.handshake..", "io.peerlink.wire..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.connection..", "io.peerlink.api..",
+                .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.transport..", "io.peerlink.messaging..", "io.peerlink.api..",
                         "io.peerlink.config..", "io.peerlink.store..")
                 .check(CLASSES);
     }
@@ -40,7 +41,7 @@ class ArchitectureTest {
     @Test
     void theStoreDependsOnNoOtherPackageOfOurs() {
         noClasses().that().resideInAPackage("io.peerlink.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.connection..", "io.peerlink.api..",
+                .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.transport..", "io.peerlink.messaging..", "io.peerlink.api..",
                         "io.peerlink.config..", "io.peerlink.crypto..", "io.peerlink.identity..",
                         "io.peerlink.handshake..", "io.peerlink.wire..")
                 .check(CLASSES);

@@ -1,7 +1,7 @@
 package io.peerlink.bench;
 
 import io.peerlink.config.BenchPeers;
-import io.peerlink.connection.PeerConnectionException;
+import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.store.StoredMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Issue 12, "Scale", third item: {@value #PEERS} peers in this JVM, each a {@link
- * io.peerlink.connection.PeerConnectionService} on its own loopback address with its own data
+ * io.peerlink.messaging.PeerConnectionService} on its own loopback address with its own data
  * directory (RSA-3072 identity, SQLite store) as the product wires it ({@link BenchPeers}), all
  * with the product's default settings. Each peer dials every peer before it, one dial at a time,
  * all peers at once; then each sends one message to every other. The mesh must have all

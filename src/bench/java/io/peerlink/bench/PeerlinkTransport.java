@@ -1,7 +1,7 @@
 package io.peerlink.bench;
 
-import io.peerlink.connection.ConnectionObserver;
-import io.peerlink.connection.ConnectionStreams;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.ConnectionStreams;
 import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.handshake.HandshakeDriver;
 import io.peerlink.handshake.Session;

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue 12, "Scale", first item: one peer (the product's {@link io.peerlink.connection.PeerConnectionService}
+ * Issue 12, "Scale", first item: one peer (the product's {@link io.peerlink.messaging.PeerConnectionService}
  * with its SQLite store, in this JVM) holding {@value #CONNECTIONS} established connections from
  * {@link ScaleClients} (another JVM, so that this one holds only the peer), spread over
  * {@value #SOURCES} loopback source addresses. Memory is the live heap after a full GC (class

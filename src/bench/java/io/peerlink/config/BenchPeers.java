@@ -1,9 +1,9 @@
 package io.peerlink.config;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.peerlink.connection.ConnectionObserver;
-import io.peerlink.connection.ConnectionSettings;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.IdentityStore;
 import io.peerlink.store.Store;

@@ -1,6 +1,6 @@
 package io.peerlink.api;
 
-import io.peerlink.connection.PeerConnectionException;
+import io.peerlink.transport.PeerConnectionException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.peerlink.api;
 
-import io.peerlink.connection.DialTarget;
-import io.peerlink.connection.Invite;
+import io.peerlink.transport.DialTarget;
+import io.peerlink.transport.Invite;
 import io.peerlink.identity.Fingerprints;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;

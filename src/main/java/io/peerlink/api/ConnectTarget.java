@@ -1,6 +1,6 @@
 package io.peerlink.api;
 
-import io.peerlink.connection.Invite;
+import io.peerlink.transport.Invite;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;

@@ -1,8 +1,8 @@
 package io.peerlink.api;
 
 import io.peerlink.config.PeerlinkProperties;
-import io.peerlink.connection.Invite;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.transport.Invite;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.identity.Identity;
 import io.swagger.v3.oas.annotations.Operation;

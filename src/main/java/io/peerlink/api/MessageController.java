@@ -9,9 +9,9 @@ import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_MESSAGE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
 
-import io.peerlink.connection.Inbox;
-import io.peerlink.connection.PeerConnectionException;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.messaging.Inbox;
+import io.peerlink.transport.PeerConnectionException;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.identity.Fingerprints;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;

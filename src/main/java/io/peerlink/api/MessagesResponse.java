@@ -1,6 +1,6 @@
 package io.peerlink.api;
 
-import io.peerlink.connection.Inbox;
+import io.peerlink.messaging.Inbox;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 

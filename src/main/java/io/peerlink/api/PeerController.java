@@ -7,9 +7,9 @@ import static io.peerlink.api.OpenApiConfiguration.UNAVAILABLE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
 
-import io.peerlink.connection.PeerConnectionException;
-import io.peerlink.connection.PeerConnectionService;
-import io.peerlink.connection.PeerView;
+import io.peerlink.transport.PeerConnectionException;
+import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.messaging.PeerView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;

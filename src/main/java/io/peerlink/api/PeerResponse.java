@@ -1,8 +1,8 @@
 package io.peerlink.api;
 
-import io.peerlink.connection.Direction;
-import io.peerlink.connection.PeerState;
-import io.peerlink.connection.PeerView;
+import io.peerlink.transport.Direction;
+import io.peerlink.messaging.PeerState;
+import io.peerlink.messaging.PeerView;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.peerlink.store.Trust;
 import java.time.Instant;

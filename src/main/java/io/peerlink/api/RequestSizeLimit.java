@@ -1,7 +1,7 @@
 package io.peerlink.api;
 
 import io.peerlink.config.PeerlinkProperties;
-import io.peerlink.connection.PeerConnectionException;
+import io.peerlink.transport.PeerConnectionException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;

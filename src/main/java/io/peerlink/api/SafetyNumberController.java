@@ -2,9 +2,9 @@ package io.peerlink.api;
 
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 
-import io.peerlink.connection.PeerConnectionException;
-import io.peerlink.connection.PeerConnectionService;
-import io.peerlink.connection.PeerView;
+import io.peerlink.transport.PeerConnectionException;
+import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.messaging.PeerView;
 import io.peerlink.identity.Fingerprints;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;

@@ -9,7 +9,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import io.peerlink.connection.DialTarget;
+import io.peerlink.transport.DialTarget;
 
 /**
  * A {@code host:port} peer address: a host name, an IPv4 address or a bracketed IPv6 address

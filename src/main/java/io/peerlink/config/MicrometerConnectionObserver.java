@@ -2,8 +2,8 @@ package io.peerlink.config;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.peerlink.connection.ConnectionObserver;
-import io.peerlink.connection.Direction;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.Direction;
 import java.util.Locale;
 
 /**

@@ -1,6 +1,6 @@
 package io.peerlink.config;
 
-import io.peerlink.connection.DialTarget;
+import io.peerlink.transport.DialTarget;
 import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.identity.IdentityStore;
 import io.peerlink.wire.Limits;

@@ -1,6 +1,6 @@
 package io.peerlink.config;
 
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.crypto.CryptoProviders;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;

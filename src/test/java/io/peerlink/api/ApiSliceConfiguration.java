@@ -2,11 +2,11 @@ package io.peerlink.api;
 
 import io.peerlink.support.TestStores;
 import io.peerlink.config.PeerlinkProperties;
-import io.peerlink.connection.ConnectionObserver;
-import io.peerlink.connection.ConnectionSettings;
-import io.peerlink.connection.Inbox;
-import io.peerlink.connection.PeerConnectionService;
-import io.peerlink.connection.PeerState;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.messaging.Inbox;
+import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.messaging.PeerState;
 import io.peerlink.support.TestIdentities;
 import java.io.IOException;
 import java.time.Clock;

@@ -8,11 +8,11 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.peerlink.connection.DialTarget;
-import io.peerlink.connection.Direction;
-import io.peerlink.connection.PeerConnectionService;
-import io.peerlink.connection.PeerState;
-import io.peerlink.connection.PeerView;
+import io.peerlink.transport.DialTarget;
+import io.peerlink.transport.Direction;
+import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.messaging.PeerState;
+import io.peerlink.messaging.PeerView;
 import io.peerlink.store.Trust;
 import java.time.Instant;
 import java.util.ArrayList;

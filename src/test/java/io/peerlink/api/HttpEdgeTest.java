@@ -3,7 +3,7 @@ package io.peerlink.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.PeerlinkApplication;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.messaging.PeerConnectionService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

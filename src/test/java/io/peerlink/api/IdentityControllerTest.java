@@ -9,7 +9,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.crypto.CryptoProviders;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

@@ -10,8 +10,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.peerlink.store.StoredMessage;
-import io.peerlink.connection.Inbox;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.messaging.Inbox;
+import io.peerlink.messaging.PeerConnectionService;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

@@ -14,7 +14,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.messaging.PeerConnectionService;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -8,7 +8,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.support.SvgQrCodes;
 import java.io.IOException;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import io.peerlink.connection.ConnectionObserver;
-import io.peerlink.connection.ConnectionSettings;
-import io.peerlink.connection.Inbox;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.messaging.Inbox;
 import io.peerlink.store.StoredMessage;
-import io.peerlink.connection.PeerConnectionService;
-import io.peerlink.connection.PeerState;
+import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.messaging.PeerState;
 import io.peerlink.identity.Identity;
 import io.peerlink.support.TestIdentities;
 import io.peerlink.wire.ProtocolException;
@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
  */
 abstract class AttackFixture {
 
-    /** The whole connection layer: listener, dialer, connections. */
-    static final String CONNECTION_LOGGERS = "io.peerlink.connection";
+    /** The whole connection layer: listener, dialer, connections, and the messaging over them. */
+    static final String[] CONNECTION_LOGGERS = {"io.peerlink.transport", "io.peerlink.messaging"};
 
     static final Identity VICTIM = TestIdentities.named("victim");
     static final Identity FRIEND = TestIdentities.named("friend");

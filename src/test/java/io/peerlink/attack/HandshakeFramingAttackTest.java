@@ -9,7 +9,7 @@ import static io.peerlink.wire.ProtocolException.Reason.UNSUPPORTED_VERSION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerlink.connection.PeerConnectionException;
+import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.handshake.Handshake;
 import io.peerlink.handshake.HandshakeMessage.ServerHello;
 import io.peerlink.wire.RawFrame;

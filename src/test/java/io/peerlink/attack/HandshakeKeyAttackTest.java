@@ -8,7 +8,7 @@ import static io.peerlink.wire.ProtocolException.Reason.KEY_CONFIRMATION_FAILED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerlink.connection.PeerConnectionException;
+import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.handshake.Handshake;
 import io.peerlink.handshake.HandshakeMessage.ClientHello;
 import io.peerlink.handshake.HandshakeMessage.ServerHello;

@@ -4,8 +4,8 @@ import static io.peerlink.wire.ProtocolException.Reason.HANDSHAKE_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerlink.connection.ConnectionSettings;
-import io.peerlink.connection.PeerConnectionException;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.handshake.Handshake;
 import io.peerlink.wire.RawFrame;
 import java.io.IOException;

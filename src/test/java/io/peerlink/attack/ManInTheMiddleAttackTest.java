@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ch.qos.logback.classic.Level;
-import io.peerlink.connection.PeerConnectionException;
-import io.peerlink.connection.PeerView;
+import io.peerlink.transport.PeerConnectionException;
+import io.peerlink.messaging.PeerView;
 import io.peerlink.crypto.RsaOaep;
 import io.peerlink.handshake.Handshake;
 import io.peerlink.handshake.HandshakeMessage.ClientHello;

@@ -3,7 +3,7 @@ package io.peerlink.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.peerlink.connection.Direction;
+import io.peerlink.transport.Direction;
 import org.junit.jupiter.api.Test;
 
 class MicrometerConnectionObserverTest {

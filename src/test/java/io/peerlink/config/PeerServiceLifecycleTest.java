@@ -3,9 +3,9 @@ package io.peerlink.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.peerlink.connection.ConnectionObserver;
-import io.peerlink.connection.Inbox;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.messaging.Inbox;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.support.TestIdentities;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

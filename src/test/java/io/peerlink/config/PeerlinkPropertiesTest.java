@@ -2,7 +2,7 @@ package io.peerlink.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerlink.connection.DialTarget;
+import io.peerlink.transport.DialTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -3,10 +3,10 @@ package io.peerlink.config;
 import io.peerlink.support.TestStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerlink.connection.ConnectionObserver;
-import io.peerlink.connection.ConnectionSettings;
-import io.peerlink.connection.Inbox;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.messaging.Inbox;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.crypto.CryptoProviders;
 import io.peerlink.support.TestIdentities;
 import java.time.Clock;

@@ -3,8 +3,8 @@ package io.peerlink.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.peerlink.connection.ConnectionSettings;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.support.TestIdentities;
 import io.peerlink.support.TestStores;
 import java.io.InputStream;

@@ -1,6 +1,0 @@
-package io.peerlink.connection;
-
-/** Who dialled: INBOUND connections were accepted by our listener, OUTBOUND ones we dialled. */
-public enum Direction {
-    INBOUND, OUTBOUND
-}

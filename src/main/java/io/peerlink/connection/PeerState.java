@@ -1,6 +1,0 @@
-package io.peerlink.connection;
-
-/** A known peer is CONNECTED while a session to it is up, DISCONNECTED otherwise. */
-public enum PeerState {
-    CONNECTED, DISCONNECTED
-}

@@ -1,0 +1,144 @@
+package io.peerlink.messaging;
+
+import io.peerlink.transport.PeerConnectionException;
+import io.peerlink.transport.PeerDirectory;
+import io.peerlink.identity.Fingerprints;
+import io.peerlink.store.Store;
+import io.peerlink.store.StoredPeer;
+import io.peerlink.store.Trust;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The known peers as contacts: names (aliases) and trust. Resolves what the API takes as a peer
+ * (a peerId, a fingerprint, or an alias) and composes each peer's view from the directory (its
+ * connection) and the store (its name, trust and addresses).
+ *
+ * <p>Thread-safe: every change is one store write.
+ */
+final class Contacts {
+
+    static final int MAX_ALIAS = 64;
+    private static final Pattern PEER_ID_LIKE = Pattern.compile("[\\s:]*(?:[0-9A-Fa-f][\\s:]*){64}");
+
+    private final Store store;
+    private final PeerDirectory directory;
+
+    Contacts(Store store, PeerDirectory directory) {
+        this.store = store;
+        this.directory = directory;
+    }
+
+    /** The known peer that {@code peerIdOrAlias} names, if any. */
+    Optional<String> resolve(String peerIdOrAlias) {
+        if (peerIdOrAlias == null || peerIdOrAlias.isBlank()) {
+            return Optional.empty();
+        }
+        String s = peerIdOrAlias.strip();
+        if (PEER_ID_LIKE.matcher(s).matches()) {
+            String id = Fingerprints.normalise(s);
+            return directory.isKnown(id) ? Optional.of(id) : Optional.empty();
+        }
+        return store.peers().findByAlias(s).map(StoredPeer::peerId).filter(directory::isKnown);
+    }
+
+    /**
+     * The recipient {@code to} names; when {@code to} is empty, the one connected peer (refused when
+     * none or several are connected).
+     */
+    String recipient(String to) {
+        if (to == null || to.isBlank()) {
+            List<String> connected = directory.connectedPeerIds();
+            if (connected.size() == 1) {
+                return connected.getFirst();
+            }
+            throw new PeerConnectionException(PeerConnectionException.Kind.NO_RECIPIENT, connected.isEmpty()
+                    ? "no peer is connected: connect one first (POST /api/peers), or say which known peer with \"to\""
+                    : connected.size() + " peers are connected: say which one with \"to\"");
+        }
+        return resolve(to).orElseThrow(() -> new PeerConnectionException(
+                PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + to + " is known: connect it first (POST /api/peers)"));
+    }
+
+    /** Like {@link #resolve}, or UNKNOWN_PEER. */
+    String require(String peerIdOrAlias) {
+        return resolve(peerIdOrAlias).orElseThrow(() -> new PeerConnectionException(
+                PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + peerIdOrAlias + " is known"));
+    }
+
+    Optional<PeerView> view(String peerId) {
+        return directory.view(peerId, this::contact);
+    }
+
+    List<PeerView> views() {
+        return directory.views(this::contact);
+    }
+
+    /**
+     * Names the peer ({@code alias} null clears the name). An alias is 1 to 64 characters, no
+     * control characters, not a peerId lookalike, and unique among known peers (ignoring case).
+     */
+    PeerView rename(String peerIdOrAlias, String alias) {
+        String id = require(peerIdOrAlias);
+        String clean = alias == null ? null : alias.strip();
+        if (clean != null) {
+            String problem = aliasProblem(clean);
+            if (problem != null) {
+                throw new PeerConnectionException(PeerConnectionException.Kind.INVALID, "alias " + problem);
+            }
+        }
+        if (!PeerConnectionService.await(store.setAlias(id, clean))) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.ALIAS_TAKEN,
+                    "another peer is already called \"" + clean + "\"");
+        }
+        return view(id).orElseThrow();
+    }
+
+    /** Marks the peer VERIFIED when {@code safetyNumber} (spaces ignored) is its safety number. */
+    PeerView verify(String peerIdOrAlias, String safetyNumber) {
+        String id = require(peerIdOrAlias);
+        PeerView peer = view(id).orElseThrow();
+        String given = safetyNumber == null ? "" : safetyNumber.replaceAll("\\s", "");
+        if (!java.security.MessageDigest.isEqual(given.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                peer.safetyNumber().replace(" ", "").getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.SAFETY_NUMBER_MISMATCH,
+                    "that is not the safety number of " + id + " with this peer: compare it again, digit by digit "
+                            + "(a different number means another key, or someone in between)");
+        }
+        PeerConnectionService.await(store.verify(id));
+        return view(id).orElseThrow();
+    }
+
+    PeerView unverify(String peerIdOrAlias) {
+        String id = require(peerIdOrAlias);
+        PeerConnectionService.await(store.unverify(id));
+        return view(id).orElseThrow();
+    }
+
+    private PeerDirectory.Contact contact(String peerId) {
+        Optional<StoredPeer> stored = store.peers().find(peerId);
+        return new PeerDirectory.Contact(stored.map(StoredPeer::alias).orElse(null),
+                stored.map(StoredPeer::trust).orElse(Trust.UNVERIFIED), stored.map(StoredPeer::verifiedAt).orElse(null),
+                store.peers().addresses(peerId), store.messages().undeliveredCount(peerId));
+    }
+
+    /** Why {@code alias} cannot be one, or null when it can. */
+    static String aliasProblem(String alias) {
+        if (alias.isEmpty()) {
+            return "must not be empty (send null to clear it)";
+        }
+        if (alias.codePointCount(0, alias.length()) > MAX_ALIAS) {
+            return "must be at most " + MAX_ALIAS + " characters";
+        }
+        if (alias.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                || Character.getType(c) == Character.SURROGATE || Character.getType(c) == Character.LINE_SEPARATOR
+                || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
+            return "must not contain control characters";
+        }
+        if (PEER_ID_LIKE.matcher(alias).matches()) {
+            return "must not look like a peerId";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,303 @@
+package io.peerlink.messaging;
+
+import io.peerlink.transport.Sessions;
+import io.peerlink.transport.DialTarget;
+import io.peerlink.transport.PeerConnectionException;
+import io.peerlink.transport.Dialer;
+import io.peerlink.transport.Listener;
+import io.peerlink.transport.PeerDirectory;
+import io.peerlink.transport.PeerConnection;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.Redialer;
+import io.peerlink.transport.CryptoPool;
+import io.peerlink.identity.Fingerprints;
+import io.peerlink.identity.Identity;
+import io.peerlink.identity.PeerKey;
+import io.peerlink.store.Store;
+import io.peerlink.store.StoredMessage;
+import io.peerlink.store.StoredPeer;
+import io.peerlink.store.StoreClosedException;
+import io.peerlink.wire.CloseCode;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The peer: owns the peer port ({@link Listener}), dials ({@link Dialer}, {@link Redialer}), keeps
+ * one connection per known peer ({@link PeerDirectory}) and moves messages between the durable
+ * {@link Store} and the connections ({@link Delivery}). This class only wires them and answers the
+ * API's questions.
+ */
+public final class PeerConnectionService {
+
+    /** How long the send path waits for its message to be committed. */
+    public static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger log = LoggerFactory.getLogger(PeerConnectionService.class);
+
+    /** What {@link #connect} did. */
+    public record Connected(PeerView peer, boolean created) {
+    }
+
+    /** What {@link #send} did: the stored message, and whether this call created it (false: a repeat). */
+    public record Sent(StoredMessage message, boolean created) {
+    }
+
+    private final Identity identity;
+    private final ConnectionSettings settings;
+    private final Store store;
+    private final PeerDirectory directory;
+    private final Delivery delivery;
+    private final Sessions sessions;
+    private final Listener listener;
+    private final Dialer dialer;
+    private final Redialer redialer;
+    private final Contacts contacts;
+    private final Inbox inbox;
+    private final Semaphore connectionSlots;
+    private volatile boolean running;
+
+    public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock) {
+        this.identity = identity;
+        this.settings = settings;
+        this.store = store;
+        SecureRandom random = new SecureRandom();
+        this.connectionSlots = new Semaphore(settings.maxConnections());
+        this.directory = new PeerDirectory(identity);
+        this.delivery = new Delivery(store, directory, settings.limits(), clock);
+        this.sessions = new Sessions(settings, directory, delivery, observer, clock);
+        this.listener = new Listener(identity, settings, observer, random, connectionSlots, sessions);
+        this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions, store);
+        this.redialer = new Redialer(dialer, directory, settings.reconnectMinDelay(), settings.reconnectMaxDelay());
+        this.inbox = new Inbox(store);
+        this.contacts = new Contacts(store, directory);
+    }
+
+    /** Loads the known peers, binds the peer port, and starts dialling stored and configured peers. */
+    public synchronized void start() throws IOException {
+        if (running) {
+            return;
+        }
+        List<StoredPeer> known = store.peers().known();
+        for (StoredPeer p : known) {
+            try {
+                directory.addKnown(PeerKey.fromSpki(p.publicKey()), p.firstSeen(), p.lastSeen());
+            } catch (GeneralSecurityException e) {
+                log.warn("Stored key of peer {} is unreadable: skipped ({})", p.peerId(), e.getMessage());
+            }
+        }
+        listener.start();
+        running = true;
+        for (StoredPeer p : known) {
+            if (p.dialAddress() != null && directory.isKnown(p.peerId())) {
+                redialer.keep(DialTarget.parse(p.dialAddress()), p.peerId());
+            }
+        }
+        for (DialTarget target : settings.connect()) {
+            redialer.keep(target, target.pin());
+        }
+        log.info("Listening for peers on {}:{} as {} ({} known peer(s))", settings.listenHost(), listener.port(),
+                identity.peerId(), known.size());
+    }
+
+    /** Says goodbye on every connection, ends every thread and releases the port. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        redialer.close();
+        sessions.close();
+        listener.close();
+        dialer.abortHandshakes();
+        List<PeerConnection> open = directory.openConnections();
+        open.forEach(c -> c.close(CloseCode.GOING_AWAY, "peer shutting down"));
+        for (PeerConnection c : open) {
+            try {
+                c.awaitTermination(Duration.ofSeconds(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        log.info("Stopped: {} connection(s) closed, peer port released", open.size());
+    }
+
+    public boolean isListening() {
+        return running && listener.isListening();
+    }
+
+    /** The bound peer port (useful when configured as 0). */
+    public int listenPort() {
+        return listener.port();
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** The inbound messages, for polling. */
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    public int connectedCount() {
+        return directory.connectedCount();
+    }
+
+    /** Connection slots not taken (tests: every slot comes back once its connection ends). */
+    public int freeConnectionSlots() {
+        return connectionSlots.availablePermits();
+    }
+
+    /** Inbound handshakes holding a handshake slot (tests). */
+    public int handshakesInProgress() {
+        return listener.handshakesInProgress();
+    }
+
+    /** The pool of the inbound handshakes' crypto steps (tests). */
+    public CryptoPool handshakeCrypto() {
+        return listener.crypto();
+    }
+
+    /** The open connection to the peer (tests). */
+    Optional<PeerConnection> connectionTo(String peerId) {
+        return directory.connection(peerId);
+    }
+
+    // ------------------------------------------------------------------ peers
+
+    /**
+     * Dials {@code host:port} and runs the handshake, or gives back the existing connection when the
+     * peer there is already connected. With {@code expectedFingerprint}, a server with any other
+     * identity is refused right after its hello, before our identity is revealed to it. The address
+     * is dialled again whenever the connection drops, until the peer is forgotten.
+     */
+    public Connected connect(String host, int port, String expectedFingerprint) {
+        return connect(new DialTarget(host, port,
+                expectedFingerprint == null ? null : Fingerprints.normalise(expectedFingerprint)));
+    }
+
+    /**
+     * Dials the target (see {@link Dialer#dial}) and keeps dialling it whenever the connection drops,
+     * until the peer is forgotten.
+     */
+    public Connected connect(DialTarget target) {
+        requireRunning();
+        Dialer.Dialled d = dialer.dial(target);
+        redialer.keep(new DialTarget(target.host(), target.port(), null), d.peerId());
+        PeerView view = contacts.view(d.peerId()).orElseThrow(() -> new PeerConnectionException(
+                PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to " + target.address()
+                        + " ended right after its handshake"));
+        return new Connected(view, d.created());
+    }
+
+    public List<PeerView> peers() {
+        return contacts.views();
+    }
+
+    /** The known peer that {@code peerIdOrAlias} names (a peerId, a fingerprint or an alias). */
+    public Optional<PeerView> peer(String peerIdOrAlias) {
+        return contacts.resolve(peerIdOrAlias).flatMap(contacts::view);
+    }
+
+    /** The peerId of the known peer that {@code peerIdOrAlias} names. */
+    public Optional<String> resolve(String peerIdOrAlias) {
+        return contacts.resolve(peerIdOrAlias);
+    }
+
+    /** Names a peer; {@code alias} null clears its name. */
+    public PeerView rename(String peerIdOrAlias, String alias) {
+        return contacts.rename(peerIdOrAlias, alias);
+    }
+
+    /** Marks a peer VERIFIED when {@code safetyNumber} is the one both sides compute. */
+    public PeerView verify(String peerIdOrAlias, String safetyNumber) {
+        return contacts.verify(peerIdOrAlias, safetyNumber);
+    }
+
+    /** Takes a peer's verification back. */
+    public PeerView unverify(String peerIdOrAlias) {
+        return contacts.unverify(peerIdOrAlias);
+    }
+
+    /**
+     * Forgets the peer: closes its connection with a goodbye, stops dialling it, and marks its
+     * undelivered messages FAILED. False when it was not known.
+     */
+    public boolean forget(String peerIdOrAlias) {
+        Optional<String> known = contacts.resolve(peerIdOrAlias);
+        if (known.isEmpty()) {
+            return false;
+        }
+        String id = known.get();
+        if (!directory.forget(id)) {
+            return false;
+        }
+        redialer.forget(id);
+        await(store.forgetPeer(id));
+        log.info("Forgot peer {}", id);
+        return true;
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    /**
+     * Stores a message for a peer and returns once it is committed. {@code to} may be null when
+     * exactly one peer is connected. The message goes out at once on an open connection, or on the
+     * next connection to the peer. With {@code id} (the client's idempotency key), a repeat with the
+     * same recipient and text gives back the stored message and sends nothing; other content under
+     * that id is refused.
+     */
+    public Sent send(String to, String text, UUID id) {
+        requireRunning();
+        return delivery.accept(contacts.recipient(to), text, id);
+    }
+
+    /** {@link #send(String, String, UUID)} with a fresh id. */
+    public Sent send(String to, String text) {
+        return send(to, text, null);
+    }
+
+    private void requireRunning() {
+        if (!running) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer service is not running");
+        }
+    }
+
+    /** Waits for a store write to commit, turning its failures into API errors. */
+    static <T> T await(CompletableFuture<T> write) {
+        try {
+            return write.get(COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer is shutting down");
+        } catch (TimeoutException e) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.CAPACITY,
+                    "the store did not commit within " + COMMIT_TIMEOUT.toSeconds() + " s; try again");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreClosedException) {
+                throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer is shutting down");
+            }
+            throw new IllegalStateException("store write failed", e.getCause());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.peerlink.transport;
+
+import io.peerlink.wire.ProtocolException;
+
+/** Callbacks for counting what the connections do (metrics); every method defaults to nothing. */
+public interface ConnectionObserver {
+
+    ConnectionObserver NONE = new ConnectionObserver() {
+    };
+
+    default void handshakeSucceeded(Direction direction) {
+    }
+
+    /**
+     * {@code reason} is a {@link ProtocolException.Reason} tag, io, unreachable, fingerprint-mismatch,
+     * internal, or, for an inbound connection closed before its handshake, one of the admission
+     * refusals: capacity, max-handshakes, max-handshakes-per-address, rate-limited, crypto-busy.
+     */
+    default void handshakeFailed(Direction direction, String reason) {
+    }
+
+    default void messageSent() {
+    }
+
+    default void messageReceived() {
+    }
+
+    /** A frame or message was refused; {@code reason} names why. */
+    default void messageRejected(String reason) {
+    }
+
+    default void bytesIn(long n) {
+    }
+
+    default void bytesOut(long n) {
+    }
+}

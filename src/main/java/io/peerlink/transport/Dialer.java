@@ -1,0 +1,253 @@
+package io.peerlink.transport;
+
+import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.handshake.HandshakeDriver;
+import io.peerlink.handshake.Session;
+import io.peerlink.identity.Fingerprints;
+import io.peerlink.identity.Identity;
+import io.peerlink.store.Store;
+import io.peerlink.wire.ProtocolException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dials one address: TCP connect, the client side of the handshake, then hands the session to
+ * the {@link Sessions} that owns connections. Outbound dials take a slot of the established
+ * connections' budget, never one of the inbound handshakes' budget.
+ *
+ * <p>Thread-safe: each {@link #dial} runs on its caller's thread.
+ */
+public final class Dialer {
+
+    private static final Logger log = LoggerFactory.getLogger(Dialer.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The outcome of a dial: the peer, and whether this dial created its connection. */
+    public record Dialled(String peerId, boolean created) {
+    }
+
+    private final Identity identity;
+    private final ConnectionSettings settings;
+    private final ConnectionObserver observer;
+    private final SecureRandom random;
+    private final Semaphore connectionSlots;
+    private final PeerDirectory directory;
+    private final Sessions sessions;
+    private final Store store;
+    private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
+    private final Set<String> mismatchesSeen = ConcurrentHashMap.newKeySet();
+
+    /** Why the dialler refused the server right after its hello. */
+    private enum Refusal { SELF, NOT_THE_PIN, KEY_CHANGED, ALREADY_CONNECTED }
+
+    public Dialer(Identity identity, ConnectionSettings settings, ConnectionObserver observer, SecureRandom random,
+            Semaphore connectionSlots, PeerDirectory directory, Sessions sessions, Store store) {
+        this.identity = identity;
+        this.settings = settings;
+        this.observer = observer;
+        this.random = random;
+        this.connectionSlots = connectionSlots;
+        this.directory = directory;
+        this.sessions = sessions;
+        this.store = store;
+    }
+
+    /**
+     * Dials the target. Right after the server's hello, before this peer reveals its own identity,
+     * the server is refused when it is this peer itself, when the target is pinned to another
+     * identity, or (trust on first use) when another identity answered at this address before and
+     * the target carries no pin: the key changed, or someone sits in between. A server already
+     * connected is not handshaken twice: the existing connection is given back.
+     */
+    public Dialled dial(DialTarget target) {
+        String host = target.host();
+        int port = target.port();
+        String address = target.address();
+        String pin = target.pin();
+        String bound = pin == null ? store.peers().identityAt(address).orElse(null) : null;
+        String expectedPeerId = pin != null ? pin : bound;
+        if (expectedPeerId != null && directory.isConnected(expectedPeerId)) {
+            return new Dialled(expectedPeerId, false);
+        }
+        Slot slot = Slot.tryAcquire(connectionSlots);
+        if (slot == null) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.CAPACITY,
+                    "already " + settings.maxConnections() + " connections open (max-connections)");
+        }
+        Socket socket = new Socket();
+        handshaking.add(socket);
+        boolean handedOver = false;
+        try {
+            connectSocket(socket, host, port);
+            var in = ConnectionStreams.input(socket, observer);
+            var out = ConnectionStreams.output(socket, observer);
+            AtomicReference<Refusal> refusal = new AtomicReference<>();
+            Session session;
+            try {
+                session = HandshakeDriver.client(socket, in, out, identity, random, settings.handshakeTimeout(),
+                        server -> {
+                            String id = server.peerId();
+                            if (id.equals(identity.peerId())) {
+                                refusal.set(Refusal.SELF);
+                            } else if (pin != null && !pin.equals(id)) {
+                                refusal.set(Refusal.NOT_THE_PIN);
+                            } else if (bound != null && !bound.equals(id)) {
+                                refusal.set(Refusal.KEY_CHANGED);
+                            } else if (directory.isConnected(id)) {
+                                refusal.set(Refusal.ALREADY_CONNECTED);
+                            }
+                            return refusal.get() == null;
+                        });
+            } catch (HandshakeDriver.UnexpectedPeerException e) {
+                String actual = e.actual().peerId();
+                switch (refusal.get()) {
+                    case ALREADY_CONNECTED -> {
+                        return new Dialled(actual, false);
+                    }
+                    case SELF -> {
+                        observer.handshakeFailed(Direction.OUTBOUND, "self");
+                        log.info("Refused to connect to {}: that is this peer", address);
+                        throw new PeerConnectionException(PeerConnectionException.Kind.SELF,
+                                address + " answers with this peer's own identity: that is this peer");
+                    }
+                    case KEY_CHANGED -> throw keyChanged(address, bound, actual);
+                    case NOT_THE_PIN -> {
+                        observer.handshakeFailed(Direction.OUTBOUND, "fingerprint-mismatch");
+                        // said once at WARN per address and identity: a pinned entry keeps re-dialling
+                        boolean first = mismatchesSeen.add(address + "/" + actual);
+                        String text = "Handshake with {} refused: the server is {}, not the expected {} (a new key, "
+                                + "the wrong address, or a man in the middle)";
+                        if (first) {
+                            log.warn(text, address, actual, pin);
+                        } else {
+                            log.info(text, address, actual, pin);
+                        }
+                        throw new PeerConnectionException(PeerConnectionException.Kind.FINGERPRINT_MISMATCH,
+                                "the peer at " + address + " has fingerprint " + Fingerprints.fingerprint(actual)
+                                        + ", not the expected " + Fingerprints.fingerprint(pin));
+                    }
+                }
+                throw new IllegalStateException("unexpected refusal " + refusal.get());
+            } catch (ProtocolException e) {
+                requireNotStopping();
+                observer.handshakeFailed(Direction.OUTBOUND, e.reason().tag());
+                if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
+                    log.info("Handshake with {}:{} ended: {}", host, port, e.getMessage());
+                } else {
+                    log.warn("Handshake with {}:{} failed: {}", host, port, e.toString());
+                }
+                throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED,
+                        "handshake with " + host + ":" + port + " failed: " + e.getMessage());
+            } catch (IOException e) {
+                requireNotStopping();
+                observer.handshakeFailed(Direction.OUTBOUND, "io");
+                throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED,
+                        "handshake with " + host + ":" + port + " failed: connection lost (" + Sessions.describe(e)
+                                + ")");
+            }
+            observer.handshakeSucceeded(Direction.OUTBOUND);
+            handshaking.remove(socket);
+            handedOver = true;
+            // from here the connection owns the socket and the slot
+            Sessions.Registered registered;
+            try {
+                registered = sessions.register(socket, in, out, session, Direction.OUTBOUND, slot, address);
+            } catch (IOException e) {
+                throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to "
+                        + address + " was lost right after its handshake: " + Sessions.describe(e));
+            }
+            if (registered == Sessions.Registered.STOPPED) {
+                throw stopping();
+            }
+            return new Dialled(session.peer().peerId(), registered == Sessions.Registered.ATTACHED);
+        } catch (IOException e) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
+                    "cannot reach " + host + ":" + port + ": " + Sessions.describe(e));
+        } finally {
+            if (!handedOver) {
+                handshaking.remove(socket);
+                Sessions.closeQuietly(socket);
+                slot.close();
+            }
+        }
+    }
+
+    /**
+     * Another identity answered at an address bound to {@code was}: refused, recorded ({@code was}
+     * becomes CHANGED, a {@code key-changed} event), and said once at WARN.
+     */
+    private PeerConnectionException keyChanged(String address, String was, String now) {
+        observer.handshakeFailed(Direction.OUTBOUND, "key-changed");
+        boolean first;
+        try {
+            first = store.keyChanged(was).get(PeerConnectionService.COMMIT_TIMEOUT.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            first = false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            first = true;
+        }
+        String detail = "the peer at " + address + " changed its key: it was " + Fingerprints.fingerprint(was)
+                + ", now " + Fingerprints.fingerprint(now) + " answers. If the change is expected, connect "
+                + "again with that expectedFingerprint, or forget the old peer";
+        if (first) {
+            log.warn("The peer at {} changed its key: it was {}, now {} answers (refused before this peer revealed "
+                    + "itself; a new identity, or someone in between)", address, was, now);
+        } else {
+            log.info("The peer at {} still answers with another key ({}, not {}): refused", address, now, was);
+        }
+        return new PeerConnectionException(PeerConnectionException.Kind.KEY_CHANGED, detail);
+    }
+
+    /** A handshake that failed because stop() closed its socket fails as STOPPED, not as an attack. */
+    private void requireNotStopping() {
+        if (sessions.isClosed()) {
+            throw stopping();
+        }
+    }
+
+    private static PeerConnectionException stopping() {
+        return new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer service is stopping");
+    }
+
+    /** Closes every socket still in its handshake (on stop): those dials fail. */
+    public void abortHandshakes() {
+        handshaking.forEach(Sessions::closeQuietly);
+    }
+
+    private void connectSocket(Socket socket, String host, int port) {
+        try {
+            socket.setTcpNoDelay(true);
+            InetSocketAddress remote = new InetSocketAddress(host, port);
+            bindToListenAddress(socket, remote);
+            socket.connect(remote, (int) CONNECT_TIMEOUT.toMillis());
+        } catch (IOException e) {
+            observer.handshakeFailed(Direction.OUTBOUND, "unreachable");
+            throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
+                    "cannot reach " + host + ":" + port + ": " + Sessions.describe(e));
+        }
+    }
+
+    /**
+     * Dials from the address the peer listens on, when that is a specific one: the other side then
+     * sees the same address this peer is known by (127.0.0.3 rather than 127.0.0.1 on loopback).
+     */
+    private void bindToListenAddress(Socket socket, InetSocketAddress remote) throws IOException {
+        InetAddress local = InetAddress.getByName(settings.listenHost());
+        if (!local.isAnyLocalAddress() && !remote.isUnresolved()
+                && local.isLoopbackAddress() == remote.getAddress().isLoopbackAddress()) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package io.peerlink.transport;
+
+import io.peerlink.handshake.HandshakeDriver;
+import io.peerlink.handshake.Session;
+import io.peerlink.identity.Identity;
+import io.peerlink.wire.ProtocolException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.SecureRandom;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * The peer port: accepts connections, admits them to a handshake or closes them at once, and runs
+ * the server side of each admitted handshake on its own virtual thread.
+ *
+ * <p>Pre-authentication admission (docs/PROTOCOL.md section 8): a new connection is closed before
+ * a byte is sent when every connection slot is taken, when the crypto pool's queue is full, or when
+ * {@link Admission} refuses it (the handshake budget, in total and per address, and the per-source
+ * rate limit while the budget is more than half used). An admitted connection holds a handshake
+ * slot, from a budget of its own apart from the established connections and the outbound dials,
+ * until its handshake ends; it gives that back before it takes a connection slot. The handshake's CPU-heavy
+ * steps run on the bounded {@link CryptoPool}, its socket I/O on its own virtual thread. Each
+ * refusal and each failed handshake is counted by reason through the {@link ConnectionObserver},
+ * and logged at most once per source a minute ({@link RefusalLog}).
+ *
+ * <p>Thread-safe; {@link #start} and {@link #close} are called once each.
+ */
+public final class Listener implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Listener.class);
+    /**
+     * Connections the kernel queues until the accept loop takes them (capped by the system's
+     * {@code somaxconn}). The loop refuses in microseconds, but under a connection flood a short
+     * queue overflows and the kernel drops SYNs, legitimate ones too, which then wait a second for
+     * their retransmission.
+     */
+    private static final int BACKLOG = 1024;
+
+    private final Identity identity;
+    private final ConnectionSettings settings;
+    private final ConnectionObserver observer;
+    private final SecureRandom random;
+    private final Semaphore connectionSlots;
+    private final Sessions sessions;
+    private final Admission admission;
+    private final CryptoPool crypto;
+    private final RefusalLog refusals = new RefusalLog(System::nanoTime);
+    private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+    private volatile boolean open;
+
+    public Listener(Identity identity, ConnectionSettings settings, ConnectionObserver observer, SecureRandom random,
+            Semaphore connectionSlots, Sessions sessions) {
+        this.identity = identity;
+        this.settings = settings;
+        this.observer = observer;
+        this.random = random;
+        this.connectionSlots = connectionSlots;
+        this.sessions = sessions;
+        this.admission = new Admission(settings.maxHandshakes(), settings.maxHandshakesPerAddress());
+        this.crypto = new CryptoPool(settings.cryptoThreads(), settings.cryptoQueue());
+    }
+
+    public void start() throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getByName(settings.listenHost()), settings.listenPort()), BACKLOG);
+        server = s;
+        open = true;
+        Thread.ofPlatform().name("peer-listener").daemon().start(this::acceptLoop);
+    }
+
+    public boolean isListening() {
+        ServerSocket s = server;
+        return open && s != null && s.isBound() && !s.isClosed();
+    }
+
+    public int port() {
+        ServerSocket s = server;
+        return s == null ? settings.listenPort() : s.getLocalPort();
+    }
+
+    /** Inbound handshakes in progress (tests, health). */
+    public int handshakesInProgress() {
+        return admission.inProgress();
+    }
+
+    /** The pool for the handshakes' crypto steps (tests). */
+    public CryptoPool crypto() {
+        return crypto;
+    }
+
+    /** Releases the port and ends every handshake still running. */
+    @Override
+    public void close() {
+        open = false;
+        ServerSocket s = server;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log.debug("Closing the listener failed", e);
+            }
+        }
+        handshaking.forEach(Sessions::closeQuietly);
+        crypto.close();
+    }
+
+    private void acceptLoop() {
+        while (open) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (open) {
+                    log.warn("Accepting a peer connection failed: {}", Sessions.describe(e));
+                    continue;
+                }
+                return;
+            }
+            InetAddress source = socket.getInetAddress();
+            Slot handshakeSlot = admit(source);
+            if (handshakeSlot == null) {
+                Sessions.closeQuietly(socket);
+                continue;
+            }
+            try {
+                Thread.ofVirtual().name("peer-accept").start(() -> {
+                    Handshaken done;
+                    try (handshakeSlot) {
+                        done = handshake(socket, source);
+                    }
+                    // the handshake slot is back: what follows is an authenticated peer's
+                    if (done != null) {
+                        attach(done, socket, source);
+                    }
+                });
+            } catch (RuntimeException e) {
+                // no thread for it: refuse this one, keep accepting
+                Sessions.closeQuietly(socket);
+                handshakeSlot.close();
+                log.error("No thread for the handshake of a connection from {}", source.getHostAddress(), e);
+            }
+        }
+    }
+
+    /** A handshake slot for a new connection, or null when it is refused (counted and maybe logged). */
+    private Slot admit(InetAddress source) {
+        InboundRefusal refusal;
+        if (connectionSlots.availablePermits() == 0) {
+            // no room for another established connection: not worth a handshake
+            refusal = InboundRefusal.CAPACITY;
+        } else if (crypto.full()) {
+            refusal = InboundRefusal.CRYPTO_BUSY;
+        } else {
+            Admission.Decision decision = admission.admit(source, System.nanoTime());
+            if (decision.admitted()) {
+                return decision.slot();
+            }
+            refusal = decision.refusal();
+        }
+        refused(source, refusal);
+        return null;
+    }
+
+    private void refused(InetAddress source, InboundRefusal refusal) {
+        observer.handshakeFailed(Direction.INBOUND, refusal.tag());
+        String detail = switch (refusal) {
+            case CAPACITY -> "already " + settings.maxConnections() + " connections (max-connections)";
+            case MAX_HANDSHAKES -> "already " + settings.maxHandshakes() + " handshakes in progress (max-handshakes)";
+            case MAX_HANDSHAKES_PER_ADDRESS -> "already " + settings.maxHandshakesPerAddress()
+                    + " handshakes in progress from this address (max-handshakes-per-address)";
+            case RATE_LIMITED -> "more than " + SourceRateLimiter.PER_SECOND
+                    + " new connections a second from this address while busy (rate-limited)";
+            case CRYPTO_BUSY -> "the handshake crypto pool is full (crypto-busy)";
+        };
+        logOnce(source, refusal.tag(), Level.INFO, "Refused a connection from {}: {}{}", source.getHostAddress(),
+                detail);
+    }
+
+    /** A completed inbound handshake: the session and the streams it ran over. */
+    private record Handshaken(Session session, InputStream in, OutputStream out) {
+    }
+
+    /** Runs the server side of the handshake; null when it failed (then the socket is closed). */
+    private Handshaken handshake(Socket socket, InetAddress source) {
+        String from = String.valueOf(socket.getRemoteSocketAddress());
+        InputStream in;
+        OutputStream out;
+        Session session;
+        handshaking.add(socket);
+        try {
+            socket.setTcpNoDelay(true);
+            in = ConnectionStreams.input(socket, observer);
+            out = ConnectionStreams.output(socket, observer);
+            session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
+                    settings.handshakeIdleTimeout(), crypto);
+            observer.handshakeSucceeded(Direction.INBOUND);
+        } catch (ProtocolException e) {
+            handshaking.remove(socket);
+            Sessions.closeQuietly(socket);
+            observer.handshakeFailed(Direction.INBOUND, e.reason().tag());
+            if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
+                // a client may hang up after our hello: it already has a connection, or wanted another peer
+                logOnce(source, e.reason().tag(), Level.INFO, "Inbound handshake from {} ended: {}{}", from,
+                        e.getMessage());
+            } else {
+                logOnce(source, e.reason().tag(), Level.WARN, "Inbound handshake from {} failed: {}{}", from,
+                        e.toString());
+            }
+            return null;
+        } catch (IOException e) {
+            handshaking.remove(socket);
+            Sessions.closeQuietly(socket);
+            observer.handshakeFailed(Direction.INBOUND, "io");
+            if (open) {
+                logOnce(source, "io", Level.INFO, "Inbound handshake from {} aborted: {}{}", from,
+                        Sessions.describe(e));
+            }
+            return null;
+        } catch (RejectedExecutionException e) {
+            // the crypto pool filled up during this handshake: refused rather than queued
+            handshaking.remove(socket);
+            Sessions.closeQuietly(socket);
+            if (open) {
+                refused(source, InboundRefusal.CRYPTO_BUSY);
+            }
+            return null;
+        } catch (RuntimeException e) {
+            handshaking.remove(socket);
+            Sessions.closeQuietly(socket);
+            observer.handshakeFailed(Direction.INBOUND, "internal");
+            log.error("Inbound handshake from {} failed unexpectedly", from, e);
+            return null;
+        }
+        handshaking.remove(socket);
+        return new Handshaken(session, in, out);
+    }
+
+    /** Takes a connection slot for an authenticated peer and hands the connection to {@link Sessions}. */
+    private void attach(Handshaken done, Socket socket, InetAddress source) {
+        String from = String.valueOf(socket.getRemoteSocketAddress());
+        Session session = done.session();
+        Slot slot = Slot.tryAcquire(connectionSlots);
+        if (slot == null) {
+            Sessions.closeQuietly(socket);
+            session.sendCipher().destroy();
+            session.receiveCipher().destroy();
+            observer.handshakeFailed(Direction.INBOUND, InboundRefusal.CAPACITY.tag());
+            logOnce(source, InboundRefusal.CAPACITY.tag(), Level.INFO, "Refused {} from {}: already "
+                    + settings.maxConnections() + " connections (max-connections){}", session.peer().peerId(), from);
+            return;
+        }
+        try {
+            // from here the connection owns the socket and the slot
+            sessions.register(socket, done.in(), done.out(), session, Direction.INBOUND, slot, null);
+        } catch (IOException | RuntimeException e) {
+            log.info("Connection from {} ({}) lost right after its handshake: {}", session.peer().peerId(), from,
+                    e instanceof IOException io ? Sessions.describe(io) : e.toString());
+        }
+    }
+
+    /**
+     * Logs {@code format} (its last placeholder gets what {@link RefusalLog} appends) unless this
+     * source already had its line this minute; then only at DEBUG.
+     */
+    private void logOnce(InetAddress source, String reason, Level level, String format, Object first, Object second) {
+        String more = refusals.admit(source, reason);
+        if (more != null) {
+            log.atLevel(level).log(format, first, second, more);
+        } else if (log.isDebugEnabled()) {
+            log.debug(format, first, second, " (not logged above DEBUG: this address had its line this minute)");
+        }
+    }
+}

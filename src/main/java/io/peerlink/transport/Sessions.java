@@ -1,0 +1,112 @@
+package io.peerlink.transport;
+
+import io.peerlink.messaging.Delivery;
+import io.peerlink.handshake.Session;
+import io.peerlink.wire.CloseCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a finished handshake into a running connection in the {@link PeerDirectory}, or refuses it
+ * (the service is stopping, or the peer already has a connection that wins the tie-break). The
+ * one gate between the listener and dialer on one side and the directory on the other: once
+ * {@link #close} ran, nothing more is attached.
+ *
+ * <p>Thread-safe.
+ */
+public final class Sessions {
+
+    enum Registered { ATTACHED, DUPLICATE, STOPPED }
+
+    private static final Logger log = LoggerFactory.getLogger(Sessions.class);
+
+    private final ConnectionSettings settings;
+    private final PeerDirectory directory;
+    private final Delivery delivery;
+    private final ConnectionObserver observer;
+    private final Clock clock;
+    private boolean open = true; // guarded by this
+
+    public Sessions(ConnectionSettings settings, PeerDirectory directory, Delivery delivery, ConnectionObserver observer,
+            Clock clock) {
+        this.settings = settings;
+        this.directory = directory;
+        this.delivery = delivery;
+        this.observer = observer;
+        this.clock = clock;
+    }
+
+    /**
+     * Takes over the socket and the slot: from here the new connection owns both, and releases them
+     * when it ends (or at once when it is refused, or when this throws). {@code dialAddress} is the
+     * {@code host:port} this peer dialled, null for an inbound connection.
+     */
+    Registered register(Socket socket, InputStream in, OutputStream out, Session session, Direction direction,
+            Slot slot, String dialAddress) throws IOException {
+        PeerConnection fresh;
+        try {
+            fresh = new PeerConnection(socket, in, out, session, direction, clock.instant(), settings.limits(),
+                    settings.keepAliveInterval(), settings.idleTimeout(), delivery, observer, slot);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(socket);
+            slot.close();
+            if (isClosed()) {
+                // stop() closed the socket just as the handshake finished: that is no failure
+                return Registered.STOPPED;
+            }
+            throw e;
+        }
+        Instant now = clock.instant();
+        PeerDirectory.Attach outcome;
+        synchronized (this) {
+            if (!open) {
+                // stop() ran while this handshake was finishing: say goodbye, read nothing
+                fresh.reject(CloseCode.GOING_AWAY);
+                return Registered.STOPPED;
+            }
+            outcome = directory.attach(fresh, now, c -> {
+                delivery.connected(c, dialAddress);
+                c.start();
+                // messages not yet acknowledged go first, oldest first, before any later send
+                delivery.flushUndelivered(c);
+            });
+        }
+        if (outcome == PeerDirectory.Attach.DUPLICATE) {
+            // the other side makes the same choice; anything it sent here is re-sent on the winner
+            fresh.reject(CloseCode.DUPLICATE);
+            log.info("Dropped a duplicate connection to {} ({})", session.peer().peerId(), direction);
+            return Registered.DUPLICATE;
+        }
+        log.info("Connected to {} ({}, {})", session.peer().peerId(), direction, fresh.remoteAddress());
+        return Registered.ATTACHED;
+    }
+
+    /** Refuses every later registration. */
+    public synchronized void close() {
+        open = false;
+    }
+
+    /** Whether {@link #close} ran: the service is stopping. */
+    synchronized boolean isClosed() {
+        return !open;
+    }
+
+    static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+}
