@@ -1,17 +1,23 @@
 package io.peerlink.messaging;
 
-import io.peerlink.transport.PeerConnectionException;
-import io.peerlink.transport.PeerDirectory;
-import io.peerlink.transport.PeerConnection;
+import io.peerlink.identity.PeerKey;
 import io.peerlink.store.Store;
 import io.peerlink.store.StoredMessage;
+import io.peerlink.transport.PeerConnection;
+import io.peerlink.transport.PeerConnectionException;
+import io.peerlink.transport.PeerDirectory;
+import io.peerlink.transport.Sessions;
 import io.peerlink.wire.Frame;
 import io.peerlink.wire.Limits;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,17 +25,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves messages between the store and the connections: what the connections report
- * (a message arrived, an ACK arrived, a message was written, the connection ended) becomes a store
- * write, and on every new connection the peer's undelivered messages go out again, oldest first.
- * An inbound message is acknowledged only after it is committed here.
+ * Moves messages between the store and the connections: what the connections report (a message
+ * arrived, an ACK arrived, a message was written, the connection ended) becomes a store write, and
+ * each connection gets the peer's undelivered messages, oldest first, through a window.
+ *
+ * <p>The window: per connection at most {@value #WINDOW_MESSAGES} messages and
+ * {@value #WINDOW_BYTES} bytes of text (plus one message, the first of a read, which is always
+ * taken) are in flight, queued or written and not yet acknowledged. They are read from the store
+ * in cursor order, after the last one read for this connection, so each message goes out once per
+ * connection whatever the backlog; an ACK frees its place, and once the window is half empty the
+ * next ones are read. A message accepted while the peer is connected is read the same way (the
+ * read that follows its commit finds it). A message written and never acknowledged goes out again on
+ * the next connection. An inbound message is acknowledged only after it is committed here.
  *
  * <p>Thread-safe: called from every connection's threads and from the send path.
  */
-public final class Delivery implements PeerConnection.Handler {
+public final class Delivery implements Sessions.Owner {
 
-    /** Undelivered messages queued on one new connection at most; the rest follow on the next one. */
-    static final int MAX_FLUSH = 100_000;
+    /** Messages in flight on one connection at most. */
+    public static final int WINDOW_MESSAGES = 256;
+    /** Bytes of text in flight on one connection at most (plus one message). */
+    public static final long WINDOW_BYTES = 4L * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
@@ -37,8 +53,9 @@ public final class Delivery implements PeerConnection.Handler {
     private final PeerDirectory directory;
     private final Limits limits;
     private final Clock clock;
+    private final Map<PeerConnection, Window> windows = new ConcurrentHashMap<>();
 
-    Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock) {
+    public Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock) {
         this.store = store;
         this.directory = directory;
         this.limits = limits;
@@ -50,34 +67,39 @@ public final class Delivery implements PeerConnection.Handler {
     }
 
     /**
-     * A connection was attached: records the handshake, and waits for the commit, so that a peer
-     * the API reports connected is also a stored, known peer (and so before any of its messages).
+     * Records the handshake, and waits for the commit, so that a peer the API reports connected is
+     * also a stored, known peer (and so before any of its messages).
      */
-    public void connected(PeerConnection c, String dialAddress) {
+    @Override
+    public void handshaken(PeerKey peer, String dialAddress) {
         try {
-            store.peerConnected(c.peer().peerId(), c.peer().spki(), dialAddress)
+            store.peerConnected(peer.peerId(), peer.spki(), dialAddress)
                     .get(PeerConnectionService.COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("Peer {} not stored: {}", c.peer().peerId(), e.toString());
+            log.warn("Peer {} not stored: {}", peer.peerId(), e.toString());
         }
     }
 
-    /** Queues every undelivered message to the connection's peer on it, oldest first. */
-    public void flushUndelivered(PeerConnection c) {
-        List<StoredMessage> pending = store.messages().undelivered(c.peer().peerId(), MAX_FLUSH);
-        for (StoredMessage m : pending) {
-            c.send(frame(m));
+    /** Starts the connection's window: the undelivered messages go out, oldest first. */
+    @Override
+    public void attached(PeerConnection c) {
+        Window w = new Window(c);
+        windows.put(c, w);
+        if (!c.isOpen()) {
+            windows.remove(c, w);
+            return;
         }
-        if (!pending.isEmpty()) {
-            log.info("Sending {} undelivered message(s) to {} again", pending.size(), c.peer().peerId());
+        int waiting = w.fill();
+        if (waiting > 0) {
+            log.info("Sending undelivered messages to {} again, from the oldest", c.peer().peerId());
         }
     }
 
     /**
-     * Stores a message for {@code recipient} and, once committed, hands it to the peer's open
-     * connection if it has one (else the next connection sends it). With {@code id} (the client's
+     * Stores a message for {@code recipient} and, once committed, has the peer's open connection
+     * read it if it has one (else the next connection sends it). With {@code id} (the client's
      * idempotency key), a repeat with the same recipient and text gives back the stored message and
      * sends nothing; other content under that id is refused.
      */
@@ -97,21 +119,22 @@ public final class Delivery implements PeerConnection.Handler {
             }
             return new PeerConnectionService.Sent(m, false);
         }
-        // after the commit: either this finds the connection, or the connection's flush finds the row
-        directory.withConnection(m.peerId(), c -> c.send(frame(m)));
+        // after the commit: either the open connection's window reads it now, or the next one does
+        directory.connection(m.peerId()).map(windows::get).ifPresent(Window::fill);
         return new PeerConnectionService.Sent(m, true);
     }
 
     @Override
     public void onMessage(PeerConnection connection, Frame.Message m) {
         CompletableFuture<?> stored = store.storeInbound(connection.peer().peerId(), m.id(), m.text(),
-                java.time.Instant.ofEpochMilli(m.sentAtMillis()));
+                Instant.ofEpochMilli(m.sentAtMillis()));
         // ACK only once committed: an ACK promises the message survives a crash here. A copy of a
         // message stored before is acknowledged again: its sender re-sends until it sees an ACK.
         stored.whenComplete((result, failure) -> {
             if (failure == null) {
-                connection.send(new Frame.Ack(m.id()));
+                connection.acknowledge(m.id());
             } else {
+                connection.notAcknowledged();
                 log.warn("Message {} from {} not stored ({}): not acknowledged, the sender will send it again",
                         m.id(), connection.peer().peerId(), failure.toString());
             }
@@ -121,6 +144,10 @@ public final class Delivery implements PeerConnection.Handler {
     @Override
     public void onAck(PeerConnection connection, Frame.Ack ack) {
         store.markDelivered(connection.peer().peerId(), ack.id());
+        Window w = windows.get(connection);
+        if (w != null && w.acknowledged(ack.id())) {
+            w.fill();
+        }
     }
 
     @Override
@@ -130,9 +157,104 @@ public final class Delivery implements PeerConnection.Handler {
 
     @Override
     public void onClosed(PeerConnection connection, String reason) {
+        windows.remove(connection);
         if (directory.detach(connection, clock.instant())) {
             store.peerDisconnected(connection.peer().peerId());
         }
         log.info("Connection to {} closed: {}", connection.peer().peerId(), reason);
+    }
+
+    /** Messages in flight on the peer's open connection (tests). */
+    int inFlight(String peerId) {
+        return directory.connection(peerId).map(windows::get).map(Window::size).orElse(0);
+    }
+
+    /**
+     * One connection's messages in flight. One thread at a time reads the store for it; a request to
+     * fill while it reads makes it read again once done. Guarded by its own monitor (never held during
+     * a store read or a send).
+     */
+    private final class Window {
+        private final PeerConnection connection;
+        private final String peerId;
+        private final Map<UUID, Long> inFlight = new HashMap<>();
+        private long inFlightBytes;
+        private long lastCursor;
+        private boolean reading;
+        private boolean again;
+
+        Window(PeerConnection connection) {
+            this.connection = connection;
+            this.peerId = connection.peer().peerId();
+        }
+
+        synchronized int size() {
+            return inFlight.size();
+        }
+
+        /** Frees the place of an acknowledged message; true when the window is half empty. */
+        synchronized boolean acknowledged(UUID id) {
+            Long bytes = inFlight.remove(id);
+            if (bytes == null) {
+                return false;
+            }
+            inFlightBytes -= bytes;
+            return inFlight.size() <= WINDOW_MESSAGES / 2 && inFlightBytes <= WINDOW_BYTES / 2;
+        }
+
+        /** Reads the next messages into the window and queues them; returns how many it queued. */
+        int fill() {
+            synchronized (this) {
+                if (reading) {
+                    again = true;
+                    return 0;
+                }
+                reading = true;
+            }
+            int queued = 0;
+            try {
+                while (true) {
+                    long after;
+                    int count;
+                    long bytes;
+                    synchronized (this) {
+                        again = false;
+                        after = lastCursor;
+                        count = WINDOW_MESSAGES - inFlight.size();
+                        bytes = WINDOW_BYTES - inFlightBytes;
+                    }
+                    if (count > 0 && bytes > 0 && connection.isOpen()) {
+                        List<StoredMessage> next = store.messages().undeliveredAfter(peerId, after, count, bytes);
+                        for (StoredMessage m : next) {
+                            synchronized (this) {
+                                lastCursor = m.cursor();
+                                long size = m.text().getBytes(StandardCharsets.UTF_8).length;
+                                inFlight.put(m.id(), size);
+                                inFlightBytes += size;
+                            }
+                            if (!connection.send(frame(m))) {
+                                return queued; // closed: the next connection sends it
+                            }
+                            queued++;
+                        }
+                    }
+                    synchronized (this) {
+                        if (!again) {
+                            reading = false;
+                            return queued;
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the store failed a read: this connection stops sending; the next one starts over
+                log.warn("Reading the undelivered messages to {} failed: {}", peerId, e.toString());
+                connection.close(io.peerlink.wire.CloseCode.GOING_AWAY, "the store failed a read");
+                return queued;
+            } finally {
+                synchronized (this) {
+                    reading = false;
+                }
+            }
+        }
     }
 }

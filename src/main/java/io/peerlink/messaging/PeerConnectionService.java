@@ -1,6 +1,7 @@
 package io.peerlink.messaging;
 
 import io.peerlink.transport.Sessions;
+import io.peerlink.transport.Timers;
 import io.peerlink.transport.DialTarget;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.transport.Dialer;
@@ -68,6 +69,7 @@ public final class PeerConnectionService {
     private final Contacts contacts;
     private final Inbox inbox;
     private final Semaphore connectionSlots;
+    private final Timers timers = new Timers();
     private volatile boolean running;
 
     public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
@@ -79,7 +81,7 @@ public final class PeerConnectionService {
         this.connectionSlots = new Semaphore(settings.maxConnections());
         this.directory = new PeerDirectory(identity);
         this.delivery = new Delivery(store, directory, settings.limits(), clock);
-        this.sessions = new Sessions(settings, directory, delivery, observer, clock);
+        this.sessions = new Sessions(settings, directory, delivery, observer, clock, timers);
         this.listener = new Listener(identity, settings, observer, random, connectionSlots, sessions);
         this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions, store);
         this.redialer = new Redialer(dialer, directory, settings.reconnectMinDelay(), settings.reconnectMaxDelay());
@@ -134,6 +136,7 @@ public final class PeerConnectionService {
                 break;
             }
         }
+        timers.close();
         log.info("Stopped: {} connection(s) closed, peer port released", open.size());
     }
 

@@ -129,6 +129,28 @@ public final class MessageRepository {
                 .params(peerId, limit).query(ROW).list();
     }
 
+    /**
+     * The next window of messages to {@code peerId} still waiting for its ACK: those with a cursor
+     * above {@code after}, oldest first, at most {@code maxCount} of them and, after the first, no
+     * more than {@code maxBytes} of text (UTF-8) in all. Rows past the window are not read.
+     */
+    public List<StoredMessage> undeliveredAfter(String peerId, long after, int maxCount, long maxBytes) {
+        return jdbc.sql("SELECT " + COLUMNS + ", length(CAST(body AS BLOB)) AS body_bytes FROM messages "
+                        + "WHERE peer_id = ? AND status IN ('QUEUED', 'SENT') AND seq > ? ORDER BY seq LIMIT ?")
+                .params(peerId, after, maxCount).query((ResultSet rs) -> {
+                    List<StoredMessage> window = new java.util.ArrayList<>();
+                    long bytes = 0;
+                    while (rs.next()) {
+                        bytes += rs.getLong("body_bytes");
+                        if (!window.isEmpty() && bytes > maxBytes) {
+                            break;
+                        }
+                        window.add(map(rs, window.size()));
+                    }
+                    return window;
+                });
+    }
+
     public int undeliveredCount(String peerId) {
         return jdbc.sql("SELECT count(*) FROM messages WHERE peer_id = ? AND status IN ('QUEUED', 'SENT')")
                 .param(peerId).query(Integer.class).single();

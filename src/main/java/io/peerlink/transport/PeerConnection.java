@@ -16,6 +16,10 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,8 +31,32 @@ import org.slf4j.LoggerFactory;
  * All writes go through one queue drained by the send loop, so frames never interleave; the send
  * loop takes every frame queued at that moment (up to {@link RecordWriter#BATCH_BYTES}) into one
  * socket write, one record per frame, and reports a message written only after that write. An idle
- * send direction emits KEEP_ALIVE; a receive direction silent for the idle time-out, a read error,
- * an end of stream or any protocol error ends the connection.
+ * send direction emits KEEP_ALIVE; a receive direction silent for the idle time-out, a write that
+ * makes no progress for the idle time-out, a read error, an end of stream or any protocol error ends
+ * the connection.
+ *
+ * <h2>Memory per connection, whatever the peer does</h2>
+ * <ul>
+ * <li>Send queue: at most {@value #MAX_QUEUED_FRAMES} frames and {@value #MAX_QUEUED_BYTES} bytes of
+ * MESSAGE text ({@link #send} refuses a MESSAGE beyond either; the owner keeps its window of
+ * messages below both, see {@code messaging.Delivery}), plus at most {@value #MAX_UNACKNOWLEDGED}
+ * ACKs and a CLOSE.</li>
+ * <li>ACKs owed: the receive loop reads the next frame only while fewer than
+ * {@value #MAX_UNACKNOWLEDGED} received messages wait to be stored and acknowledged (their ACK
+ * written to the socket): a peer that sends faster than this peer stores, or that never reads its
+ * ACKs, is read no faster than that, and TCP's flow control holds it back.</li>
+ * <li>A write that makes no progress (not one chunk of {@value #WRITE_CHUNK} bytes taken by the
+ * socket) for the idle time-out closes the connection: a peer that stops reading holds nothing
+ * for longer than that.</li>
+ * <li>Read buffer: up to {@code ConnectionStreams.INPUT_BUFFER} (64 KiB) while data waits, plus one
+ * record of at most {@code Limits.maxFrameLength} (1 MiB by default) being decrypted.</li>
+ * <li>Write buffer: one batch, {@link RecordWriter#BATCH_BYTES} plus one record at most.</li>
+ * </ul>
+ * With the defaults (60 KiB messages) that is at most about 4 MiB of queued text, 64 KiB + 1 MiB
+ * of read buffers and 64 KiB + 64 KiB of write buffer per connection; the window of messages in
+ * flight ({@code messaging.Delivery}) keeps the queued text at most 4 MiB per peer.
+ *
+ * <p>Thread-safe: {@link #send}, {@link #acknowledge} and {@link #close} may be called from any thread.
  */
 public final class PeerConnection {
 
@@ -44,6 +72,15 @@ public final class PeerConnection {
         void onClosed(PeerConnection connection, String reason);
     }
 
+    /** Frames the send queue holds at most (MESSAGEs beyond it are refused). */
+    public static final int MAX_QUEUED_FRAMES = 1024;
+    /** Bytes of MESSAGE text the send queue holds at most (one MESSAGE may take it past: the first is always taken). */
+    public static final int MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+    /** Received messages at most that wait for their ACK to be written before the next frame is read. */
+    public static final int MAX_UNACKNOWLEDGED = 64;
+    /** A write goes to the socket in chunks of this many bytes; each one taken is progress. */
+    static final int WRITE_CHUNK = 16 * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -57,14 +94,21 @@ public final class PeerConnection {
     private final ConnectionObserver observer;
     private final Duration keepAliveInterval;
     private final Slot slot;
+    private final Timers timers;
+    private final Duration idleTimeout;
     private final LinkedBlockingDeque<Frame> outgoing = new LinkedBlockingDeque<>();
+    private final AtomicInteger queuedMessages = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final Semaphore unacknowledged = new Semaphore(MAX_UNACKNOWLEDGED);
+    private final ProgressStream progress;
+    private volatile Future<?> progressCheck;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(2);
     private volatile String closeReason = "open";
 
     PeerConnection(Socket socket, InputStream in, OutputStream out, Session session, Direction direction,
             Instant connectedAt, Limits limits, Duration keepAliveInterval, Duration idleTimeout, Handler handler,
-            ConnectionObserver observer, Slot slot) throws IOException {
+            ConnectionObserver observer, Slot slot, Timers timers) throws IOException {
         this.socket = socket;
         this.session = session;
         this.direction = direction;
@@ -73,8 +117,11 @@ public final class PeerConnection {
         this.observer = observer;
         this.keepAliveInterval = keepAliveInterval;
         this.slot = slot;
+        this.timers = timers;
+        this.idleTimeout = idleTimeout;
+        this.progress = new ProgressStream(out);
         this.reader = new RecordReader(in, session.receiveCipher(), limits);
-        this.writer = new RecordWriter(out, session.sendCipher(), limits);
+        this.writer = new RecordWriter(progress, session.sendCipher(), limits);
         socket.setSoTimeout((int) idleTimeout.toMillis());
     }
 
@@ -82,6 +129,9 @@ public final class PeerConnection {
         String name = session.peer().peerId().substring(0, 8);
         Thread.ofVirtual().name("peer-recv-" + name).start(this::receiveLoop);
         Thread.ofVirtual().name("peer-send-" + name).start(this::sendLoop);
+        Duration period = idleTimeout.dividedBy(4);
+        progressCheck = timers.writeProgressCheck(period.toMillis() < 50 ? Duration.ofMillis(50) : period,
+                this::checkWriteProgress);
     }
 
     public PeerKey peer() {
@@ -110,13 +160,47 @@ public final class PeerConnection {
         return direction == Direction.OUTBOUND ? ownPeerId : session.peer().peerId();
     }
 
-    /** Queues a frame behind those already queued. Returns false when the connection is closing. */
+    /**
+     * Queues a frame behind those already queued. Returns false when the connection is closing, or
+     * when {@code frame} is a MESSAGE and the queue already holds {@value #MAX_QUEUED_FRAMES} frames
+     * or {@value #MAX_QUEUED_BYTES} bytes of text (an ACK is bounded by {@link #MAX_UNACKNOWLEDGED}).
+     */
     public boolean send(Frame frame) {
         if (closing.get()) {
             return false;
         }
+        if (frame instanceof Frame.Message m) {
+            long bytes = textBytes(m);
+            int frames = queuedMessages.incrementAndGet();
+            long total = queuedBytes.addAndGet(bytes);
+            if (frames > MAX_QUEUED_FRAMES || (total > MAX_QUEUED_BYTES && total != bytes)) {
+                queuedMessages.decrementAndGet();
+                queuedBytes.addAndGet(-bytes);
+                return false;
+            }
+        }
         outgoing.addLast(frame);
         return true;
+    }
+
+    /** Frames the owner may still queue now without being refused (messages; a rough guide). */
+    public int queuedMessages() {
+        return queuedMessages.get();
+    }
+
+    /**
+     * The received message {@code id} is stored: its ACK goes out, and once it is written the
+     * receive loop may read one more message.
+     */
+    public void acknowledge(java.util.UUID id) {
+        if (!send(new Frame.Ack(id))) {
+            unacknowledged.release();
+        }
+    }
+
+    /** A received message that will not be acknowledged (it was not stored): frees its place. */
+    public void notAcknowledged() {
+        unacknowledged.release();
     }
 
     /** Ends the connection after the frames already queued, with a CLOSE carrying {@code code}. */
@@ -160,15 +244,86 @@ public final class PeerConnection {
     }
 
     private void forceCloseLater() {
-        Thread.ofVirtual().name("peer-close").start(() -> {
-            try {
-                if (!finished.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    closeSocket();
-                }
-            } catch (InterruptedException e) {
+        timers.closeGraceOver(CLOSE_GRACE, () -> {
+            if (finished.getCount() > 0) {
                 closeSocket();
             }
         });
+    }
+
+    /** On the timer thread: a write stuck for the idle time-out ends the connection. */
+    private void checkWriteProgress() {
+        long since = progress.blockedSince;
+        if (since != 0 && System.nanoTime() - since > idleTimeout.toNanos()) {
+            log.info("Connection to {} ({}) took no data for {} s: closing", shortId(), remoteAddress(),
+                    idleTimeout.toSeconds());
+            markClosed("a write made no progress within the idle time-out");
+        }
+    }
+
+    private static long textBytes(Frame.Message m) {
+        String t = m.text();
+        long n = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The connection's output, cut into chunks of {@value #WRITE_CHUNK} bytes: while a chunk waits
+     * for the socket, {@link #blockedSince} says since when.
+     */
+    private static final class ProgressStream extends java.io.FilterOutputStream {
+        volatile long blockedSince;
+
+        ProgressStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            blockedSince = System.nanoTime();
+            try {
+                out.write(b);
+            } finally {
+                blockedSince = 0;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int done = 0; done < len; ) {
+                int n = Math.min(WRITE_CHUNK, len - done);
+                blockedSince = System.nanoTime();
+                try {
+                    out.write(b, off + done, n);
+                } finally {
+                    blockedSince = 0;
+                }
+                done += n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            blockedSince = System.nanoTime();
+            try {
+                out.flush();
+            } finally {
+                blockedSince = 0;
+            }
+        }
     }
 
     private void receiveLoop() {
@@ -182,6 +337,7 @@ public final class PeerConnection {
                 switch (frame) {
                     case Frame.Message m -> {
                         observer.messageReceived();
+                        awaitRoomForAck();
                         handler.onMessage(this, m);
                     }
                     case Frame.Ack a -> handler.onAck(this, a);
@@ -216,6 +372,23 @@ public final class PeerConnection {
         }
     }
 
+    /**
+     * Waits until fewer than {@value #MAX_UNACKNOWLEDGED} received messages wait for their ACK: the
+     * next frame is not read before (the peer's sends then wait on TCP's flow control).
+     */
+    private void awaitRoomForAck() throws IOException {
+        try {
+            while (!unacknowledged.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                if (closing.get()) {
+                    throw new IOException("closing");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
     private void sendLoop() {
         try {
             while (true) {
@@ -231,8 +404,12 @@ public final class PeerConnection {
                 for (Frame written : writer.writeBatch(frame, outgoing, RecordWriter.BATCH_BYTES)) {
                     // only now has the write that carried it completed
                     if (written instanceof Frame.Message m) {
+                        queuedMessages.decrementAndGet();
+                        queuedBytes.addAndGet(-textBytes(m));
                         observer.messageSent();
                         handler.onWritten(this, m);
+                    } else if (written instanceof Frame.Ack) {
+                        unacknowledged.release();
                     }
                     closeSent |= written instanceof Frame.Close;
                 }
@@ -248,6 +425,10 @@ public final class PeerConnection {
             log.error("Send loop for {} failed", shortId(), e);
             markClosed("internal error while sending");
         } finally {
+            Future<?> check = progressCheck;
+            if (check != null) {
+                check.cancel(false);
+            }
             closeSocket();
             slot.close();
             finished.countDown();

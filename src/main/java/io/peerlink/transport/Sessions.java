@@ -1,6 +1,6 @@
 package io.peerlink.transport;
 
-import io.peerlink.messaging.Delivery;
+import io.peerlink.identity.PeerKey;
 import io.peerlink.handshake.Session;
 import io.peerlink.wire.CloseCode;
 import java.io.IOException;
@@ -22,22 +22,37 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sessions {
 
+    /**
+     * Who runs over the connections (messaging): told of each one's frames (as its
+     * {@link PeerConnection.Handler}), and of each new one before and after it is attached. Neither
+     * call holds a lock of the directory or of this class, so either may wait for the store.
+     */
+    public interface Owner extends PeerConnection.Handler {
+        /** A peer completed a handshake: record it before the connection is visible. */
+        void handshaken(PeerKey peer, String dialAddress);
+
+        /** The connection is attached and running: send what waits for its peer. */
+        void attached(PeerConnection connection);
+    }
+
     enum Registered { ATTACHED, DUPLICATE, STOPPED }
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
     private final ConnectionSettings settings;
     private final PeerDirectory directory;
-    private final Delivery delivery;
+    private final Owner owner;
+    private final Timers timers;
     private final ConnectionObserver observer;
     private final Clock clock;
     private boolean open = true; // guarded by this
 
-    public Sessions(ConnectionSettings settings, PeerDirectory directory, Delivery delivery, ConnectionObserver observer,
-            Clock clock) {
+    public Sessions(ConnectionSettings settings, PeerDirectory directory, Owner owner, ConnectionObserver observer,
+            Clock clock, Timers timers) {
         this.settings = settings;
         this.directory = directory;
-        this.delivery = delivery;
+        this.owner = owner;
+        this.timers = timers;
         this.observer = observer;
         this.clock = clock;
     }
@@ -52,7 +67,7 @@ public final class Sessions {
         PeerConnection fresh;
         try {
             fresh = new PeerConnection(socket, in, out, session, direction, clock.instant(), settings.limits(),
-                    settings.keepAliveInterval(), settings.idleTimeout(), delivery, observer, slot);
+                    settings.keepAliveInterval(), settings.idleTimeout(), owner, observer, slot, timers);
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             slot.close();
@@ -62,6 +77,8 @@ public final class Sessions {
             }
             throw e;
         }
+        // recorded before it is attached, outside every lock: a peer shown connected is a stored peer
+        owner.handshaken(session.peer(), dialAddress);
         Instant now = clock.instant();
         PeerDirectory.Attach outcome;
         synchronized (this) {
@@ -70,12 +87,7 @@ public final class Sessions {
                 fresh.reject(CloseCode.GOING_AWAY);
                 return Registered.STOPPED;
             }
-            outcome = directory.attach(fresh, now, c -> {
-                delivery.connected(c, dialAddress);
-                c.start();
-                // messages not yet acknowledged go first, oldest first, before any later send
-                delivery.flushUndelivered(c);
-            });
+            outcome = directory.attach(fresh, now, PeerConnection::start);
         }
         if (outcome == PeerDirectory.Attach.DUPLICATE) {
             // the other side makes the same choice; anything it sent here is re-sent on the winner
@@ -84,6 +96,8 @@ public final class Sessions {
             return Registered.DUPLICATE;
         }
         log.info("Connected to {} ({}, {})", session.peer().peerId(), direction, fresh.remoteAddress());
+        // after the locks: the messages waiting for the peer go out, oldest first, in windows
+        owner.attached(fresh);
         return Registered.ATTACHED;
     }
 

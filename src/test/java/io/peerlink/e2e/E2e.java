@@ -49,6 +49,16 @@ final class E2e {
         return Path.of(required("peerlink.jar"));
     }
 
+    /** The Docker image's JVM options ({@code src/main/docker/jvm.options}: -Xmx256m and the rest). */
+    static List<String> imageJvmOptions() {
+        try {
+            return java.nio.file.Files.readAllLines(repo().resolve("src/main/docker/jvm.options")).stream()
+                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Path repo() {
         return Path.of(required("peerlink.basedir"));
     }

@@ -46,6 +46,7 @@ class PeerProcess {
     final Path dataDir;
     final String connect;
     private final Map<String, String> extraEnv = new LinkedHashMap<>();
+    private final List<String> jvmOptions = new java.util.ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
     private volatile String bearerToken;
     Process process;
 
@@ -65,6 +66,13 @@ class PeerProcess {
         return this;
     }
 
+    /** The JVM options of every later start instead of the default ones (e.g. {@link E2e#imageJvmOptions()}). */
+    PeerProcess jvmOptions(List<String> options) {
+        jvmOptions.clear();
+        jvmOptions.addAll(options);
+        return this;
+    }
+
     /** The API token every later HTTP call of this test sends ({@code Authorization: Bearer}); null for none. */
     PeerProcess bearer(String token) {
         this.bearerToken = token;
@@ -78,8 +86,11 @@ class PeerProcess {
         }
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // native access for ACCP and sqlite-jdbc, as the image and scripts/two-peers.sh pass it
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-jar",
-                E2e.jar().toString())
+        List<String> command = new java.util.ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", E2e.jar().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         Map<String, String> env = pb.environment();

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestConnections {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** One timer thread for every test connection (it is a daemon). */
+    static final Timers TIMERS = new Timers();
 
     private TestConnections() {
     }
@@ -66,7 +68,7 @@ final class TestConnections {
             Session session = serverSide.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             PeerConnection c = new PeerConnection(serverSocket, in, wrap.apply(out), session, Direction.INBOUND, Instant.now(),
                     Limits.DEFAULTS, Duration.ofSeconds(1), Duration.ofSeconds(4), handler, ConnectionObserver.NONE,
-                    slot);
+                    slot, TIMERS);
             return new Pair(c, clientSocket);
         }
     }
