@@ -75,6 +75,18 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * The transport (listener, dialer, connections) knows nothing of messages' states or of the
+     * store: messaging runs over it, and a second route (a relay, a mailbox) can be added beside it.
+     */
+    @Test
+    void transportDependsNeitherOnMessagingNorOnTheStore() {
+        noClasses().that().resideInAPackage("io.peerlink.transport..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.messaging..", "io.peerlink.store..",
+                        "io.peerlink.api..", "io.peerlink.config..")
+                .check(CLASSES);
+    }
+
     @Test
     void cryptoDependsOnNothingElseOfOurs() {
         noClasses().that().resideInAPackage("io.peerlink.crypto..")

@@ -10,6 +10,7 @@ import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
 
 import io.peerlink.messaging.Inbox;
+import io.peerlink.messaging.Messages;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.identity.Fingerprints;
@@ -47,8 +48,12 @@ class MessageController {
     static final int MAX_WAIT_SECONDS = 30;
 
     private final PeerConnectionService service;
+    private final Inbox inbox;
+    private final Messages messages;
 
-    MessageController(PeerConnectionService service) {
+    MessageController(PeerConnectionService service, Inbox inbox, Messages messages) {
+        this.inbox = inbox;
+        this.messages = messages;
         this.service = service;
     }
 
@@ -92,7 +97,7 @@ class MessageController {
     @ApiResponse(responseCode = "404", ref = UNKNOWN_MESSAGE)
     MessageResponse message(@Parameter(description = "the message id", example = Examples.MESSAGE_ID)
             @PathVariable UUID id) {
-        return service.store().messages().find(id).map(MessageResponse::of).orElseThrow(() -> {
+        return messages.find(id).map(MessageResponse::of).orElseThrow(() -> {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
                     "no message " + id + " is stored");
             problem.setTitle("Unknown message");
@@ -126,7 +131,7 @@ class MessageController {
         String sender = from == null || from.isBlank() ? null : sender(from);
         Inbox.Page page;
         try {
-            page = service.inbox().poll(after, limit, sender, Duration.ofSeconds(waitSeconds));
+            page = inbox.poll(after, limit, sender, Duration.ofSeconds(waitSeconds));
         } catch (IllegalArgumentException e) {
             // a cursor ahead of the newest message: the client's cursor is not from this peer's store
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "after: " + e.getMessage()

@@ -8,6 +8,7 @@ import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
 
 import io.peerlink.transport.PeerConnectionException;
+import io.peerlink.messaging.Messages;
 import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.messaging.PeerView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -42,8 +43,10 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 class PeerController {
 
     private final PeerConnectionService service;
+    private final Messages messages;
 
-    PeerController(PeerConnectionService service) {
+    PeerController(PeerConnectionService service, Messages messages) {
+        this.messages = messages;
         this.service = service;
     }
 
@@ -156,7 +159,7 @@ class PeerController {
             @Max(value = MessageController.MAX_LIMIT, message = "must be between 1 and "
                     + MessageController.MAX_LIMIT) int limit) {
         PeerView peer = service.peer(peerId).orElseThrow(() -> unknown(peerId));
-        return ConversationResponse.of(service.store().messages().conversation(peer.peerId(),
+        return ConversationResponse.of(messages.conversation(peer.peerId(),
                 before == null ? Long.MAX_VALUE : before, limit), limit);
     }
 

@@ -11,6 +11,9 @@ import io.peerlink.identity.Identity;
 import io.peerlink.identity.IdentityStore;
 import io.peerlink.store.CommitObserver;
 import io.peerlink.store.Housekeeping;
+import io.peerlink.messaging.Inbox;
+import io.peerlink.messaging.Messages;
+import io.peerlink.transport.Timers;
 import io.peerlink.store.Store;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -72,9 +75,28 @@ class PeerlinkConfiguration {
         return registry == null ? CommitObserver.NONE : new MicrometerCommitObserver(registry);
     }
 
+    /** The peer's one timer thread: handshake deadlines, close grace, write progress, re-dials, housekeeping. */
+    @Bean(destroyMethod = "close")
+    Timers timers() {
+        return new Timers();
+    }
+
     @Bean(initMethod = "start", destroyMethod = "close")
-    Housekeeping housekeeping(Store store, PeerlinkProperties properties) {
-        return new Housekeeping(store, properties.messageTtl(), properties.historyRetention(), HOUSEKEEPING_INTERVAL);
+    Housekeeping housekeeping(Store store, PeerlinkProperties properties, Timers timers) {
+        return new Housekeeping(store, properties.messageTtl(), properties.historyRetention(), HOUSEKEEPING_INTERVAL,
+                timers.scheduler());
+    }
+
+    /** The inbound messages, for polling. */
+    @Bean
+    Inbox inbox(Store store) {
+        return new Inbox(store);
+    }
+
+    /** The stored messages, by id and by conversation. */
+    @Bean
+    Messages messages(Store store) {
+        return new Messages(store);
     }
 
     @Bean
@@ -85,11 +107,11 @@ class PeerlinkConfiguration {
 
     @Bean
     PeerConnectionService peerConnectionService(Identity identity, PeerlinkProperties properties, Store store,
-            ConnectionObserver connectionObserver, Clock peerlinkClock) {
+            ConnectionObserver connectionObserver, Clock peerlinkClock, Timers timers) {
         // who serves RSA-OAEP decryption and AES-GCM, before any handshake can run (ACCP loads in the background)
         CryptoProviders.configure(properties.cryptoProvider());
         return new PeerConnectionService(identity, connectionSettings(properties), store, connectionObserver,
-                peerlinkClock);
+                peerlinkClock, timers);
     }
 
     @Bean

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,8 +51,18 @@ public final class HandshakeDriver {
     public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto)
             throws IOException, ProtocolException {
+        return server(socket, in, out, identity, random, timeout, idleTimeout, crypto, null);
+    }
+
+    /**
+     * As above, with the deadline kept by {@code deadlines} (the caller's one timer thread) instead
+     * of a thread of its own; null: a virtual thread waits for it.
+     */
+    public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
+            SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto,
+            ScheduledExecutorService deadlines) throws IOException, ProtocolException {
         Handshake hs = new Handshake(Handshake.Role.SERVER, identity, random);
-        return withDeadline(new Exchange(socket, in, out, timeout, idleTimeout, crypto), hs, x -> {
+        return withDeadline(new Exchange(socket, in, out, timeout, idleTimeout, crypto), hs, deadlines, x -> {
             x.write(x.compute(hs::createServerHello));
             RawFrame clientHello = x.read();
             x.write(x.compute(() -> {
@@ -71,8 +83,15 @@ public final class HandshakeDriver {
     public static Session client(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Predicate<PeerKey> acceptServer)
             throws IOException, ProtocolException {
+        return client(socket, in, out, identity, random, timeout, acceptServer, null);
+    }
+
+    /** As above, with the deadline kept by {@code deadlines} (null: a virtual thread waits for it). */
+    public static Session client(Socket socket, InputStream in, OutputStream out, Identity identity,
+            SecureRandom random, Duration timeout, Predicate<PeerKey> acceptServer,
+            ScheduledExecutorService deadlines) throws IOException, ProtocolException {
         Handshake hs = new Handshake(Handshake.Role.CLIENT, identity, random);
-        return withDeadline(new Exchange(socket, in, out, timeout, timeout, Runnable::run), hs, x -> {
+        return withDeadline(new Exchange(socket, in, out, timeout, timeout, Runnable::run), hs, deadlines, x -> {
             hs.consumeServerHello(x.read());
             if (!acceptServer.test(hs.peer())) {
                 throw new UnexpectedPeerException(hs.peer());
@@ -107,23 +126,36 @@ public final class HandshakeDriver {
         T run() throws ProtocolException;
     }
 
-    private static Session withDeadline(Exchange x, Handshake hs, Steps steps) throws IOException, ProtocolException {
+    private static Session withDeadline(Exchange x, Handshake hs, ScheduledExecutorService deadlines, Steps steps)
+            throws IOException, ProtocolException {
         // whoever flips this first wins: the steps by finishing, or the watchdog by closing the socket
         AtomicBoolean settled = new AtomicBoolean();
         AtomicBoolean expired = new AtomicBoolean();
-        Thread watchdog = Thread.ofVirtual().name("handshake-deadline").start(() -> {
-            try {
-                Thread.sleep(x.timeout);
-                if (settled.compareAndSet(false, true)) {
-                    expired.set(true);
+        Runnable expire = () -> {
+            if (settled.compareAndSet(false, true)) {
+                expired.set(true);
+                try {
                     x.socket.close();
+                } catch (IOException e) {
+                    // closing is best effort
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                // closing is best effort
             }
-        });
+        };
+        Runnable cancelWatchdog;
+        if (deadlines != null) {
+            Future<?> deadline = deadlines.schedule(expire, x.timeout.toNanos(), TimeUnit.NANOSECONDS);
+            cancelWatchdog = () -> deadline.cancel(false);
+        } else {
+            Thread watchdog = Thread.ofVirtual().name("handshake-deadline").start(() -> {
+                try {
+                    Thread.sleep(x.timeout);
+                    expire.run();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            cancelWatchdog = watchdog::interrupt;
+        }
         int previousTimeout = x.socket.getSoTimeout();
         try {
             Session session = steps.run(x);
@@ -151,7 +183,7 @@ public final class HandshakeDriver {
             hs.fail();
             throw e;
         } finally {
-            watchdog.interrupt();
+            cancelWatchdog.run();
         }
     }
 

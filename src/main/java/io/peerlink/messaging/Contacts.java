@@ -68,11 +68,23 @@ final class Contacts {
     }
 
     Optional<PeerView> view(String peerId) {
-        return directory.view(peerId, this::contact);
+        return directory.presence(peerId).map(this::view);
     }
 
+    /** Every known peer, first seen first. */
     List<PeerView> views() {
-        return directory.views(this::contact);
+        return directory.presences().stream().map(this::view).toList();
+    }
+
+    /** The directory's side of a peer (its connection) with the store's (its name, trust, addresses). */
+    private PeerView view(PeerDirectory.Presence p) {
+        String peerId = p.key().peerId();
+        Optional<StoredPeer> stored = store.peers().find(peerId);
+        return new PeerView(peerId, p.key().fingerprint(), p.safetyNumber(), p.address(), p.direction(),
+                p.connected() ? PeerState.CONNECTED : PeerState.DISCONNECTED, p.connectedAt(), p.key().pem(),
+                p.firstSeen(), p.lastSeen(), store.messages().undeliveredCount(peerId),
+                stored.map(StoredPeer::alias).orElse(null), stored.map(StoredPeer::trust).orElse(Trust.UNVERIFIED),
+                stored.map(StoredPeer::verifiedAt).orElse(null), store.peers().addresses(peerId));
     }
 
     /**
@@ -114,13 +126,6 @@ final class Contacts {
         String id = require(peerIdOrAlias);
         PeerConnectionService.await(store.unverify(id));
         return view(id).orElseThrow();
-    }
-
-    private PeerDirectory.Contact contact(String peerId) {
-        Optional<StoredPeer> stored = store.peers().find(peerId);
-        return new PeerDirectory.Contact(stored.map(StoredPeer::alias).orElse(null),
-                stored.map(StoredPeer::trust).orElse(Trust.UNVERIFIED), stored.map(StoredPeer::verifiedAt).orElse(null),
-                store.peers().addresses(peerId), store.messages().undeliveredCount(peerId));
     }
 
     /** Why {@code alias} cannot be one, or null when it can. */

@@ -15,12 +15,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +52,7 @@ public final class Delivery implements Sessions.Owner {
     private final Limits limits;
     private final Clock clock;
     private final Map<PeerConnection, Window> windows = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> recorded = new ConcurrentHashMap<>();
 
     public Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock) {
         this.store = store;
@@ -67,19 +66,25 @@ public final class Delivery implements Sessions.Owner {
     }
 
     /**
-     * Records the handshake, and waits for the commit, so that a peer the API reports connected is
-     * also a stored, known peer (and so before any of its messages).
+     * Records the handshake without waiting: the write is queued before the connection is
+     * attached, so every later write about this peer (its messages, an alias) commits after it, in
+     * the writer's order. {@link #recorded} gives the write to a caller that must see it committed.
      */
     @Override
     public void handshaken(PeerKey peer, String dialAddress) {
-        try {
-            store.peerConnected(peer.peerId(), peer.spki(), dialAddress)
-                    .get(PeerConnectionService.COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("Peer {} not stored: {}", peer.peerId(), e.toString());
-        }
+        CompletableFuture<Void> write = store.peerConnected(peer.peerId(), peer.spki(), dialAddress);
+        recorded.put(peer.peerId(), write);
+        write.whenComplete((ok, failure) -> {
+            recorded.remove(peer.peerId(), write);
+            if (failure != null) {
+                log.warn("Peer {} not stored: {}", peer.peerId(), failure.toString());
+            }
+        });
+    }
+
+    /** The store write of the peer's last handshake while it is not committed yet. */
+    Optional<CompletableFuture<Void>> recorded(String peerId) {
+        return Optional.ofNullable(recorded.get(peerId));
     }
 
     /** Starts the connection's window: the undelivered messages go out, oldest first. */

@@ -69,11 +69,27 @@ public final class PeerConnectionService {
     private final Contacts contacts;
     private final Inbox inbox;
     private final Semaphore connectionSlots;
-    private final Timers timers = new Timers();
+    private final Timers timers;
+    /** Whether {@link #timers} is this service's own (closed by {@link #stop}) or the caller's. */
+    private final boolean ownTimers;
     private volatile boolean running;
 
+    /** A service with a timer thread of its own (tests). */
     public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
             ConnectionObserver observer, Clock clock) {
+        this(identity, settings, store, observer, clock, new Timers(), true);
+    }
+
+    /** A service whose timers run on {@code timers} (the application's one timer thread). */
+    public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock, Timers timers) {
+        this(identity, settings, store, observer, clock, timers, false);
+    }
+
+    private PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock, Timers timers, boolean ownTimers) {
+        this.timers = timers;
+        this.ownTimers = ownTimers;
         this.identity = identity;
         this.settings = settings;
         this.store = store;
@@ -82,11 +98,35 @@ public final class PeerConnectionService {
         this.directory = new PeerDirectory(identity);
         this.delivery = new Delivery(store, directory, settings.limits(), clock);
         this.sessions = new Sessions(settings, directory, delivery, observer, clock, timers);
-        this.listener = new Listener(identity, settings, observer, random, connectionSlots, sessions);
-        this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions, store);
-        this.redialer = new Redialer(dialer, directory, settings.reconnectMinDelay(), settings.reconnectMaxDelay());
+        this.listener = new Listener(identity, settings, observer, random, connectionSlots, sessions, timers);
+        this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions,
+                addressBook(store), timers);
+        this.redialer = new Redialer(dialer, directory, settings.reconnectMinDelay(), settings.reconnectMaxDelay(),
+                timers);
         this.inbox = new Inbox(store);
         this.contacts = new Contacts(store, directory);
+    }
+
+    /** Trust on first use over the store, for the dialler. */
+    private static Dialer.AddressBook addressBook(Store store) {
+        return new Dialer.AddressBook() {
+            @Override
+            public Optional<String> identityAt(String address) {
+                return store.peers().identityAt(address);
+            }
+
+            @Override
+            public boolean keyChanged(String peerId) {
+                try {
+                    return store.keyChanged(peerId).get(COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } catch (ExecutionException | TimeoutException e) {
+                    return true;
+                }
+            }
+        };
     }
 
     /** Loads the known peers, binds the peer port, and starts dialling stored and configured peers. */
@@ -136,7 +176,9 @@ public final class PeerConnectionService {
                 break;
             }
         }
-        timers.close();
+        if (ownTimers) {
+            timers.close();
+        }
         log.info("Stopped: {} connection(s) closed, peer port released", open.size());
     }
 
@@ -206,6 +248,8 @@ public final class PeerConnectionService {
     public Connected connect(DialTarget target) {
         requireRunning();
         Dialer.Dialled d = dialer.dial(target);
+        // what the API shows of the peer next (its addresses, its name) is committed
+        delivery.recorded(d.peerId()).ifPresent(PeerConnectionService::await);
         redialer.keep(new DialTarget(target.host(), target.port(), null), d.peerId());
         PeerView view = contacts.view(d.peerId()).orElseThrow(() -> new PeerConnectionException(
                 PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to " + target.address()

@@ -1,13 +1,19 @@
 package io.peerlink.store;
 
 import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code interval}: fails undelivered messages older than the message TTL, and, when a
- * history retention is set, deletes messages and events older than it. Runs on one virtual thread
- * from {@link #start} to {@link #close}.
+ * history retention is set, deletes messages and events older than it. From {@link #start} to
+ * {@link #close}, the peer's timer thread (the {@code scheduler} given) starts each round on a
+ * virtual thread (a round waits for the store); a round still running when the next is due is not
+ * doubled.
  */
 public final class Housekeeping implements AutoCloseable {
 
@@ -17,10 +23,14 @@ public final class Housekeeping implements AutoCloseable {
     private final Duration messageTtl;
     private final Duration historyRetention;
     private final Duration interval;
-    private volatile Thread thread;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private Future<?> rounds; // guarded by this
 
     /** {@code historyRetention} null keeps history for ever. */
-    public Housekeeping(Store store, Duration messageTtl, Duration historyRetention, Duration interval) {
+    public Housekeeping(Store store, Duration messageTtl, Duration historyRetention, Duration interval,
+            ScheduledExecutorService scheduler) {
+        this.scheduler = scheduler;
         this.store = store;
         this.messageTtl = messageTtl;
         this.historyRetention = historyRetention;
@@ -28,8 +38,12 @@ public final class Housekeeping implements AutoCloseable {
     }
 
     public synchronized void start() {
-        if (thread == null) {
-            thread = Thread.ofVirtual().name("store-housekeeping").start(this::run);
+        if (rounds == null) {
+            rounds = scheduler.scheduleWithFixedDelay(() -> {
+                if (running.compareAndSet(false, true)) {
+                    Thread.ofVirtual().name("store-housekeeping").start(this::run);
+                }
+            }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -47,26 +61,22 @@ public final class Housekeeping implements AutoCloseable {
         }
     }
 
+    /** One round on its virtual thread. */
     private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                log.warn("Housekeeping failed: {}", e.toString());
-            }
-            try {
-                Thread.sleep(interval);
-            } catch (InterruptedException e) {
-                return;
-            }
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("Housekeeping failed: {}", e.toString());
+        } finally {
+            running.set(false);
         }
     }
 
     @Override
     public synchronized void close() {
-        if (thread != null) {
-            thread.interrupt();
-            thread = null;
+        if (rounds != null) {
+            rounds.cancel(false);
+            rounds = null;
         }
     }
 }

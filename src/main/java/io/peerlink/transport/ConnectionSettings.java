@@ -1,12 +1,11 @@
 package io.peerlink.transport;
 
-import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.wire.Limits;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * What {@link PeerConnectionService} needs to know, free of Spring so that tests can build it.
+ * What the peer service (messaging.PeerConnectionService) needs to know, free of Spring so that tests can build it.
  *
  * @param listenHost address the peer port binds to
  * @param listenPort the peer port (0 picks a free one)

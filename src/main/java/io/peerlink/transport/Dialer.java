@@ -1,11 +1,9 @@
 package io.peerlink.transport;
 
-import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.handshake.HandshakeDriver;
 import io.peerlink.handshake.Session;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
-import io.peerlink.store.Store;
 import io.peerlink.wire.ProtocolException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,6 +31,18 @@ public final class Dialer {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     /** The outcome of a dial: the peer, and whether this dial created its connection. */
+    /**
+     * Which identity answered at each address before (trust on first use), kept by the owner of
+     * the connections (over the store): the dialler only asks and reports.
+     */
+    public interface AddressBook {
+        /** The identity bound to {@code address} ({@code host:port}), if one answered there before. */
+        java.util.Optional<String> identityAt(String address);
+
+        /** Another identity answered at an address bound to {@code peerId}: true the first time. */
+        boolean keyChanged(String peerId);
+    }
+
     public record Dialled(String peerId, boolean created) {
     }
 
@@ -43,7 +53,8 @@ public final class Dialer {
     private final Semaphore connectionSlots;
     private final PeerDirectory directory;
     private final Sessions sessions;
-    private final Store store;
+    private final AddressBook addresses;
+    private final Timers timers;
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
     private final Set<String> mismatchesSeen = ConcurrentHashMap.newKeySet();
 
@@ -51,7 +62,9 @@ public final class Dialer {
     private enum Refusal { SELF, NOT_THE_PIN, KEY_CHANGED, ALREADY_CONNECTED }
 
     public Dialer(Identity identity, ConnectionSettings settings, ConnectionObserver observer, SecureRandom random,
-            Semaphore connectionSlots, PeerDirectory directory, Sessions sessions, Store store) {
+            Semaphore connectionSlots, PeerDirectory directory, Sessions sessions, AddressBook addresses,
+            Timers timers) {
+        this.timers = timers;
         this.identity = identity;
         this.settings = settings;
         this.observer = observer;
@@ -59,7 +72,7 @@ public final class Dialer {
         this.connectionSlots = connectionSlots;
         this.directory = directory;
         this.sessions = sessions;
-        this.store = store;
+        this.addresses = addresses;
     }
 
     /**
@@ -74,7 +87,7 @@ public final class Dialer {
         int port = target.port();
         String address = target.address();
         String pin = target.pin();
-        String bound = pin == null ? store.peers().identityAt(address).orElse(null) : null;
+        String bound = pin == null ? addresses.identityAt(address).orElse(null) : null;
         String expectedPeerId = pin != null ? pin : bound;
         if (expectedPeerId != null && directory.isConnected(expectedPeerId)) {
             return new Dialled(expectedPeerId, false);
@@ -84,10 +97,9 @@ public final class Dialer {
             throw new PeerConnectionException(PeerConnectionException.Kind.CAPACITY,
                     "already " + settings.maxConnections() + " connections open (max-connections)");
         }
-        Socket socket = new Socket();
-        handshaking.add(socket);
-        boolean handedOver = false;
-        try {
+        // from here the pending connection owns the socket and the slot, until the hand-over
+        try (PendingConnection pending = new PendingConnection(new Socket(), handshaking, slot)) {
+            Socket socket = pending.socket();
             connectSocket(socket, host, port);
             var in = ConnectionStreams.input(socket, observer);
             var out = ConnectionStreams.output(socket, observer);
@@ -107,7 +119,7 @@ public final class Dialer {
                                 refusal.set(Refusal.ALREADY_CONNECTED);
                             }
                             return refusal.get() == null;
-                        });
+                        }, timers.handshakeDeadlines());
             } catch (HandshakeDriver.UnexpectedPeerException e) {
                 String actual = e.actual().peerId();
                 switch (refusal.get()) {
@@ -156,12 +168,9 @@ public final class Dialer {
                                 + ")");
             }
             observer.handshakeSucceeded(Direction.OUTBOUND);
-            handshaking.remove(socket);
-            handedOver = true;
-            // from here the connection owns the socket and the slot
             Sessions.Registered registered;
             try {
-                registered = sessions.register(socket, in, out, session, Direction.OUTBOUND, slot, address);
+                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, address);
             } catch (IOException e) {
                 throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to "
                         + address + " was lost right after its handshake: " + Sessions.describe(e));
@@ -173,12 +182,6 @@ public final class Dialer {
         } catch (IOException e) {
             throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
                     "cannot reach " + host + ":" + port + ": " + Sessions.describe(e));
-        } finally {
-            if (!handedOver) {
-                handshaking.remove(socket);
-                Sessions.closeQuietly(socket);
-                slot.close();
-            }
         }
     }
 
@@ -188,16 +191,7 @@ public final class Dialer {
      */
     private PeerConnectionException keyChanged(String address, String was, String now) {
         observer.handshakeFailed(Direction.OUTBOUND, "key-changed");
-        boolean first;
-        try {
-            first = store.keyChanged(was).get(PeerConnectionService.COMMIT_TIMEOUT.toMillis(),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            first = false;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            first = true;
-        }
+        boolean first = addresses.keyChanged(was);
         String detail = "the peer at " + address + " changed its key: it was " + Fingerprints.fingerprint(was)
                 + ", now " + Fingerprints.fingerprint(now) + " answers. If the change is expected, connect "
                 + "again with that expectedFingerprint, or forget the old peer";

@@ -53,6 +53,7 @@ public final class Listener implements AutoCloseable {
     private final SecureRandom random;
     private final Semaphore connectionSlots;
     private final Sessions sessions;
+    private final Timers timers;
     private final Admission admission;
     private final CryptoPool crypto;
     private final RefusalLog refusals = new RefusalLog(System::nanoTime);
@@ -61,7 +62,8 @@ public final class Listener implements AutoCloseable {
     private volatile boolean open;
 
     public Listener(Identity identity, ConnectionSettings settings, ConnectionObserver observer, SecureRandom random,
-            Semaphore connectionSlots, Sessions sessions) {
+            Semaphore connectionSlots, Sessions sessions, Timers timers) {
+        this.timers = timers;
         this.identity = identity;
         this.settings = settings;
         this.observer = observer;
@@ -136,16 +138,7 @@ public final class Listener implements AutoCloseable {
                 continue;
             }
             try {
-                Thread.ofVirtual().name("peer-accept").start(() -> {
-                    Handshaken done;
-                    try (handshakeSlot) {
-                        done = handshake(socket, source);
-                    }
-                    // the handshake slot is back: what follows is an authenticated peer's
-                    if (done != null) {
-                        attach(done, socket, source);
-                    }
-                });
+                Thread.ofVirtual().name("peer-accept").start(() -> serve(socket, source, handshakeSlot));
             } catch (RuntimeException e) {
                 // no thread for it: refuse this one, keep accepting
                 Sessions.closeQuietly(socket);
@@ -189,27 +182,44 @@ public final class Listener implements AutoCloseable {
                 detail);
     }
 
+    /**
+     * One admitted connection, on its own virtual thread: the handshake under the handshake slot,
+     * then a connection slot and the hand-over to {@link Sessions}. The pending connection owns the
+     * socket (and the connection slot once taken) until the hand-over, and releases them, once,
+     * whatever happened before.
+     */
+    private void serve(Socket socket, InetAddress source, Slot handshakeSlot) {
+        try (PendingConnection pending = new PendingConnection(socket, handshaking, null)) {
+            Handshaken done;
+            try (handshakeSlot) {
+                done = handshake(socket, source);
+            }
+            // the handshake slot is back: what follows is an authenticated peer's
+            if (done != null) {
+                attach(done, pending, source);
+            }
+        }
+    }
+
     /** A completed inbound handshake: the session and the streams it ran over. */
     private record Handshaken(Session session, InputStream in, OutputStream out) {
     }
 
-    /** Runs the server side of the handshake; null when it failed (then the socket is closed). */
+    /**
+     * Runs the server side of the handshake; null when it failed (counted and logged here; the
+     * caller's pending connection closes the socket).
+     */
     private Handshaken handshake(Socket socket, InetAddress source) {
         String from = String.valueOf(socket.getRemoteSocketAddress());
-        InputStream in;
-        OutputStream out;
-        Session session;
-        handshaking.add(socket);
         try {
             socket.setTcpNoDelay(true);
-            in = ConnectionStreams.input(socket, observer);
-            out = ConnectionStreams.output(socket, observer);
-            session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
-                    settings.handshakeIdleTimeout(), crypto);
+            InputStream in = ConnectionStreams.input(socket, observer);
+            OutputStream out = ConnectionStreams.output(socket, observer);
+            Session session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
+                    settings.handshakeIdleTimeout(), crypto, timers.handshakeDeadlines());
             observer.handshakeSucceeded(Direction.INBOUND);
+            return new Handshaken(session, in, out);
         } catch (ProtocolException e) {
-            handshaking.remove(socket);
-            Sessions.closeQuietly(socket);
             observer.handshakeFailed(Direction.INBOUND, e.reason().tag());
             if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
                 // a client may hang up after our hello: it already has a connection, or wanted another peer
@@ -219,42 +229,29 @@ public final class Listener implements AutoCloseable {
                 logOnce(source, e.reason().tag(), Level.WARN, "Inbound handshake from {} failed: {}{}", from,
                         e.toString());
             }
-            return null;
         } catch (IOException e) {
-            handshaking.remove(socket);
-            Sessions.closeQuietly(socket);
             observer.handshakeFailed(Direction.INBOUND, "io");
             if (open) {
                 logOnce(source, "io", Level.INFO, "Inbound handshake from {} aborted: {}{}", from,
                         Sessions.describe(e));
             }
-            return null;
         } catch (RejectedExecutionException e) {
             // the crypto pool filled up during this handshake: refused rather than queued
-            handshaking.remove(socket);
-            Sessions.closeQuietly(socket);
             if (open) {
                 refused(source, InboundRefusal.CRYPTO_BUSY);
             }
-            return null;
         } catch (RuntimeException e) {
-            handshaking.remove(socket);
-            Sessions.closeQuietly(socket);
             observer.handshakeFailed(Direction.INBOUND, "internal");
             log.error("Inbound handshake from {} failed unexpectedly", from, e);
-            return null;
         }
-        handshaking.remove(socket);
-        return new Handshaken(session, in, out);
+        return null;
     }
 
     /** Takes a connection slot for an authenticated peer and hands the connection to {@link Sessions}. */
-    private void attach(Handshaken done, Socket socket, InetAddress source) {
-        String from = String.valueOf(socket.getRemoteSocketAddress());
+    private void attach(Handshaken done, PendingConnection pending, InetAddress source) {
+        String from = String.valueOf(pending.socket().getRemoteSocketAddress());
         Session session = done.session();
-        Slot slot = Slot.tryAcquire(connectionSlots);
-        if (slot == null) {
-            Sessions.closeQuietly(socket);
+        if (!pending.takeSlot(connectionSlots)) {
             session.sendCipher().destroy();
             session.receiveCipher().destroy();
             observer.handshakeFailed(Direction.INBOUND, InboundRefusal.CAPACITY.tag());
@@ -263,8 +260,7 @@ public final class Listener implements AutoCloseable {
             return;
         }
         try {
-            // from here the connection owns the socket and the slot
-            sessions.register(socket, done.in(), done.out(), session, Direction.INBOUND, slot, null);
+            sessions.register(pending, done.in(), done.out(), session, Direction.INBOUND, null);
         } catch (IOException | RuntimeException e) {
             log.info("Connection from {} ({}) lost right after its handshake: {}", session.peer().peerId(), from,
                     e instanceof IOException io ? Sessions.describe(io) : e.toString());

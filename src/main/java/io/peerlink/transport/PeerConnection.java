@@ -183,7 +183,7 @@ public final class PeerConnection {
         return true;
     }
 
-    /** Frames the owner may still queue now without being refused (messages; a rough guide). */
+    /** MESSAGEs queued and not yet written (tests, metrics). */
     public int queuedMessages() {
         return queuedMessages.get();
     }
@@ -223,8 +223,7 @@ public final class PeerConnection {
         } catch (IOException | RuntimeException e) {
             // the peer may be gone already; the socket is closed below either way
         } finally {
-            closeSocket();
-            slot.close();
+            release();
         }
     }
 
@@ -429,8 +428,7 @@ public final class PeerConnection {
             if (check != null) {
                 check.cancel(false);
             }
-            closeSocket();
-            slot.close();
+            release();
             finished.countDown();
             handler.onClosed(this, closeReason);
         }
@@ -445,6 +443,15 @@ public final class PeerConnection {
             // wake the send loop: its write fails on the closed socket and it reports the close
             outgoing.addFirst(new Frame.Close(CloseCode.NORMAL));
         }
+    }
+
+    /**
+     * Gives back what this connection owns, the socket and the connection slot: the one place it
+     * happens (the send loop's end, or {@link #reject} of a connection never started).
+     */
+    private void release() {
+        closeSocket();
+        slot.close();
     }
 
     private void closeSocket() {

@@ -1,7 +1,6 @@
 package io.peerlink.transport;
 
-import io.peerlink.messaging.PeerConnectionService;
-/** Why a call on {@link PeerConnectionService} could not be done; the API maps kinds to statuses. */
+/** Why a call on the peer service (messaging.PeerConnectionService) could not be done; the API maps kinds to statuses. */
 public final class PeerConnectionException extends RuntimeException {
 
     public enum Kind {

@@ -1,7 +1,5 @@
 package io.peerlink.transport;
 
-import io.peerlink.messaging.PeerView;
-import io.peerlink.messaging.PeerState;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.PeerKey;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The known peers and their one current connection each. Attaching a new connection, replacing
@@ -21,14 +18,19 @@ import java.util.function.Function;
  * left on an entry that is no longer in the directory: a forgotten entry is marked removed, and an
  * attach that finds it so starts again on a fresh entry.
  *
- * <p>Thread-safe. Lock order: an entry's lock, then whatever the caller does inside it (the store
- * is read, a connection's queue is written; neither takes an entry lock).
+ * <p>Thread-safe. Under an entry's lock nothing waits: no store call, no socket write (a connection
+ * is started, or its queue written, neither of which takes an entry lock).
  */
 public final class PeerDirectory {
 
-    /** What the store knows of a peer, for its view. */
-    public record Contact(String alias, io.peerlink.store.Trust trust, Instant verifiedAt, List<String> addresses,
-            int undelivered) {
+    /**
+     * What the directory knows of a peer: its key, its current or last connection.
+     *
+     * @param address the remote socket address of the current or last connection
+     * @param direction who dialled the current or last connection
+     */
+    public record Presence(PeerKey key, String safetyNumber, String address, Direction direction, boolean connected,
+            Instant connectedAt, Instant firstSeen, Instant lastSeen) {
     }
 
     /** What {@link #attach} did with a fresh connection. */
@@ -168,17 +170,17 @@ public final class PeerDirectory {
         return (int) entries.values().stream().filter(Entry::connected).count();
     }
 
-    public Optional<PeerView> view(String peerId, Function<String, Contact> contact) {
+    public Optional<Presence> presence(String peerId) {
         Entry e = entries.get(peerId);
-        return e == null ? Optional.empty() : Optional.of(e.view(contact.apply(peerId)));
+        return e == null ? Optional.empty() : Optional.of(e.presence());
     }
 
-    /** Views of every known peer, first seen first. */
-    public List<PeerView> views(Function<String, Contact> contact) {
+    /** Every known peer, first seen first. */
+    public List<Presence> presences() {
         Collection<Entry> all = entries.values();
-        return all.stream().map(e -> e.view(contact.apply(e.key.peerId())))
-                .sorted(Comparator.comparing(PeerView::firstSeen, Comparator.nullsLast(Comparator.naturalOrder()))
-                        .thenComparing(PeerView::peerId))
+        return all.stream().map(Entry::presence)
+                .sorted(Comparator.comparing(Presence::firstSeen, Comparator.nullsLast(Comparator.naturalOrder()))
+                        .thenComparing(p -> p.key().peerId()))
                 .toList();
     }
 
@@ -218,10 +220,9 @@ public final class PeerDirectory {
             return connection != null && connection.isOpen();
         }
 
-        public synchronized PeerView view(Contact c) {
-            return new PeerView(key.peerId(), key.fingerprint(), safetyNumber, lastAddress, lastDirection,
-                    connected() ? PeerState.CONNECTED : PeerState.DISCONNECTED, connectedAt, key.pem(), firstSeen,
-                    lastSeen, c.undelivered(), c.alias(), c.trust(), c.verifiedAt(), c.addresses());
+        synchronized Presence presence() {
+            return new Presence(key, safetyNumber, lastAddress, lastDirection, connected(), connectedAt, firstSeen,
+                    lastSeen);
         }
     }
 }

@@ -2,15 +2,17 @@ package io.peerlink.transport;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps dialling the addresses this peer dialled (through the API, {@code peerlink.connect}, or
- * stored from an earlier run) while their peer is known: one virtual thread per address waits
- * while the peer is connected and dials when it is not, backing off exponentially (capped) after
- * each failed dial.
+ * stored from an earlier run) while their peer is known. Per address, one attempt at a time: on
+ * the {@link Timers} thread's signal it checks the peer's connection and, when there is none,
+ * dials (on a virtual thread), then schedules its next look: soon while connected, and backing off
+ * exponentially (capped) after each failed dial. No thread waits in between.
  *
  * <p>Thread-safe.
  */
@@ -22,10 +24,12 @@ public final class Redialer {
     private final PeerDirectory directory;
     private final Duration minDelay;
     private final Duration maxDelay;
+    private final Timers timers;
     private final ConcurrentHashMap<String, Loop> loops = new ConcurrentHashMap<>();
     private volatile boolean open = true;
 
-    public Redialer(Dialer dialer, PeerDirectory directory, Duration minDelay, Duration maxDelay) {
+    public Redialer(Dialer dialer, PeerDirectory directory, Duration minDelay, Duration maxDelay, Timers timers) {
+        this.timers = timers;
         this.dialer = dialer;
         this.directory = directory;
         this.minDelay = minDelay;
@@ -64,14 +68,17 @@ public final class Redialer {
 
     private final class Loop {
         final DialTarget target;
-        final Thread thread;
         volatile String peerId;
         volatile boolean cancelled;
+        private volatile Future<?> next;
+        private volatile Thread attempt;
+        /** The back-off: touched only by the attempt in progress (attempts never overlap). */
+        private Duration delay = minDelay;
 
         Loop(DialTarget target, String peerId) {
             this.target = target;
             this.peerId = peerId;
-            this.thread = Thread.ofVirtual().name("peer-redial-" + target.address()).start(this::run);
+            schedule(Duration.ZERO);
         }
 
         void learn(String id) {
@@ -82,54 +89,61 @@ public final class Redialer {
 
         void cancel() {
             cancelled = true;
-            thread.interrupt();
-        }
-
-        private void run() {
-            Duration delay = minDelay;
-            try {
-                while (!cancelled) {
-                    String id = peerId;
-                    var current = id == null ? java.util.Optional.<PeerConnection>empty() : directory.connection(id);
-                    if (current.isPresent()) {
-                        while (!cancelled && !current.get().awaitTermination(Duration.ofSeconds(1))) {
-                            // connected: nothing to do until the connection ends
-                        }
-                        delay = minDelay;
-                        sleep(jittered(minDelay));
-                        continue;
-                    }
-                    try {
-                        peerId = dialer.dial(target).peerId();
-                        delay = minDelay;
-                        continue;
-                    } catch (PeerConnectionException e) {
-                        switch (e.kind()) {
-                            case STOPPED -> {
-                                return;
-                            }
-                            case KEY_CHANGED, SELF -> {
-                                // dialling again would get the same answer: the user decides (pin or forget)
-                                log.info("Stopped dialling {}: {}", target.address(), e.getMessage());
-                                loops.remove(target.address(), this);
-                                return;
-                            }
-                            default -> log.info("Dialling {} failed: {}; next try in {} ms", target.address(),
-                                    e.getMessage(), delay.toMillis());
-                        }
-                    }
-                    sleep(delay);
-                    Duration doubled = delay.multipliedBy(2);
-                    delay = doubled.compareTo(maxDelay) > 0 ? maxDelay : doubled;
-                }
-            } catch (InterruptedException e) {
-                // cancelled or stopping
+            Future<?> f = next;
+            if (f != null) {
+                f.cancel(false);
+            }
+            Thread t = attempt;
+            if (t != null) {
+                t.interrupt();
             }
         }
 
-        private void sleep(Duration d) throws InterruptedException {
+        private void schedule(Duration after) {
             if (!cancelled) {
-                Thread.sleep(d);
+                next = timers.redialDue(after, this::attempt);
+            }
+        }
+
+        /** One look at the address (on a virtual thread): dial if the peer is not connected; schedule the next. */
+        private void attempt() {
+            if (cancelled) {
+                return;
+            }
+            attempt = Thread.currentThread();
+            try {
+                String id = peerId;
+                if (id != null && directory.connection(id).isPresent()) {
+                    // connected: look again soon, then dial once the connection is gone
+                    delay = minDelay;
+                    schedule(jittered(minDelay));
+                    return;
+                }
+                try {
+                    peerId = dialer.dial(target).peerId();
+                    delay = minDelay;
+                    schedule(jittered(minDelay));
+                    return;
+                } catch (PeerConnectionException e) {
+                    switch (e.kind()) {
+                        case STOPPED -> {
+                            return;
+                        }
+                        case KEY_CHANGED, SELF -> {
+                            // dialling again would get the same answer: the user decides (pin or forget)
+                            log.info("Stopped dialling {}: {}", target.address(), e.getMessage());
+                            loops.remove(target.address(), this);
+                            return;
+                        }
+                        default -> log.info("Dialling {} failed: {}; next try in {} ms", target.address(),
+                                e.getMessage(), delay.toMillis());
+                    }
+                }
+                schedule(delay);
+                Duration doubled = delay.multipliedBy(2);
+                delay = doubled.compareTo(maxDelay) > 0 ? maxDelay : doubled;
+            } finally {
+                attempt = null;
             }
         }
 

@@ -28,7 +28,10 @@ public final class Sessions {
      * call holds a lock of the directory or of this class, so either may wait for the store.
      */
     public interface Owner extends PeerConnection.Handler {
-        /** A peer completed a handshake: record it before the connection is visible. */
+        /**
+         * A peer completed a handshake: record it (the write is queued before the connection is
+         * visible; nothing waits for its commit here).
+         */
         void handshaken(PeerKey peer, String dialAddress);
 
         /** The connection is attached and running: send what waits for its peer. */
@@ -58,36 +61,45 @@ public final class Sessions {
     }
 
     /**
-     * Takes over the socket and the slot: from here the new connection owns both, and releases them
-     * when it ends (or at once when it is refused, or when this throws). {@code dialAddress} is the
-     * {@code host:port} this peer dialled, null for an inbound connection.
+     * Turns a handshaken {@code pending} connection (its connection slot taken) into a running
+     * connection, which takes over the socket and the slot ({@link PendingConnection#establish}) and
+     * releases them when it ends, or at once when it is refused. If this throws, nothing was taken
+     * over: the caller's {@code pending} releases them. {@code dialAddress} is the {@code host:port}
+     * this peer dialled, null for an inbound connection.
      */
-    Registered register(Socket socket, InputStream in, OutputStream out, Session session, Direction direction,
-            Slot slot, String dialAddress) throws IOException {
+    Registered register(PendingConnection pending, InputStream in, OutputStream out, Session session,
+            Direction direction, String dialAddress) throws IOException {
         PeerConnection fresh;
         try {
-            fresh = new PeerConnection(socket, in, out, session, direction, clock.instant(), settings.limits(),
-                    settings.keepAliveInterval(), settings.idleTimeout(), owner, observer, slot, timers);
+            fresh = new PeerConnection(pending.socket(), in, out, session, direction, clock.instant(),
+                    settings.limits(), settings.keepAliveInterval(), settings.idleTimeout(), owner, observer,
+                    pending.slot(), timers);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(socket);
-            slot.close();
             if (isClosed()) {
                 // stop() closed the socket just as the handshake finished: that is no failure
                 return Registered.STOPPED;
             }
             throw e;
         }
-        // recorded before it is attached, outside every lock: a peer shown connected is a stored peer
-        owner.handshaken(session.peer(), dialAddress);
+        pending.establish();
+        // queued for the store before it is attached, outside every lock: later writes come after it
+        try {
+            owner.handshaken(session.peer(), dialAddress);
+        } catch (RuntimeException e) {
+            // the store is closing: the connection still runs; its messages will not be stored
+            log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());
+        }
         Instant now = clock.instant();
-        PeerDirectory.Attach outcome;
+        PeerDirectory.Attach outcome = null;
         synchronized (this) {
-            if (!open) {
-                // stop() ran while this handshake was finishing: say goodbye, read nothing
-                fresh.reject(CloseCode.GOING_AWAY);
-                return Registered.STOPPED;
+            if (open) {
+                outcome = directory.attach(fresh, now, PeerConnection::start);
             }
-            outcome = directory.attach(fresh, now, PeerConnection::start);
+        }
+        if (outcome == null) {
+            // stop() ran while this handshake was finishing: say goodbye, read nothing
+            fresh.reject(CloseCode.GOING_AWAY);
+            return Registered.STOPPED;
         }
         if (outcome == PeerDirectory.Attach.DUPLICATE) {
             // the other side makes the same choice; anything it sent here is re-sent on the winner

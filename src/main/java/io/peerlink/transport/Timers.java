@@ -42,15 +42,26 @@ public final class Timers implements AutoCloseable {
         return once(backoff, () -> Thread.ofVirtual().name("peer-redial").start(dial));
     }
 
-    /** A handshake ran past its deadline. */
-    public Future<?> handshakeDeadline(Duration timeout, Runnable abort) {
-        return once(timeout, abort);
+    /**
+     * Where handshakes' deadlines wait ({@code HandshakeDriver} schedules each one here: the job
+     * closes the handshake's socket when it runs past its deadline).
+     */
+    java.util.concurrent.ScheduledExecutorService handshakeDeadlines() {
+        return executor;
     }
 
     /** Periodic housekeeping (the job runs on a virtual thread: it may wait for the store). */
     public Future<?> housekeeping(Duration period, Runnable job) {
         return executor.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("peer-housekeeping").start(job),
                 period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The executor itself, for a job of a package that may not depend on this one (the store's
+     * housekeeping): its jobs must be as short as the others.
+     */
+    public java.util.concurrent.ScheduledExecutorService scheduler() {
+        return executor;
     }
 
     /** Jobs waiting (tests). */

@@ -5,6 +5,7 @@ import io.peerlink.config.PeerlinkProperties;
 import io.peerlink.transport.ConnectionObserver;
 import io.peerlink.transport.ConnectionSettings;
 import io.peerlink.messaging.Inbox;
+import io.peerlink.messaging.Messages;
 import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.messaging.PeerState;
 import io.peerlink.support.TestIdentities;
@@ -34,6 +35,17 @@ class ApiSliceConfiguration {
                 TestStores.fresh(), ConnectionObserver.NONE, Clock.systemUTC());
         service.start();
         return service;
+    }
+
+    /** The inbox the controllers read (over the service's store). */
+    @Bean
+    Inbox inbox(PeerConnectionService peerConnectionService) {
+        return new Inbox(peerConnectionService.store());
+    }
+
+    @Bean
+    Messages messages(PeerConnectionService peerConnectionService) {
+        return new Messages(peerConnectionService.store());
     }
 
     /** A plain peer on loopback for the slice tests to connect to. */

@@ -115,8 +115,10 @@ class BacklogE2ETest {
                 }
             }
         });
-        b.start();   // A dials B by itself: it stored B's address
+        b.start();
         b.awaitHealthy();
+        // B's user connects A at once (A would dial B by itself too, but its back-off may be minutes by now)
+        b.json("POST", "/api/peers", Map.of("host", E2e.hostA(), "port", E2e.PEER_PORT), 201);
         InboxRead inbox = Messaging.awaitInbox(b, 0, expected, DRAIN_TIMEOUT);
         Messaging.assertExactlyOnceInOrder("B's inbox against the " + MESSAGES + " messages A accepted while B was "
                 + "offline", expected, inbox.ids(), BacklogE2ETest::label, logs());

@@ -133,6 +133,17 @@ final class E2e {
         return hosts;
     }
 
+    /** {@code n} loopback source addresses after the third host (for protocol-level peers in the test JVM). */
+    static List<String> extraSources(int n) {
+        List<String> sources = new java.util.ArrayList<>();
+        String at = hostC();
+        for (int i = 0; i < n; i++) {
+            at = nextAddress(at);
+            sources.add(at);
+        }
+        return sources;
+    }
+
     private static String nextAddress(String ipv4) {
         String[] octets = ipv4.split("\\.");
         int last = octets.length == 4 ? Integer.parseInt(octets[3]) : -1;

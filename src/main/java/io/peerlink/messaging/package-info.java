@@ -1,0 +1,20 @@
+/**
+ * Messaging over the transport: which message goes where, its states, the inbox and the contacts,
+ * all over the durable store.
+ *
+ * <p>The path of an outbound message, in order:
+ * <ol>
+ * <li>{@link io.peerlink.messaging.PeerConnectionService#send} resolves the recipient
+ * ({@link io.peerlink.messaging.Contacts}) and hands the text to
+ * {@link io.peerlink.messaging.Delivery}, which stores it QUEUED and waits for the commit.</li>
+ * <li>If the peer is connected, its connection's window reads the message from the store (after
+ * the last one it read) and queues it on the connection; otherwise the next connection's window
+ * reads it, with the rest of the backlog, oldest first, a window at a time.</li>
+ * <li>The connection reports it written: SENT. The peer's ACK: DELIVERED, and the window reads on.
+ * A connection that ends first leaves it SENT: the next connection sends it again.</li>
+ * </ol>
+ * An inbound message: the connection hands it to {@link io.peerlink.messaging.Delivery}, which stores
+ * it (a copy of one stored before costs no commit) and, once committed, has the connection ACK it;
+ * {@link io.peerlink.messaging.Inbox} serves it to the API by cursor.
+ */
+package io.peerlink.messaging;
