@@ -9,6 +9,7 @@ import static io.peerlink.wire.ProtocolException.Reason.UNSUPPORTED_VERSION;
 import static io.peerlink.wire.WireConstants.MAX_RSA_BITS;
 import static io.peerlink.wire.WireConstants.MIN_RSA_BITS;
 import static io.peerlink.wire.WireConstants.NONCE_LENGTH;
+import static io.peerlink.wire.WireConstants.RSA_PUBLIC_EXPONENT;
 import static io.peerlink.wire.WireConstants.SECRET_LENGTH;
 
 import io.peerlink.crypto.MlKem768;
@@ -24,6 +25,7 @@ import io.peerlink.identity.PeerKey;
 import io.peerlink.wire.ProtocolException;
 import io.peerlink.wire.RawFrame;
 import io.peerlink.wire.WireConstants;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
@@ -370,8 +372,13 @@ public final class Handshake {
             throw new ProtocolException(BAD_IDENTITY_KEY, who + " identity is a " + key.bits()
                     + "-bit RSA key, accepted are " + MIN_RSA_BITS + ".." + MAX_RSA_BITS + " bits");
         }
-        if (!key.key().getPublicExponent().testBit(0) || key.key().getPublicExponent().bitLength() < 2) {
-            throw new ProtocolException(BAD_IDENTITY_KEY, who + " identity has an invalid RSA public exponent");
+        // only e = 65537: a huge exponent would make each RSA-OAEP encryption to this key a full
+        // modular exponentiation, paid by whoever encrypts to it (checked before anything is)
+        BigInteger e = key.key().getPublicExponent();
+        if (!e.equals(RSA_PUBLIC_EXPONENT)) {
+            throw new ProtocolException(BAD_IDENTITY_KEY, who + " identity has the RSA public exponent "
+                    + (e.bitLength() <= 64 ? e.toString() : "of " + e.bitLength() + " bits")
+                    + ", only " + RSA_PUBLIC_EXPONENT + " is accepted");
         }
         return key;
     }
