@@ -27,9 +27,10 @@ import org.slf4j.event.Level;
  * <p>Pre-authentication admission (docs/PROTOCOL.md section 8): a new connection is closed before
  * a byte is sent when every connection slot is taken, when the crypto pool's queue is full, or when
  * {@link Admission} refuses it (the handshake budget, in total and per address, and the per-source
- * rate limit while the budget is more than half used). An admitted connection holds a handshake
- * slot, from a budget of its own apart from the established connections and the outbound dials,
- * until its handshake ends; it gives that back before it takes a connection slot. The handshake's CPU-heavy
+ * rate limit while the budget is more than half used); an admitted handshake whose source has no
+ * token left when its CLIENT_HELLO arrives is closed before that is decrypted. An admitted
+ * connection holds a handshake slot, from a budget of its own apart from the established
+ * connections and the outbound dials, until its handshake ends; it gives that back before it takes a connection slot. The handshake's CPU-heavy
  * steps run on the bounded {@link CryptoPool}, its socket I/O on its own virtual thread. Each
  * refusal and each failed handshake is counted by reason through the {@link ConnectionObserver},
  * and logged at most once per source a minute ({@link RefusalLog}).
@@ -130,16 +131,17 @@ final class Listener implements AutoCloseable {
                 return;
             }
             InetAddress source = socket.getInetAddress();
-            Slot handshakeSlot = admit(source);
-            if (handshakeSlot == null) {
+            Admission.Decision admitted = admit(source);
+            if (admitted == null) {
                 Sessions.closeQuietly(socket);
                 continue;
             }
+            Slot handshakeSlot = admitted.slot();
             try {
                 Thread.ofVirtual().name("peer-accept").start(() -> {
                     Handshaken done;
                     try (handshakeSlot) {
-                        done = handshake(socket, source);
+                        done = handshake(socket, source, admitted);
                     }
                     // the handshake slot is back: what follows is an authenticated peer's
                     if (done != null) {
@@ -156,7 +158,7 @@ final class Listener implements AutoCloseable {
     }
 
     /** A handshake slot for a new connection, or null when it is refused (counted and maybe logged). */
-    private Slot admit(InetAddress source) {
+    private Admission.Decision admit(InetAddress source) {
         InboundRefusal refusal;
         if (connectionSlots.availablePermits() == 0) {
             // no room for another established connection: not worth a handshake
@@ -166,7 +168,7 @@ final class Listener implements AutoCloseable {
         } else {
             Admission.Decision decision = admission.admit(source, System.nanoTime());
             if (decision.admitted()) {
-                return decision.slot();
+                return decision;
             }
             refusal = decision.refusal();
         }
@@ -182,7 +184,7 @@ final class Listener implements AutoCloseable {
             case MAX_HANDSHAKES_PER_ADDRESS -> "already " + settings.maxHandshakesPerAddress()
                     + " handshakes in progress from this address (max-handshakes-per-address)";
             case RATE_LIMITED -> "more than " + SourceRateLimiter.PER_SECOND
-                    + " new connections a second from this address while busy (rate-limited)";
+                    + " handshakes a second from this address (rate-limited)";
             case CRYPTO_BUSY -> "the handshake crypto pool is full (crypto-busy)";
         };
         logOnce(source, refusal.tag(), Level.INFO, "Refused a connection from {}: {}{}", source.getHostAddress(),
@@ -194,7 +196,7 @@ final class Listener implements AutoCloseable {
     }
 
     /** Runs the server side of the handshake; null when it failed (then the socket is closed). */
-    private Handshaken handshake(Socket socket, InetAddress source) {
+    private Handshaken handshake(Socket socket, InetAddress source, Admission.Decision admitted) {
         String from = String.valueOf(socket.getRemoteSocketAddress());
         InputStream in;
         OutputStream out;
@@ -205,7 +207,7 @@ final class Listener implements AutoCloseable {
             in = ConnectionStreams.input(socket, observer);
             out = ConnectionStreams.output(socket, observer);
             session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
-                    settings.handshakeIdleTimeout(), crypto);
+                    settings.handshakeIdleTimeout(), crypto, () -> admission.mayDecrypt(admitted, System.nanoTime()));
             observer.handshakeSucceeded(Direction.INBOUND);
         } catch (ProtocolException e) {
             handshaking.remove(socket);
@@ -219,6 +221,12 @@ final class Listener implements AutoCloseable {
                 logOnce(source, e.reason().tag(), Level.WARN, "Inbound handshake from {} failed: {}{}", from,
                         e.toString());
             }
+            return null;
+        } catch (HandshakeDriver.DecryptionDeclinedException e) {
+            // its source has no token left for the decryption this CLIENT_HELLO asks for
+            handshaking.remove(socket);
+            Sessions.closeQuietly(socket);
+            refused(source, InboundRefusal.RATE_LIMITED);
             return null;
         } catch (IOException e) {
             handshaking.remove(socket);

@@ -20,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -49,10 +50,24 @@ public final class HandshakeDriver {
     public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto)
             throws IOException, ProtocolException {
+        return server(socket, in, out, identity, random, timeout, idleTimeout, crypto, () -> true);
+    }
+
+    /**
+     * Listening side, with a gate before the expensive part: {@code mayDecrypt} is asked once, when
+     * CLIENT_HELLO has arrived and before anything in it is decoded or decrypted; when it says no,
+     * the handshake ends there with {@link DecryptionDeclinedException}, having sent nothing more.
+     */
+    public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
+            SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto, BooleanSupplier mayDecrypt)
+            throws IOException, ProtocolException {
         Handshake hs = new Handshake(Handshake.Role.SERVER, identity, random);
         return withDeadline(new Exchange(socket, in, out, timeout, idleTimeout, crypto), hs, x -> {
             x.write(x.compute(hs::createServerHello));
             RawFrame clientHello = x.read();
+            if (!mayDecrypt.getAsBoolean()) {
+                throw new DecryptionDeclinedException();
+            }
             x.write(x.compute(() -> {
                 hs.consumeClientHello(clientHello);
                 return hs.createServerFinish();
@@ -95,6 +110,13 @@ public final class HandshakeDriver {
 
         public PeerKey actual() {
             return actual;
+        }
+    }
+
+    /** The server's gate declined to decrypt this CLIENT_HELLO (a rate limit): nothing was decrypted. */
+    public static final class DecryptionDeclinedException extends IOException {
+        DecryptionDeclinedException() {
+            super("CLIENT_HELLO not decrypted: declined by the caller's gate", null);
         }
     }
 
