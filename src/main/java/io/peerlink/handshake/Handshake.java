@@ -14,6 +14,7 @@ import static io.peerlink.wire.WireConstants.SECRET_LENGTH;
 
 import io.peerlink.crypto.MlKem768;
 import io.peerlink.crypto.RsaOaep;
+import io.peerlink.crypto.Secrets;
 import io.peerlink.crypto.SymmetricState;
 import io.peerlink.crypto.X25519;
 import io.peerlink.handshake.HandshakeMessage.ClientFinish;
@@ -195,8 +196,7 @@ public final class Handshake {
             peer = identityKey(spki, "client");
             // step 6: MixHash(CLIENT_HELLO frame) -> h2
             symmetric.mixHash(frame.bytes());
-            kem = null;
-            ephemeral = null;
+            dropEphemeralKeys();
             state = State.SEND_SERVER_FINISH;
         });
     }
@@ -322,9 +322,23 @@ public final class Handshake {
     public void fail() {
         state = State.FAILED;
         symmetric.destroy();
-        ephemeral = null;
-        kem = null;
+        dropEphemeralKeys();
         serverHello = null;
+    }
+
+    /**
+     * The server's ephemeral private keys are spent: the ML-KEM-768 key wipes itself; the JDK's
+     * X25519 key cannot, so it is only dropped (docs/PROTOCOL.md section 6 says what stays).
+     */
+    private void dropEphemeralKeys() {
+        if (kem != null) {
+            Secrets.destroy(kem.getPrivate());
+            kem = null;
+        }
+        if (ephemeral != null) {
+            Secrets.destroy(ephemeral.getPrivate());
+            ephemeral = null;
+        }
     }
 
     // ---------------------------------------------------------------- checks
