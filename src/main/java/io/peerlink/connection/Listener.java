@@ -27,10 +27,11 @@ import org.slf4j.event.Level;
  * <p>Pre-authentication admission (docs/PROTOCOL.md section 8): a new connection is closed before
  * a byte is sent when every connection slot is taken, when the crypto pool's queue is full, or when
  * {@link Admission} refuses it (the handshake budget, in total and per address, and the per-source
- * rate limit while the budget is more than half used); an admitted handshake whose source has no
- * token left when its CLIENT_HELLO arrives is closed before that is decrypted. An admitted
- * connection holds a handshake slot, from a budget of its own apart from the established
- * connections and the outbound dials, until its handshake ends; it gives that back before it takes a connection slot. The handshake's CPU-heavy
+ * rate limit while the budget is more than half used). An admitted connection holds a handshake
+ * slot, from a budget of its own apart from the established connections and the outbound dials,
+ * until its handshake ends; it gives that back before it takes a connection slot. An admitted
+ * handshake whose source has no token left when its CLIENT_HELLO arrives is closed before that is
+ * decrypted (section 8, the token bucket). The handshake's CPU-heavy
  * steps run on the bounded {@link CryptoPool}, its socket I/O on its own virtual thread. Each
  * refusal and each failed handshake is counted by reason through the {@link ConnectionObserver},
  * and logged at most once per source a minute ({@link RefusalLog}).
@@ -207,7 +208,8 @@ final class Listener implements AutoCloseable {
             in = ConnectionStreams.input(socket, observer);
             out = ConnectionStreams.output(socket, observer);
             session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
-                    settings.handshakeIdleTimeout(), crypto, () -> admission.mayDecrypt(admitted, System.nanoTime()));
+                    settings.handshakeIdleTimeout(), crypto,
+                    () -> admission.mayDecrypt(admitted, System.nanoTime()));
             observer.handshakeSucceeded(Direction.INBOUND);
         } catch (ProtocolException e) {
             handshaking.remove(socket);
