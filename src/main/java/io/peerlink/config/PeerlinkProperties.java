@@ -36,9 +36,11 @@ import org.springframework.validation.annotation.Validated;
  * @param handshakeTimeout a handshake must finish within this
  * @param maxConnections established peer connections (inbound and outbound) open at once
  * @param maxHandshakes inbound connections still in their handshake at once, a budget apart from
- *        {@code max-connections}; beyond it new connections are closed at once, and while more than
- *        half of it is in use each source address may open only 20 new connections a second (bursts of 5)
- * @param maxHandshakesPerAddress of those, from one address
+ *        {@code max-connections}; beyond it new connections are closed at once. Each source address
+ *        (an IPv6 /64) gets at most 20 handshakes a second that make this peer decrypt (bursts of
+ *        5), refused at accept while more than half of this budget is in use, else before its
+ *        CLIENT_HELLO is decrypted
+ * @param maxHandshakesPerAddress of those, from one source address (an IPv6 /64 is one)
  * @param handshakeIdleTimeout an inbound handshake that receives nothing for this long is dropped
  *        before the {@code handshake-timeout}
  * @param apiToken when not empty, every HTTP request needs {@code Authorization: Bearer <token>}, except

@@ -9,10 +9,12 @@ import static io.peerlink.wire.ProtocolException.Reason.UNSUPPORTED_VERSION;
 import static io.peerlink.wire.WireConstants.MAX_RSA_BITS;
 import static io.peerlink.wire.WireConstants.MIN_RSA_BITS;
 import static io.peerlink.wire.WireConstants.NONCE_LENGTH;
+import static io.peerlink.wire.WireConstants.RSA_PUBLIC_EXPONENT;
 import static io.peerlink.wire.WireConstants.SECRET_LENGTH;
 
 import io.peerlink.crypto.MlKem768;
 import io.peerlink.crypto.RsaOaep;
+import io.peerlink.crypto.Secrets;
 import io.peerlink.crypto.SymmetricState;
 import io.peerlink.crypto.X25519;
 import io.peerlink.handshake.HandshakeMessage.ClientFinish;
@@ -24,6 +26,7 @@ import io.peerlink.identity.PeerKey;
 import io.peerlink.wire.ProtocolException;
 import io.peerlink.wire.RawFrame;
 import io.peerlink.wire.WireConstants;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
@@ -193,8 +196,7 @@ public final class Handshake {
             peer = identityKey(spki, "client");
             // step 6: MixHash(CLIENT_HELLO frame) -> h2
             symmetric.mixHash(frame.bytes());
-            kem = null;
-            ephemeral = null;
+            dropEphemeralKeys();
             state = State.SEND_SERVER_FINISH;
         });
     }
@@ -320,9 +322,23 @@ public final class Handshake {
     public void fail() {
         state = State.FAILED;
         symmetric.destroy();
-        ephemeral = null;
-        kem = null;
+        dropEphemeralKeys();
         serverHello = null;
+    }
+
+    /**
+     * The server's ephemeral private keys are spent: the ML-KEM-768 key wipes itself; the JDK's
+     * X25519 key cannot, so it is only dropped (docs/PROTOCOL.md section 6 says what stays).
+     */
+    private void dropEphemeralKeys() {
+        if (kem != null) {
+            Secrets.destroy(kem.getPrivate());
+            kem = null;
+        }
+        if (ephemeral != null) {
+            Secrets.destroy(ephemeral.getPrivate());
+            ephemeral = null;
+        }
     }
 
     // ---------------------------------------------------------------- checks
@@ -370,8 +386,13 @@ public final class Handshake {
             throw new ProtocolException(BAD_IDENTITY_KEY, who + " identity is a " + key.bits()
                     + "-bit RSA key, accepted are " + MIN_RSA_BITS + ".." + MAX_RSA_BITS + " bits");
         }
-        if (!key.key().getPublicExponent().testBit(0) || key.key().getPublicExponent().bitLength() < 2) {
-            throw new ProtocolException(BAD_IDENTITY_KEY, who + " identity has an invalid RSA public exponent");
+        // only e = 65537: a huge exponent would make each RSA-OAEP encryption to this key a full
+        // modular exponentiation, paid by whoever encrypts to it (checked before anything is)
+        BigInteger e = key.key().getPublicExponent();
+        if (!e.equals(RSA_PUBLIC_EXPONENT)) {
+            throw new ProtocolException(BAD_IDENTITY_KEY, who + " identity has the RSA public exponent "
+                    + (e.bitLength() <= 64 ? e.toString() : "of " + e.bitLength() + " bits")
+                    + ", only " + RSA_PUBLIC_EXPONENT + " is accepted");
         }
         return key;
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -51,20 +52,26 @@ public final class HandshakeDriver {
     public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto)
             throws IOException, ProtocolException {
-        return server(socket, in, out, identity, random, timeout, idleTimeout, crypto, null);
+        return server(socket, in, out, identity, random, timeout, idleTimeout, crypto, null, () -> true);
     }
 
     /**
-     * As above, with the deadline kept by {@code deadlines} (the caller's one timer thread) instead
-     * of a thread of its own; null: a virtual thread waits for it.
+     * Listening side, with the deadline kept by {@code deadlines} (the caller's one timer thread;
+     * null: a virtual thread waits for it) and a gate before the expensive part: {@code mayDecrypt}
+     * is asked once, when CLIENT_HELLO has arrived and before anything in it is decoded or
+     * decrypted; when it says no, the handshake ends there with {@link DecryptionDeclinedException},
+     * having sent nothing more.
      */
     public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto,
-            ScheduledExecutorService deadlines) throws IOException, ProtocolException {
+            ScheduledExecutorService deadlines, BooleanSupplier mayDecrypt) throws IOException, ProtocolException {
         Handshake hs = new Handshake(Handshake.Role.SERVER, identity, random);
         return withDeadline(new Exchange(socket, in, out, timeout, idleTimeout, crypto), hs, deadlines, x -> {
             x.write(x.compute(hs::createServerHello));
             RawFrame clientHello = x.read();
+            if (!mayDecrypt.getAsBoolean()) {
+                throw new DecryptionDeclinedException();
+            }
             x.write(x.compute(() -> {
                 hs.consumeClientHello(clientHello);
                 return hs.createServerFinish();
@@ -114,6 +121,13 @@ public final class HandshakeDriver {
 
         public PeerKey actual() {
             return actual;
+        }
+    }
+
+    /** The server's gate declined to decrypt this CLIENT_HELLO (a rate limit): nothing was decrypted. */
+    public static final class DecryptionDeclinedException extends IOException {
+        DecryptionDeclinedException() {
+            super("CLIENT_HELLO not decrypted: declined by the caller's gate", null);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.peerlink.identity;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -74,6 +75,14 @@ public final class IdentityStore {
         if (found < MIN_BITS) {
             throw new IOException(privateFile + " holds a " + found + "-bit RSA key; at least " + MIN_BITS
                     + " bits are required");
+        }
+        BigInteger exponent = ((RSAPublicKey) pair.getPublic()).getPublicExponent();
+        if (!exponent.equals(RSAKeyGenParameterSpec.F4)) {
+            // every peer would refuse it in the handshake (docs/PROTOCOL.md section 3): say so now
+            throw new IOException(privateFile + " holds an RSA key with the public exponent "
+                    + (exponent.bitLength() <= 64 ? exponent.toString() : "of " + exponent.bitLength() + " bits")
+                    + "; peers accept only 65537. Move " + PRIVATE_KEY_FILE + " and " + PUBLIC_KEY_FILE
+                    + " out of " + dataDir + " to create a new identity");
         }
         Path publicFile = dataDir.resolve(PUBLIC_KEY_FILE);
         if (Files.exists(publicFile)) {

@@ -14,7 +14,8 @@ public interface ConnectionObserver {
     /**
      * {@code reason} is a {@link ProtocolException.Reason} tag, io, unreachable, fingerprint-mismatch,
      * internal, or, for an inbound connection closed before its handshake, one of the admission
-     * refusals: capacity, max-handshakes, max-handshakes-per-address, rate-limited, crypto-busy.
+     * refusals: capacity, max-handshakes, max-handshakes-per-address, rate-limited, crypto-busy
+     * (rate-limited also for one closed when its CLIENT_HELLO arrived, before it was decrypted).
      */
     default void handshakeFailed(Direction direction, String reason) {
     }

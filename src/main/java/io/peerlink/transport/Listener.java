@@ -29,7 +29,9 @@ import org.slf4j.event.Level;
  * {@link Admission} refuses it (the handshake budget, in total and per address, and the per-source
  * rate limit while the budget is more than half used). An admitted connection holds a handshake
  * slot, from a budget of its own apart from the established connections and the outbound dials,
- * until its handshake ends; it gives that back before it takes a connection slot. The handshake's CPU-heavy
+ * until its handshake ends; it gives that back before it takes a connection slot. An admitted
+ * handshake whose source has no token left when its CLIENT_HELLO arrives is closed before that is
+ * decrypted (section 8, the token bucket). The handshake's CPU-heavy
  * steps run on the bounded {@link CryptoPool}, its socket I/O on its own virtual thread. Each
  * refusal and each failed handshake is counted by reason through the {@link ConnectionObserver},
  * and logged at most once per source a minute ({@link RefusalLog}).
@@ -132,24 +134,24 @@ public final class Listener implements AutoCloseable {
                 return;
             }
             InetAddress source = socket.getInetAddress();
-            Slot handshakeSlot = admit(source);
-            if (handshakeSlot == null) {
+            Admission.Decision admitted = admit(source);
+            if (admitted == null) {
                 Sessions.closeQuietly(socket);
                 continue;
             }
             try {
-                Thread.ofVirtual().name("peer-accept").start(() -> serve(socket, source, handshakeSlot));
+                Thread.ofVirtual().name("peer-accept").start(() -> serve(socket, source, admitted));
             } catch (RuntimeException e) {
                 // no thread for it: refuse this one, keep accepting
                 Sessions.closeQuietly(socket);
-                handshakeSlot.close();
+                admitted.slot().close();
                 log.error("No thread for the handshake of a connection from {}", source.getHostAddress(), e);
             }
         }
     }
 
     /** A handshake slot for a new connection, or null when it is refused (counted and maybe logged). */
-    private Slot admit(InetAddress source) {
+    private Admission.Decision admit(InetAddress source) {
         InboundRefusal refusal;
         if (connectionSlots.availablePermits() == 0) {
             // no room for another established connection: not worth a handshake
@@ -159,7 +161,7 @@ public final class Listener implements AutoCloseable {
         } else {
             Admission.Decision decision = admission.admit(source, System.nanoTime());
             if (decision.admitted()) {
-                return decision.slot();
+                return decision;
             }
             refusal = decision.refusal();
         }
@@ -175,7 +177,7 @@ public final class Listener implements AutoCloseable {
             case MAX_HANDSHAKES_PER_ADDRESS -> "already " + settings.maxHandshakesPerAddress()
                     + " handshakes in progress from this address (max-handshakes-per-address)";
             case RATE_LIMITED -> "more than " + SourceRateLimiter.PER_SECOND
-                    + " new connections a second from this address while busy (rate-limited)";
+                    + " handshakes a second from this address (rate-limited)";
             case CRYPTO_BUSY -> "the handshake crypto pool is full (crypto-busy)";
         };
         logOnce(source, refusal.tag(), Level.INFO, "Refused a connection from {}: {}{}", source.getHostAddress(),
@@ -188,11 +190,11 @@ public final class Listener implements AutoCloseable {
      * socket (and the connection slot once taken) until the hand-over, and releases them, once,
      * whatever happened before.
      */
-    private void serve(Socket socket, InetAddress source, Slot handshakeSlot) {
+    private void serve(Socket socket, InetAddress source, Admission.Decision admitted) {
         try (PendingConnection pending = new PendingConnection(socket, handshaking, null)) {
             Handshaken done;
-            try (handshakeSlot) {
-                done = handshake(socket, source);
+            try (Slot handshakeSlot = admitted.slot()) {
+                done = handshake(socket, source, admitted);
             }
             // the handshake slot is back: what follows is an authenticated peer's
             if (done != null) {
@@ -209,14 +211,15 @@ public final class Listener implements AutoCloseable {
      * Runs the server side of the handshake; null when it failed (counted and logged here; the
      * caller's pending connection closes the socket).
      */
-    private Handshaken handshake(Socket socket, InetAddress source) {
+    private Handshaken handshake(Socket socket, InetAddress source, Admission.Decision admitted) {
         String from = String.valueOf(socket.getRemoteSocketAddress());
         try {
             socket.setTcpNoDelay(true);
             InputStream in = ConnectionStreams.input(socket, observer);
             OutputStream out = ConnectionStreams.output(socket, observer);
             Session session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
-                    settings.handshakeIdleTimeout(), crypto, timers.handshakeDeadlines());
+                    settings.handshakeIdleTimeout(), crypto, timers.handshakeDeadlines(),
+                    () -> admission.mayDecrypt(admitted, System.nanoTime()));
             observer.handshakeSucceeded(Direction.INBOUND);
             return new Handshaken(session, in, out);
         } catch (ProtocolException e) {
@@ -229,6 +232,9 @@ public final class Listener implements AutoCloseable {
                 logOnce(source, e.reason().tag(), Level.WARN, "Inbound handshake from {} failed: {}{}", from,
                         e.toString());
             }
+        } catch (HandshakeDriver.DecryptionDeclinedException e) {
+            // its source has no token left for the decryption this CLIENT_HELLO asks for
+            refused(source, InboundRefusal.RATE_LIMITED);
         } catch (IOException e) {
             observer.handshakeFailed(Direction.INBOUND, "io");
             if (open) {

@@ -9,9 +9,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Keeps the log readable under attack: for refused inbound connections and failed inbound
- * handshakes, at most one line per source address a minute. The first event from a source is
- * logged as usual; those after it within the minute are only counted (the metric counts every one),
- * and the next line logged for that source says how many were left out and why.
+ * handshakes, at most one line per source address a minute (a {@link SourceAddress}: an IPv6 /64
+ * is one source). The first event from a source is logged as usual; those after it within the
+ * minute are only counted (the metric counts every one), and the next line logged for that source
+ * says how many were left out and why.
  *
  * <p>At most {@value #MAX_SOURCES} sources are tracked; when that many logged within the last
  * minute, a further new source is not logged either (its events are counted in the metric).
@@ -24,7 +25,7 @@ final class RefusalLog {
     static final int MAX_SOURCES = 4096;
 
     private final LongSupplier nanoClock;
-    private final Map<InetAddress, Window> windows = new HashMap<>(); // guarded by this
+    private final Map<SourceAddress, Window> windows = new HashMap<>(); // guarded by this
 
     RefusalLog(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
@@ -35,8 +36,9 @@ final class RefusalLog {
      * logged; otherwise what to append to the line: empty, or how many events from this source
      * were left out since its last line.
      */
-    synchronized String admit(InetAddress source, String reason) {
+    synchronized String admit(InetAddress address, String reason) {
         long now = nanoClock.getAsLong();
+        SourceAddress source = SourceAddress.of(address);
         Window w = windows.get(source);
         if (w != null && now - w.start < WINDOW.toNanos()) {
             w.suppressed.merge(reason, 1, Integer::sum);

@@ -1,20 +1,17 @@
 package io.peerlink.transport;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One token bucket per source, as WireGuard limits handshake initiations while it is under load
- * (wireguard-go {@code ratelimiter}): {@value #PER_SECOND} new connections a second per source,
- * in bursts of up to {@value #BURST}. Credit is kept in nanoseconds: a token costs
+ * One token bucket per source, after wireguard-go's {@code ratelimiter} for handshake initiations:
+ * {@value #PER_SECOND} handshakes a second per source, in bursts of up to {@value #BURST}
+ * ({@link Admission} says when a handshake pays its token). Credit is kept in nanoseconds: a token costs
  * {@code 1 s / PER_SECOND}, and a bucket holds at most {@code BURST} tokens.
  *
- * <p>A source is an IPv4 address, or the /64 prefix of an IPv6 address (a host usually has a whole
- * /64 to pick addresses from). A bucket that has been full again for a while is the same as no
+ * <p>A source is a {@link SourceAddress}: an IPv4 address, or the /64 prefix of an IPv6 address.
+ * A bucket that has been full again for a while is the same as no
  * bucket, so such buckets are dropped every second; at most {@value #MAX_SOURCES} sources are
  * tracked, and a new source beyond that is refused until room is made, as WireGuard's kernel
  * module does.
@@ -31,15 +28,14 @@ final class SourceRateLimiter {
     private static final long MAX_CREDIT = TOKEN_NANOS * BURST;
     private static final long PURGE_EVERY = TimeUnit.SECONDS.toNanos(1);
 
-    private final Map<Source, Bucket> buckets = new HashMap<>();
+    private final Map<SourceAddress, Bucket> buckets = new HashMap<>();
     private long lastPurge;
 
-    /** Takes a token from {@code address}'s bucket at {@code now} (nanoseconds); false when it has none. */
-    boolean allow(InetAddress address, long now) {
+    /** Takes a token from {@code source}'s bucket at {@code now} (nanoseconds); false when it has none. */
+    boolean allow(SourceAddress source, long now) {
         if (now - lastPurge > PURGE_EVERY) {
             purge(now);
         }
-        Source source = Source.of(address);
         Bucket b = buckets.get(source);
         if (b == null) {
             if (buckets.size() >= MAX_SOURCES) {
@@ -77,29 +73,6 @@ final class SourceRateLimiter {
         Bucket(long credit, long last) {
             this.credit = credit;
             this.last = last;
-        }
-    }
-
-    /** An IPv4 address, or an IPv6 /64 prefix. */
-    private record Source(byte[] prefix) {
-        static Source of(InetAddress address) {
-            byte[] raw = address.getAddress();
-            return new Source(address instanceof Inet6Address ? Arrays.copyOf(raw, 8) : raw);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Source other && Arrays.equals(prefix, other.prefix);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(prefix);
-        }
-
-        @Override
-        public String toString() {
-            return Arrays.toString(prefix);
         }
     }
 }

@@ -14,7 +14,10 @@ public enum CloseCode {
     TOO_LARGE(0x0004),
     /** No frame arrived within the keep-alive time-out. */
     TIMEOUT(0x0005),
-    /** A connection to the same peer already exists; the new one is dropped. */
+    /**
+     * Another connection to the same peer replaces this one: a newer one from the same client, or
+     * the one both sides keep of two simultaneous dials (docs/PROTOCOL.md section 9).
+     */
     DUPLICATE(0x0006),
     /** The receiver has no room for another connection. */
     TOO_MANY_CONNECTIONS(0x0007),

@@ -3,6 +3,7 @@ package io.peerlink.wire;
 import io.peerlink.crypto.AesGcm;
 import io.peerlink.crypto.MlKem768;
 import io.peerlink.crypto.X25519;
+import java.math.BigInteger;
 
 /**
  * Every wire constant of protocol version 1, sizes computed from their parts. docs/PROTOCOL.md is the
@@ -48,6 +49,8 @@ public final class WireConstants {
     public static final int MAX_OFFERED_VERSIONS = 8;
     public static final int MIN_RSA_BITS = 2048;
     public static final int MAX_RSA_BITS = 8192;
+    /** The only RSA public exponent an identity key may have (F4), docs/PROTOCOL.md section 3. */
+    public static final BigInteger RSA_PUBLIC_EXPONENT = BigInteger.valueOf(65537);
     /** Largest SubjectPublicKeyInfo accepted: an 8192-bit modulus with a generous exponent. */
     public static final int MAX_SPKI_LENGTH = 1100;
     /** Every handshake frame body fits in this; longer length prefixes are refused unread. */

@@ -101,6 +101,35 @@ final class HandClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the victim's records until the ACK for {@code id} (KEEP_ALIVE and other ACKs are
+     * skipped) and returns true; false if a CLOSE or the end of the connection came first.
+     */
+    boolean awaitAck(java.util.UUID id) throws IOException, ProtocolException {
+        while (true) {
+            Frame f = reader.read();
+            if (f == null || f instanceof Frame.Close) {
+                return false;
+            }
+            if (f instanceof Frame.Ack ack && ack.id().equals(id)) {
+                return true;
+            }
+        }
+    }
+
+    /** Reads the victim's records until a MESSAGE (KEEP_ALIVE and ACK are skipped); null if none came. */
+    Frame.Message awaitMessage() throws IOException, ProtocolException {
+        while (true) {
+            Frame f = reader.read();
+            if (f == null || f instanceof Frame.Close) {
+                return null;
+            }
+            if (f instanceof Frame.Message m) {
+                return m;
+            }
+        }
+    }
+
     Duration awaitClosedByPeer() throws IOException {
         return Wire.awaitClosedByPeer(socket, in, Wire.PATIENCE);
     }

@@ -17,11 +17,14 @@ import io.peerlink.support.TestIdentities;
 import io.peerlink.wire.ProtocolException;
 import io.peerlink.wire.RawFrame;
 import io.peerlink.wire.WireConstants;
+import java.math.BigInteger;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +85,36 @@ class HandshakeKeyAttackTest extends AttackFixture {
         assertListenerStillServes();
     }
 
+    @Test
+    void refusesA3072BitPublicExponentFromClientBeforeEncryptingToIt() throws Exception {
+        byte[] spki = hugeExponentSpki();
+        try (Socket attacker = Wire.dial(victimPort())) {
+            RawFrame serverHello = Wire.readFrame(attacker.getInputStream());
+            // sealed correctly, so the victim opens it and meets the exponent
+            Wire.send(attacker, Hellos.clientHelloWithIdentity(serverHello, spki, new SecureRandom()));
+            // SERVER_FINISH would carry c2, RSA-OAEP-encrypted to this key: nothing comes
+            attacker.setSoTimeout(5_000);
+            assertThat(attacker.getInputStream().readAllBytes()).as("bytes after CLIENT_HELLO").isEmpty();
+        }
+        assertInboundHandshakeRefused(BAD_IDENTITY_KEY,
+                "client identity has the RSA public exponent of 3072 bits, only 65537 is accepted");
+        assertNothingDelivered();
+        assertListenerStillServes();
+    }
+
     // ------------------------------------------------------------------ identity keys from a server
+
+    @Test
+    void refusesA3072BitPublicExponentFromServerBeforeEncryptingToItWhenDialling() throws Exception {
+        byte[] spki = hugeExponentSpki();
+        // the victim's CLIENT_HELLO would carry c1, RSA-OAEP-encrypted to this key: it sends nothing
+        RawFrame hello = changedServerHello(h -> Hellos.withSpki(h, spki));
+        assertVictimRefusesServerHello(hello, "server identity has the RSA public exponent of 3072 bits");
+        assertOutboundHandshakeRefused(BAD_IDENTITY_KEY,
+                "server identity has the RSA public exponent of 3072 bits, only 65537 is accepted");
+        assertNothingDelivered();
+        assertListenerStillServes();
+    }
 
     @Test
     void refusesRsa1024IdentityFromServerWhenDialling() throws Exception {
@@ -310,6 +342,17 @@ class HandshakeKeyAttackTest extends AttackFixture {
     private static RawFrame changedServerHello(UnaryOperator<ServerHello> change) throws ProtocolException {
         RawFrame real = new Handshake(Handshake.Role.SERVER, MALLORY, new SecureRandom()).createServerHello();
         return change.apply(ServerHello.decode(real)).encode();
+    }
+
+    /**
+     * A canonical RSA SubjectPublicKeyInfo with a 3072-bit modulus and a 3072-bit public exponent
+     * ({@code n - 2}, odd): well-formed, and legal before the exponent had to be 65537.
+     */
+    private static byte[] hugeExponentSpki() throws Exception {
+        BigInteger n = TestIdentities.named("exponent", 3072).publicKey().key().getModulus();
+        BigInteger e = n.subtract(BigInteger.TWO);
+        assertThat(e.bitLength()).isEqualTo(3072);
+        return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e)).getEncoded();
     }
 
     private static byte[] ecSpki() throws Exception {

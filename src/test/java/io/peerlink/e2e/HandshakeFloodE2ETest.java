@@ -29,6 +29,9 @@ import tools.jackson.databind.JsonNode;
  * ({@code POST /api/peers}) and gets a message through within 2 s, three times, and
  * {@code GET /api/identity} at the victim keeps its p99 under 1 s.
  *
+ * <p>The second test (issue 17) floods CLIENT_HELLOs only, from one address, and compares the
+ * victim's decryptions with its per-source token bucket while another address connects.
+ *
  * <p>Every loop is bounded in count and time. The figures go to standard output and to
  * {@code target/e2e/handshake-flood.txt}.
  */
@@ -41,6 +44,11 @@ class HandshakeFloodE2ETest {
     private static final int ROUNDS = 3;
     private static final Duration LEGITIMATE_WITHIN = Duration.ofSeconds(2);
     private static final Duration IDENTITY_P99_UNDER = Duration.ofSeconds(1);
+    private static final int HELLO_LOOPS = 8;
+    private static final Duration HELLO_ATTACK = Duration.ofSeconds(10);
+    /** The per-source token bucket of docs/PROTOCOL.md section 8. */
+    private static final int BUCKET_PER_SECOND = 20;
+    private static final int BUCKET_BURST = 5;
 
     @TempDir
     static Path dataDirs;
@@ -134,6 +142,59 @@ class HandshakeFloodE2ETest {
         assertThat(forced).as("forced handshakes the victim counted").isPositive();
         // and the victim's log says so once, not once per connection
         assertThat(logLinesMentioning(victim, E2e.hostC())).as("victim log lines naming the attacker").isEqualTo(1);
+    }
+
+    /**
+     * Issue 17, test 5: one address sends well-formed garbage CLIENT_HELLOs as fast as it can (8
+     * loops, no connection held). The victim decrypts at most what its per-source token bucket
+     * allows (docs/PROTOCOL.md section 8: {@value #BUCKET_PER_SECOND} a second, bursts of
+     * {@value #BUCKET_BURST}), counted by its own metrics, while a peer from another address
+     * connects within 1 s.
+     */
+    @Test
+    void oneAddressFloodingGarbageClientHellosForcesAtMostTheBucketsRateOfDecryptions() throws Exception {
+        String victimId = victim.peerId();
+        // as in the other test: the first exchange runs cold (JIT, maybe the processes' first), the second is the baseline
+        Exchange cold = exchange(victimId, "before the CLIENT_HELLO flood (cold)");
+        Exchange baseline = exchange(victimId, "before the CLIENT_HELLO flood");
+        double decryptedBefore = inboundFailures(victim, "handshake_decrypt_failed");
+        double declinedBefore = inboundFailures(victim, "rate-limited");
+        double cpuBefore = ProcessCpu.seconds(victim.process.pid());
+        long attackStart = System.nanoTime();
+        List<Exchange> exchanges = new ArrayList<>();
+        HandshakeFlood.Counts counts;
+        try (HandshakeFlood flood = HandshakeFlood.start(new HandshakeFlood.Settings(E2e.hostC(), E2e.hostA(),
+                E2e.PEER_PORT, 0, HELLO_LOOPS, HELLO_ATTACK))) {
+            for (int round = 0; round < ROUNDS; round++) {
+                // at 2 s, 5 s and 8 s into the attack
+                sleepUntil(attackStart, Duration.ofSeconds(2 + 3L * round));
+                exchanges.add(exchange(victimId, "through the CLIENT_HELLO flood, round " + round));
+            }
+            flood.awaitEnd();
+            counts = flood.counts();
+        }
+        double seconds = (System.nanoTime() - attackStart) / 1e9;
+        double cpu = (ProcessCpu.seconds(victim.process.pid()) - cpuBefore) / seconds;
+        double decrypted = inboundFailures(victim, "handshake_decrypt_failed") - decryptedBefore;
+        double declined = inboundFailures(victim, "rate-limited") - declinedBefore;
+
+        String figures = String.format(Locale.ROOT, """
+                CLIENT_HELLO flood from %s for %.1f s: %d loops, no connection held
+                  victim: %.0f CLIENT_HELLOs decrypted (%.1f/s; the bucket allows %d + %d/s), %.0f closed undecrypted
+                    (rate-limited), CPU %.2f cores
+                  attacker: %s
+                  legitimate peer from %s, connect/connect + message: before the attack cold %s, warm %s;
+                    during it %s
+                """, E2e.hostC(), seconds, HELLO_LOOPS, decrypted, decrypted / seconds, BUCKET_BURST,
+                BUCKET_PER_SECOND, declined, cpu, counts, E2e.hostB(), cold, baseline, exchanges);
+        System.out.println(figures);
+        Files.writeString(E2e.logs().resolve("client-hello-flood.txt"), figures);
+
+        assertThat(decrypted).as("CLIENT_HELLOs the victim decrypted in %.1f s", seconds)
+                .isBetween((double) BUCKET_BURST, BUCKET_BURST + Math.ceil(seconds * BUCKET_PER_SECOND));
+        assertThat(declined).as("CLIENT_HELLOs closed undecrypted").isGreaterThan(decrypted);
+        assertThat(exchanges).as("the other address connects, each round").allSatisfy(
+                e -> assertThat(e.connect()).isLessThan(Duration.ofSeconds(1)));
     }
 
     /** One round of the legitimate peer: how long its connect took, and connect plus delivery. */

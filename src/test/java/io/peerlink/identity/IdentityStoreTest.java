@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.RSAKeyGenParameterSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +55,25 @@ class IdentityStoreTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("1024-bit")
                 .hasMessageContaining("at least 2048");
+    }
+
+    @Test
+    void createsKeysWithThePublicExponent65537() throws Exception {
+        Identity created = new IdentityStore(dir, 2048).loadOrCreate();
+        assertThat(created.publicKey().key().getPublicExponent()).isEqualTo(BigInteger.valueOf(65537));
+    }
+
+    @Test
+    void refusesStoredKeyWithAnotherPublicExponent() throws Exception {
+        // every peer would refuse it in the handshake: refused at start, with what to do
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(new RSAKeyGenParameterSpec(2048, BigInteger.valueOf(3)));
+        Files.writeString(dir.resolve(IdentityStore.PRIVATE_KEY_FILE),
+                IdentityStore.pem("PRIVATE KEY", g.generateKeyPair().getPrivate().getEncoded()));
+        assertThatThrownBy(() -> new IdentityStore(dir, 2048).loadOrCreate())
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("public exponent 3; peers accept only 65537")
+                .hasMessageContaining("to create a new identity");
     }
 
     @Test

@@ -57,7 +57,11 @@ public final class HandshakeFlood implements AutoCloseable {
     public record Settings(String source, String host, int port, int holders, int flooders, Duration duration) {
     }
 
-    /** What the attacker saw, so far. */
+    /**
+     * What the attacker saw, so far. {@code forced} counts CLIENT_HELLOs the victim took and then
+     * hung up on: decrypted, or (beyond its per-source token bucket, docs/PROTOCOL.md section 8)
+     * closed undecrypted; the attacker cannot tell the two apart, the victim's metrics can.
+     */
     public record Counts(long holderAttempts, long holdersAdmitted, long holdersRefused, long floodAttempts,
             long floodRefused, long forced, long errors) {
     }

@@ -114,6 +114,70 @@ class AdmissionTest {
     }
 
     @Test
+    void everyHandshakeThatDecryptsPaysATokenAlsoWithoutLoad() {
+        Admission admission = new Admission(32, 32);
+        InetAddress source = ip("127.0.5.4");
+        // no load: connections are admitted, but each CLIENT_HELLO must pay before it is decrypted
+        int decrypted = 0;
+        for (int i = 0; i < 12; i++) {
+            Admission.Decision d = admit(admission, source);
+            assertThat(d.admitted()).isTrue();
+            assertThat(d.paid()).as("nothing paid at accept without load").isFalse();
+            if (admission.mayDecrypt(d, now)) {
+                decrypted++;
+            }
+            d.slot().close();
+        }
+        assertThat(decrypted).as("the burst").isEqualTo(SourceRateLimiter.BURST);
+        now += 50 * MS;
+        Admission.Decision later = admit(admission, source);
+        assertThat(admission.mayDecrypt(later, now)).as("50 ms later: one token").isTrue();
+        assertThat(admission.mayDecrypt(admit(admission, source), now)).isFalse();
+        assertThat(admission.mayDecrypt(admit(admission, ip("127.0.5.5")), now)).as("another source").isTrue();
+    }
+
+    @Test
+    void underLoadTheTokenPaidAtAcceptCoversTheDecryption() {
+        Admission admission = new Admission(32, 32);
+        loadAboveHalf(admission, 32);
+        InetAddress source = ip("127.0.5.4");
+        List<Admission.Decision> admitted = new ArrayList<>();
+        for (int i = 0; i < SourceRateLimiter.BURST; i++) {
+            Admission.Decision d = admit(admission, source);
+            assertThat(d.paid()).isTrue();
+            admitted.add(d);
+        }
+        assertThat(admit(admission, source).refusal()).isEqualTo(InboundRefusal.RATE_LIMITED);
+        // the bucket is empty, yet each of them paid already: one token per handshake, not two
+        assertThat(admitted).allSatisfy(d -> assertThat(admission.mayDecrypt(d, now)).isTrue());
+    }
+
+    @Test
+    void thePerAddressCapCountsAnIpv6Slash64AsOneAddress() {
+        Admission admission = new Admission(32, 2);
+        assertThat(admit(admission, ip("2001:db8:0:1::1")).admitted()).isTrue();
+        assertThat(admit(admission, ip("2001:db8:0:1:ffff:ffff:ffff:ffff")).admitted()).isTrue();
+        assertThat(admit(admission, ip("2001:db8:0:1::3")).refusal())
+                .isEqualTo(InboundRefusal.MAX_HANDSHAKES_PER_ADDRESS);
+        assertThat(admission.inProgress(ip("2001:db8:0:1::99"))).isEqualTo(2);
+        assertThat(admit(admission, ip("2001:db8:0:2::1")).admitted()).as("the next /64").isTrue();
+    }
+
+    @Test
+    void thePerAddressCapCountsAnIpv4MappedAddressAsItsIpv4Address() throws Exception {
+        Admission admission = new Admission(32, 2);
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(ip("192.0.2.1").getAddress(), 0, mapped, 12, 4);
+        InetAddress v6 = java.net.Inet6Address.getByAddress(null, mapped, -1);
+        assertThat(admit(admission, ip("192.0.2.1")).admitted()).isTrue();
+        assertThat(admit(admission, v6).admitted()).isTrue();
+        assertThat(admit(admission, ip("192.0.2.1")).refusal()).isEqualTo(InboundRefusal.MAX_HANDSHAKES_PER_ADDRESS);
+        assertThat(admit(admission, ip("192.0.2.2")).admitted()).as("IPv4 is per address").isTrue();
+    }
+
+    @Test
     void refusesInconsistentBudgets() {
         assertThatThrownBy(() -> new Admission(4, 5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Admission(0, 0)).isInstanceOf(IllegalArgumentException.class);
@@ -171,8 +235,8 @@ class AdmissionTest {
         return slots;
     }
 
-    private static InetAddress ip4(int i) {
-        return ip("10." + ((i >> 16) & 0xff) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff));
+    private static SourceAddress ip4(int i) {
+        return SourceAddress.of(ip("10." + ((i >> 16) & 0xff) + "." + ((i >> 8) & 0xff) + "." + (i & 0xff)));
     }
 
     static InetAddress ip(String literal) {

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.peerlink.attack.LogCapture;
 import io.peerlink.handshake.Handshake;
 import io.peerlink.identity.Identity;
+import io.peerlink.support.HandshakeFlood;
 import io.peerlink.support.TestIdentities;
 import io.peerlink.support.TestStores;
 import io.peerlink.wire.ProtocolException;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -131,6 +133,45 @@ class PreAuthAdmissionTest {
         assertThat(observer.count("rate-limited")).isEqualTo(burst - admitted);
         // another source has its own bucket
         admittedFrom(OTHER, victim);
+    }
+
+    @Test
+    void oneSourceFloodingClientHellosForcesAtMostTheBucketsRateOfDecryptions() throws Exception {
+        PeerConnectionService victim = victim(ConnectionSettings.forTests(VICTIM_HOST));
+        PeerConnectionService friend = service("friend", ConnectionSettings.forTests(OTHER));
+        // the same connect once before the attack, from another identity: the baseline, and warm code
+        PeerConnectionService before = service("before", ConnectionSettings.forTests(OTHER));
+        long quiet = System.nanoTime();
+        assertThat(before.connect(VICTIM_HOST, victim.listenPort(), VICTIM.peerId()).created()).isTrue();
+        Duration baseline = Duration.ofNanos(System.nanoTime() - quiet);
+        Duration attack = Duration.ofSeconds(4);
+        long start = System.nanoTime();
+        Duration connect;
+        HandshakeFlood.Counts counts;
+        // 8 loops from one address, each answering SERVER_HELLO with a well-formed CLIENT_HELLO of random secrets
+        try (HandshakeFlood flood = HandshakeFlood.start(new HandshakeFlood.Settings(ATTACKER, VICTIM_HOST,
+                victim.listenPort(), 0, 8, attack))) {
+            Thread.sleep(1_500);
+            long dial = System.nanoTime();
+            assertThat(friend.connect(VICTIM_HOST, victim.listenPort(), VICTIM.peerId()).created()).isTrue();
+            connect = Duration.ofNanos(System.nanoTime() - dial);
+            flood.awaitEnd();
+            counts = flood.counts();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        await(() -> victim.handshakesInProgress() == 0);
+        // every forced decryption ends in HANDSHAKE_DECRYPT_FAILED: the sealed identity never opens
+        int decrypted = observer.count("handshake_decrypt_failed");
+        int declined = observer.count("rate-limited");
+        System.out.printf(Locale.ROOT, "CLIENT_HELLO flood from one address for %.1f s: %d decrypted (%.1f/s), "
+                + "%d declined before decryption, attacker %s; a peer from another address connected in %d ms "
+                + "(%d ms before the attack)%n", seconds, decrypted, decrypted / seconds, declined, counts,
+                connect.toMillis(), baseline.toMillis());
+        assertThat(decrypted).as("forced decryptions in %.1f s", seconds)
+                .isBetween(SourceRateLimiter.BURST, SourceRateLimiter.BURST
+                        + (int) Math.ceil(seconds * SourceRateLimiter.PER_SECOND));
+        assertThat(declined).as("CLIENT_HELLOs closed undecrypted").isGreaterThan(decrypted);
+        assertThat(connect).as("the other address's connect during the flood").isLessThan(Duration.ofSeconds(1));
     }
 
     // ------------------------------------------------------------------ time-outs
