@@ -47,6 +47,8 @@ class PeerProcess {
     final String connect;
     private final Map<String, String> extraEnv = new LinkedHashMap<>();
     private volatile String bearerToken;
+    private volatile String apiHost;
+    private volatile int apiPort = E2e.API_PORT;
     Process process;
 
     /**
@@ -59,9 +61,19 @@ class PeerProcess {
         this.connect = connect;
     }
 
-    /** Another environment variable for every later start. */
+    /** Another environment variable for every later start; a null value leaves {@code key} unset. */
     PeerProcess env(String key, String value) {
         extraEnv.put(key, value);
+        return this;
+    }
+
+    /**
+     * Where the HTTP calls of this test go, when the peer's API is not on {@code host:}{@value E2e#API_PORT}
+     * (a peer started with other {@code SERVER_*} settings through {@link #env}).
+     */
+    PeerProcess api(String apiHost, int apiPort) {
+        this.apiHost = apiHost;
+        this.apiPort = apiPort;
         return this;
     }
 
@@ -95,7 +107,13 @@ class PeerProcess {
         if (connect != null) {
             env.put("PEERLINK_CONNECT", connect);
         }
-        env.putAll(extraEnv);
+        extraEnv.forEach((key, value) -> {
+            if (value == null) {
+                env.remove(key);
+            } else {
+                env.put(key, value);
+            }
+        });
         process = pb.start();
         STARTED.add(this);
     }
@@ -227,7 +245,7 @@ class PeerProcess {
     }
 
     URI uri(String path) {
-        return URI.create("http://" + host + ":" + E2e.API_PORT + path);
+        return URI.create("http://" + (apiHost != null ? apiHost : host) + ":" + apiPort + path);
     }
 
     Path log() {
