@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The bearer token the HTTP API asks for, from {@code peerlink.api-token}:
  * <ul>
- *   <li>empty (the default): no token; the API must then listen on loopback only ({@link ApiExposure});
+ *   <li>empty (the default): no token; the API must then listen on loopback only (else {@link ApiExposedException});
  *   <li>{@value #GENERATE}: the token in {@code <data-dir>/}{@value #FILE_NAME}, created on the first
  *       start (32 random bytes, base64url: 43 characters) with mode 0600 and kept across restarts.
  *       The log says where the file is, never what it holds. Delete the file to get a new token;
