@@ -2,6 +2,7 @@
 #
 # One peerlink peer. Build: docker build -t peerlink .   (BuildKit: the build uses a cache mount)
 # Run:   docker run -p 127.0.0.1:8080:8080 -v peerlink-data:/data peerlink
+#        (the API token it generates: docker exec <container> cat /data/api-token)
 # Two peers: docker compose up --build (docker-compose.yml).
 
 # ---- build: the Maven wrapper on a full JDK --------------------------------------------------------
@@ -70,7 +71,10 @@ RUN mkdir -p /tmp/aot-training/tmp \
 # The same file the end-to-end test runs against a live peer (the image has no curl or wget).
 COPY --chmod=0755 scripts/healthcheck.sh /usr/local/bin/peerlink-healthcheck
 
-ENV PEERLINK_DATA_DIR=/data
+# The API listens on every interface of the container (port publishing needs that), so it needs a
+# token: the peer generates one into /data/api-token (0600) on the first start, unless
+# PEERLINK_API_TOKEN is set to a token of at least 32 characters.
+ENV PEERLINK_DATA_DIR=/data SERVER_ADDRESS=0.0.0.0 PEERLINK_API_TOKEN=generate
 VOLUME /data
 USER peerlink:peerlink
 

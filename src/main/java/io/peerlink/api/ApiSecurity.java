@@ -7,17 +7,16 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -48,10 +47,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
- * Who may call the HTTP API. With {@code peerlink.api-token} set, every request needs
- * {@code Authorization: Bearer <token>}, except:
+ * Who may call the HTTP API. First of all, {@link HostAndOriginFilter} refuses requests for another
+ * host (421) and changes sent by pages of another origin (403). Then, with {@code peerlink.api-token}
+ * set (or generated, {@link ApiToken}), every request needs {@code Authorization: Bearer <token>},
+ * except:
  * <ul>
  *   <li>{@code /actuator/health} and below: probes and the container health check carry no token;
+ *       without it they get the status only ({@code show-details: when-authorized}), no components;
  *   <li>the Swagger UI shell ({@code /swagger-ui.html}, {@code /swagger-ui/**}) and the OpenAPI
  *       document ({@code /v3/api-docs/**}): Swagger UI cannot render without the document, and the
  *       document describes the API without any of its data; the calls made from Swagger UI need the
@@ -70,8 +72,9 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * only for a request that has already passed this check, and an error dispatch renders nothing but
  * the status.
  *
- * <p>Without a token everything stays open; if the API then listens beyond loopback, start-up says
- * so in one WARN line.
+ * <p>Without a token the API must listen on loopback only ({@code server.address}, 127.0.0.1 by
+ * default): anything else stops start-up ({@link ApiExposedException}, explained by
+ * {@link ApiExposureFailureAnalyzer}). Every request is then the user's, health details included.
  *
  * <p>Headers: Spring Security's defaults on every response ({@code X-Content-Type-Options: nosniff},
  * {@code X-Frame-Options: DENY}, no caching), and on the web page's files a Content-Security-Policy
@@ -80,13 +83,14 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * rules (it needs inline styles and data: images), so the policy is not set on its files.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ApiProperties.class)
 class ApiSecurity {
-
-    private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
 
     static final String[] OPEN_PATHS = {"/actuator/health", "/actuator/health/**", "/swagger-ui.html", "/swagger-ui/**",
         "/v3/api-docs", "/v3/api-docs/**"};
     static final String[] OPEN_PAGE_ASSETS = {"/", "/index.html", "/app/**", "/favicon.ico"};
+    /** Before everything: Spring Security (-100), the body limit, the request's observation. */
+    static final int HOST_AND_ORIGIN_ORDER = Ordered.HIGHEST_PRECEDENCE;
     static final String PAGE_CONTENT_SECURITY_POLICY =
             "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -102,12 +106,19 @@ class ApiSecurity {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .headers(headers -> headers.addHeaderWriter(new DelegatingRequestMatcherHeaderWriter(
                         pageAssets(), new ContentSecurityPolicyHeaderWriter(PAGE_CONTENT_SECURITY_POLICY))));
-        if (!properties.apiTokenEnabled()) {
-            warnIfReachableBeyondLoopback(environment);
-            return http.authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll()).build();
+        String token = ApiToken.resolve(properties);
+        if (token == null) {
+            ApiBinding binding = ApiBinding.of(environment);
+            if (!binding.loopbackOnly()) {
+                throw new ApiExposedException(binding);
+            }
+            // loopback only: whoever calls is a process of this machine, i.e. the user
+            return http.addFilterBefore(new LocalUserFilter(), AnonymousAuthenticationFilter.class)
+                    .authorizeHttpRequests(authorize -> authorize.anyRequest().permitAll())
+                    .build();
         }
         return http
-                .addFilterBefore(new BearerTokenFilter(properties.apiToken()), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new BearerTokenFilter(token), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(authorize -> authorize
                         .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
                         .requestMatchers(OPEN_PATHS).permitAll()
@@ -120,6 +131,16 @@ class ApiSecurity {
                                 exceptionResolver.resolveException(request, response, null,
                                         new ErrorResponseException(HttpStatus.FORBIDDEN))))
                 .build();
+    }
+
+    /** The Host and Origin checks ({@link HostAndOriginFilter}), first of all filters. */
+    @Bean
+    FilterRegistrationBean<HostAndOriginFilter> hostAndOriginCheck(ApiProperties apiProperties, Environment environment,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver exceptionResolver) {
+        var registration = new FilterRegistrationBean<>(
+                new HostAndOriginFilter(ApiBinding.of(environment), apiProperties, exceptionResolver));
+        registration.setOrder(HOST_AND_ORIGIN_ORDER);
+        return registration;
     }
 
     /** The web page's files, whatever the method. */
@@ -166,30 +187,6 @@ class ApiSecurity {
         };
     }
 
-    /** One WARN when anyone who can reach the HTTP port may read and send this peer's messages. */
-    static void warnIfReachableBeyondLoopback(Environment environment) {
-        String address = environment.getProperty("server.address", "").strip();
-        String port = environment.getProperty("server.port", "8080");
-        if (address.isEmpty()) {
-            log.warn("peerlink.api-token is not set and the HTTP API listens on all network interfaces (port {}, "
-                    + "server.address not set): anyone who can reach it can read and send this peer's messages. "
-                    + "Set PEERLINK_API_TOKEN, or bind the API to loopback with SERVER_ADDRESS=127.0.0.1.", port);
-            return;
-        }
-        boolean loopback;
-        try {
-            loopback = InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            loopback = false;
-        }
-        if (!loopback) {
-            log.warn("peerlink.api-token is not set and the HTTP API listens on {} (port {}), which is not a "
-                    + "loopback address: anyone who can reach it can read and send this peer's messages. "
-                    + "Set PEERLINK_API_TOKEN, or bind the API to loopback with SERVER_ADDRESS=127.0.0.1.",
-                    address, port);
-        }
-    }
-
     /**
      * Authenticates a request that carries {@code Authorization: Bearer <token>} with the right token
      * and leaves any other request anonymous, for the authorization rules to decide. The token is
@@ -201,7 +198,7 @@ class ApiSecurity {
 
         private static final String BEARER = "Bearer ";
         /** One immutable authentication, shared by every request with the right token. */
-        private static final Authentication API_CLIENT =
+        static final Authentication API_CLIENT =
                 UsernamePasswordAuthenticationToken.authenticated("api-client", null, List.of());
 
         private final byte[] expected;
@@ -228,6 +225,24 @@ class ApiSecurity {
             }
             byte[] given = header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);
             return MessageDigest.isEqual(expected, given);
+        }
+    }
+
+    /**
+     * Without a token (so on loopback only): every request is the user's, authenticated as the token
+     * holder would be, so that health shows its details ({@code show-details: when-authorized}).
+     */
+    static final class LocalUserFilter extends OncePerRequestFilter {
+
+        private final SecurityContextHolderStrategy contexts = SecurityContextHolder.getContextHolderStrategy();
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            var context = contexts.createEmptyContext();
+            context.setAuthentication(BearerTokenFilter.API_CLIENT);
+            contexts.setContext(context);
+            chain.doFilter(request, response);
         }
     }
 

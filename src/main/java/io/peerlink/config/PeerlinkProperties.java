@@ -44,7 +44,10 @@ import org.springframework.validation.annotation.Validated;
  * @param handshakeIdleTimeout an inbound handshake that receives nothing for this long is dropped
  *        before the {@code handshake-timeout}
  * @param apiToken when not empty, every HTTP request needs {@code Authorization: Bearer <token>}, except
- *        health, the Swagger UI with its OpenAPI document, and the web page's static files
+ *        health (status only), the Swagger UI with its OpenAPI document, and the web page's static files;
+ *        at least {@value #MIN_API_TOKEN_LENGTH} characters, or {@value #GENERATE_API_TOKEN}: the peer
+ *        then keeps its own token in {@code <data-dir>/api-token} (mode 0600). Without a token the API
+ *        must listen on loopback only ({@code server.address}, by default 127.0.0.1)
  * @param keySize RSA modulus length of a newly created identity key (an existing key is kept)
  * @param keepAliveInterval an idle connection sends a keep-alive this often
  * @param idleTimeout a connection that receives nothing for this long is declared dead
@@ -78,12 +81,17 @@ public record PeerlinkProperties(
         @DefaultValue("1048576") @Min(1) long keyUpdateAfterFrames,
         @DefaultValue("auto") @NotNull CryptoProviders.Setting cryptoProvider) {
 
+    /** The {@link #apiToken} that makes the peer generate its own token and keep it in the data directory. */
+    public static final String GENERATE_API_TOKEN = "generate";
+    /** The shortest {@link #apiToken} accepted: a token that can be guessed protects nothing. */
+    public static final int MIN_API_TOKEN_LENGTH = 32;
+
     public PeerlinkProperties {
         connect = connect == null ? List.of() : List.copyOf(connect);
         apiToken = apiToken == null ? "" : apiToken;
     }
 
-    /** Whether HTTP requests (but health, docs and page assets) need a bearer token. */
+    /** Whether HTTP requests (but health, docs and page assets) need a bearer token (set or generated). */
     public boolean apiTokenEnabled() {
         return !apiToken.isEmpty();
     }
@@ -134,6 +142,14 @@ public record PeerlinkProperties(
         return new DialTarget(listenHost, boundPort, null).address();
     }
 
+    @AssertTrue(message = "api-token must be at least " + MIN_API_TOKEN_LENGTH + " characters (e.g. the output of "
+            + "`openssl rand -base64 32`), or '" + GENERATE_API_TOKEN + "' to have the peer create one in its data "
+            + "directory (file api-token)")
+    boolean isApiTokenLongEnough() {
+        return apiToken == null || apiToken.isEmpty() || apiToken.equals(GENERATE_API_TOKEN)
+                || apiToken.length() >= MIN_API_TOKEN_LENGTH;
+    }
+
     @AssertTrue(message = "handshake-timeout must be positive")
     boolean isHandshakeTimeoutPositive() {
         return handshakeTimeout == null || handshakeTimeout.isPositive();
@@ -179,7 +195,7 @@ public record PeerlinkProperties(
                 + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections + ", maxHandshakes="
                 + maxHandshakes + ", maxHandshakesPerAddress=" + maxHandshakesPerAddress + ", handshakeIdleTimeout="
                 + handshakeIdleTimeout + ", apiToken="
-                + (apiTokenEnabled() ? "(set)" : "(none)") + ", keySize=" + keySize + ", keepAliveInterval="
+                + (!apiTokenEnabled() ? "(none)" : apiToken.equals(GENERATE_API_TOKEN) ? "(generate)" : "(set)") + ", keySize=" + keySize + ", keepAliveInterval="
                 + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes
                 + ", keyUpdateAfterFrames=" + keyUpdateAfterFrames + "]";
     }

@@ -33,9 +33,12 @@ import org.springframework.test.web.servlet.ResultActions;
  * With {@code peerlink.api-token} set, everything needs the bearer token but health, the Swagger UI
  * shell with its OpenAPI document, and the web page's static files.
  */
-@WebMvcTest(controllers = IdentityController.class, properties = "peerlink.api-token=correct horse")
+@WebMvcTest(controllers = IdentityController.class, properties = "peerlink.api-token=" + ApiSecurityTest.TOKEN)
 @Import(ApiSliceConfiguration.class)
 class ApiSecurityTest {
+
+    /** At least 32 characters, as start-up demands. */
+    static final String TOKEN = "correct horse battery staple 1234";
 
     @Autowired
     MockMvc mvc;
@@ -57,7 +60,8 @@ class ApiSecurityTest {
 
     @Test
     void refusesAWrongToken() throws Exception {
-        expectUnauthorized(mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION, "Bearer correct hors")),
+        expectUnauthorized(mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION,
+                "Bearer " + TOKEN.substring(0, TOKEN.length() - 1))),
                 "Bearer error=\"invalid_token\"", "not valid");
         expectUnauthorized(mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION, "Bearer ")),
                 "Bearer error=\"invalid_token\"", "not valid");
@@ -67,10 +71,10 @@ class ApiSecurityTest {
 
     @Test
     void acceptsTheRightToken() throws Exception {
-        mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION, "Bearer correct horse"))
+        mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.keyAlgorithm").value("RSA"));
-        mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION, "bearer correct horse"))
+        mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION, "bearer " + TOKEN))
                 .andExpect(status().isOk());
     }
 
@@ -87,7 +91,7 @@ class ApiSecurityTest {
     @Test
     void withoutTheFilterAnEncodedPathWouldReachTheApi() throws Exception {
         // shows that the encoded-path case above is a real bypass attempt: Spring MVC decodes it
-        mvc.perform(get(URI.create("/%61pi/identity")).header(HttpHeaders.AUTHORIZATION, "Bearer correct horse"))
+        mvc.perform(get(URI.create("/%61pi/identity")).header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN))
                 .andExpect(status().isOk());
     }
 
@@ -138,12 +142,12 @@ class ApiSecurityTest {
     @Test
     void needsNoCsrfTokenAndKeepsNoSession() throws Exception {
         // a POST with the bearer token and nothing else reaches the controller (405: identity is GET only)
-        MvcResult post = mvc.perform(post("/api/identity").header(HttpHeaders.AUTHORIZATION, "Bearer correct horse"))
+        MvcResult post = mvc.perform(post("/api/identity").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN))
                 .andExpect(status().isMethodNotAllowed())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andReturn();
         assertThat(post.getRequest().getSession(false)).isNull();
-        MvcResult ok = mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION, "Bearer correct horse"))
+        MvcResult ok = mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN))
                 .andExpect(status().isOk())
                 .andExpect(header().doesNotExist(HttpHeaders.SET_COOKIE))
                 .andReturn();
@@ -160,27 +164,27 @@ class ApiSecurityTest {
         expectUnauthorized(mvc.perform(get("/logout")), "Bearer", "Bearer <token>");
         // an HTTP Basic header is no way in, whatever it holds
         expectUnauthorized(mvc.perform(get("/api/identity").header(HttpHeaders.AUTHORIZATION,
-                "Basic " + Base64.getEncoder().encodeToString("user:correct horse".getBytes(StandardCharsets.UTF_8)))),
+                "Basic " + Base64.getEncoder().encodeToString(("user:" + TOKEN).getBytes(StandardCharsets.UTF_8)))),
                 "Bearer error=\"invalid_token\"", "not valid");
     }
 
     @Test
     void comparesTheWholeToken() {
-        var filter = new ApiSecurity.BearerTokenFilter("correct horse");
-        assertThat(filter.hasValidToken("Bearer correct horse")).isTrue();
-        assertThat(filter.hasValidToken("BEARER correct horse")).isTrue();
-        assertThat(filter.hasValidToken("Bearer   correct horse  ")).isTrue();
+        var filter = new ApiSecurity.BearerTokenFilter(TOKEN);
+        assertThat(filter.hasValidToken("Bearer " + TOKEN)).isTrue();
+        assertThat(filter.hasValidToken("BEARER " + TOKEN)).isTrue();
+        assertThat(filter.hasValidToken("Bearer   " + TOKEN + "  ")).isTrue();
         assertThat(filter.hasValidToken(null)).isFalse();
         assertThat(filter.hasValidToken("")).isFalse();
         assertThat(filter.hasValidToken("Bearer")).isFalse();
         assertThat(filter.hasValidToken("Bearer ")).isFalse();
         assertThat(filter.hasValidToken("Bearer correct")).isFalse();
-        assertThat(filter.hasValidToken("Bearer correct horse staple")).isFalse();
-        assertThat(filter.hasValidToken("Bearer correct horsf")).isFalse();
-        assertThat(filter.hasValidToken("Bearer Correct horse")).isFalse();
-        assertThat(filter.hasValidToken("Bearercorrect horse")).isFalse();
-        assertThat(filter.hasValidToken("Token correct horse")).isFalse();
-        assertThat(filter.hasValidToken("correct horse")).isFalse();
+        assertThat(filter.hasValidToken("Bearer " + TOKEN + " staple")).isFalse();
+        assertThat(filter.hasValidToken("Bearer correct horse battery staple 1235")).isFalse();
+        assertThat(filter.hasValidToken("Bearer Correct horse battery staple 1234")).isFalse();
+        assertThat(filter.hasValidToken("Bearer" + TOKEN)).isFalse();
+        assertThat(filter.hasValidToken("Token " + TOKEN)).isFalse();
+        assertThat(filter.hasValidToken(TOKEN)).isFalse();
         // not the same bytes: non-ASCII is compared as UTF-8, not folded
         assertThat(new ApiSecurity.BearerTokenFilter("grüße").hasValidToken("Bearer grüße")).isTrue();
         assertThat(new ApiSecurity.BearerTokenFilter("grüße").hasValidToken("Bearer grusse")).isFalse();

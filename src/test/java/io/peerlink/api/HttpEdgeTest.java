@@ -53,7 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
             "spring.main.banner-mode=off"})
 class HttpEdgeTest {
 
-    static final String TOKEN = "edge-token-0123456789";
+    static final String TOKEN = "edge-token-0123456789-0123456789";
     static final String HOST = "127.0.0.1";
     /** Far more than the body limit (64 KiB x 6 + 4 KiB) plus Tomcat's 2 MB drain plus socket buffers. */
     static final long HUGE_BODY = 64L * 1024 * 1024;
@@ -98,23 +98,23 @@ class HttpEdgeTest {
     @ValueSource(strings = {"/api/%2F", "/api%2Fidentity", "/api%5Cidentity", "/api/%5C", "/api/%ZZ", "/%",
         "/api/peers/%2e%2e%2F%2e%2e%2Fidentity"})
     void answersPathsThatTomcatRefusesAsProblems(String path) throws IOException {
-        assertProblem(raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        assertProblem(raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nConnection: close\r\n\r\n"), 400);
         // the same without a token: refused before authentication, still a problem
-        assertProblem(raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
+        assertProblem(raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), 400);
     }
 
     @Test
     void answersMalformedRequestsAsProblems() throws IOException {
         // a method that is not a token
-        assertProblem(raw("G@T /api/identity HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 400);
+        assertProblem(raw("G@T /api/identity HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), 400);
         // no Host header
         assertProblem(raw("GET /api/identity HTTP/1.1\r\nConnection: close\r\n\r\n"), 400);
         // a header line over Tomcat's 8 KiB limit
-        assertProblem(raw("GET /api/identity HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(10_000)
+        assertProblem(raw("GET /api/identity HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(10_000)
                 + "\r\nConnection: close\r\n\r\n"), 400);
         // a broken chunk size
-        assertProblem(raw("POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        assertProblem(raw("POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                 + "zz\r\n{}\r\n0\r\n\r\n"), 400);
     }
@@ -122,20 +122,20 @@ class HttpEdgeTest {
     @Test
     void answersMethodsAndPathsRefusedInsideTheServerAsProblems() throws IOException {
         // TRACE: refused by Tomcat
-        assertProblem(raw("TRACE /api/identity HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 405);
+        assertProblem(raw("TRACE /api/identity HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"), 405);
         // an unknown method and a path parameter: refused by Spring Security's firewall
-        assertProblem(raw("FOO /api/identity HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        assertProblem(raw("FOO /api/identity HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nConnection: close\r\n\r\n"), 400);
-        assertProblem(raw("GET /api/identity;x=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        assertProblem(raw("GET /api/identity;x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nConnection: close\r\n\r\n"), 400);
         // a method the endpoint does not have
-        assertProblem(raw("DELETE /api/identity HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        assertProblem(raw("DELETE /api/identity HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nConnection: close\r\n\r\n"), 405);
         // no route
-        assertProblem(raw("GET /api/nothing-here HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        assertProblem(raw("GET /api/nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nConnection: close\r\n\r\n"), 404);
         // and no token
-        RawHttp.Response unauthorized = raw("GET /api/identity HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        RawHttp.Response unauthorized = raw("GET /api/identity HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
         assertProblem(unauthorized, 401);
         assertThat(unauthorized.header("WWW-Authenticate")).isEqualTo("Bearer");
     }
@@ -146,7 +146,7 @@ class HttpEdgeTest {
             socket.connect(new InetSocketAddress(HOST, port), 10_000);
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+            out.write(("POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                     + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             AtomicLong written = new AtomicLong();
@@ -197,7 +197,7 @@ class HttpEdgeTest {
     void refusesADeclaredLargeBodyBeforeItIsSent() throws IOException {
         // only the head is sent: neither the answer nor the close may wait for a body
         long started = System.nanoTime();
-        RawHttp.Response r = raw("POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        RawHttp.Response r = raw("POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n");
         assertProblem(r, 413);
         assertThat(r.body()).contains("the request body is 50000000 bytes");
@@ -229,7 +229,7 @@ class HttpEdgeTest {
             assertThat(r.statusCode()).isEqualTo(413);
             assertThat(ONE_JSON_VALUE.readTree(r.body()).path("code").asString()).isEqualTo("too-large");
         } finally {
-            raw("DELETE /api/peers/" + remoteId + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+            raw("DELETE /api/peers/" + remoteId + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                     + "\r\nConnection: close\r\n\r\n");
             remote.stop();
         }
@@ -237,7 +237,7 @@ class HttpEdgeTest {
 
     /** A POST of {@code json} with the token, as one HTTP/1.1 request that closes the connection. */
     private static String post(String path, String json) {
-        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: "
                 + json.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + json;
     }
@@ -251,7 +251,7 @@ class HttpEdgeTest {
             chunked.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
         }
         chunked.append("0\r\n\r\n");
-        RawHttp.Response r = raw("POST /api/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+        RawHttp.Response r = raw("POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                 + chunked);
         // read whole and handed to the service, which knows no such recipient
@@ -305,6 +305,105 @@ class HttpEdgeTest {
     }
 
     /** Async endpoints under {@code /api}, as {@code /api/events} (Server-Sent Events) will be. */
+    private RawHttp.Response request(String method, String path, String host, String... headers) throws IOException {
+        StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+        for (String header : headers) {
+            head.append(header).append("\r\n");
+        }
+        if (!method.equals("GET")) {
+            head.append("Content-Type: application/json\r\nContent-Length: 2\r\n");
+        }
+        return raw(head.append("Connection: close\r\n\r\n").append(method.equals("GET") ? "" : "{}").toString());
+    }
+
+    private static void assertCode(RawHttp.Response r, int status, String title, String code) {
+        assertProblem(r, status);
+        JsonNode body = ONE_JSON_VALUE.readTree(r.body());
+        assertThat(body.path("title").asString()).isEqualTo(title);
+        assertThat(body.path("code").asString()).isEqualTo(code);
+        assertThat(r.body()).doesNotContain("attacker", "evil");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/identity", "/api/messages?after=0", "/api/events", "/actuator/health",
+        "/actuator/prometheus", "/v3/api-docs", "/swagger-ui/index.html", "/", "/index.html", "/app/api.js", "/nothing"})
+    void refusesAnotherHostWith421BeforeAnythingElse(String path) throws IOException {
+        String bearer = "Authorization: Bearer " + TOKEN;
+        for (String host : new String[] {"attacker.example", "attacker.example:" + port, "ATTACKER.example.",
+            "127.0.0.1.attacker.example", "localhost.attacker.example", "0.0.0.0:" + port, "192.0.2.10:" + port}) {
+            // with the right token too: the Host check comes first
+            assertCode(request("GET", path, host, bearer, "Accept: text/html"), 421, "Misdirected Request",
+                    "misdirected-request");
+            assertCode(request("GET", path, host), 421, "Misdirected Request", "misdirected-request");
+        }
+        // an absolute request target names the host as well (Tomcat takes it over the Host header)
+        assertCode(raw("GET http://attacker.example:" + port + path + " HTTP/1.1\r\nHost: attacker.example:" + port
+                + "\r\n" + bearer + "\r\nConnection: close\r\n\r\n"), 421, "Misdirected Request",
+                "misdirected-request");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.0.0.1:%d", "localhost:%d", "LOCALHOST", "localhost.", "127.8.9.10:%d",
+        "[::1]:%d", "[0:0:0:0:0:0:0:1]"})
+    void answersLoopbackHostsAndLocalhost(String hostPattern) throws IOException {
+        String host = hostPattern.replace("%d", Integer.toString(port));
+        RawHttp.Response identity = request("GET", "/api/identity", host, "Authorization: Bearer " + TOKEN);
+        assertThat(identity.status()).as(identity.toString()).isEqualTo(200);
+        assertThat(request("GET", "/actuator/health", host).status()).isEqualTo(200);
+        assertThat(request("GET", "/", host).status()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesChangesFromAnotherOriginWith403() throws IOException {
+        String bearer = "Authorization: Bearer " + TOKEN;
+        String self = "127.0.0.1:" + port;
+        for (String origin : new String[] {"http://evil.example", "http://127.0.0.1", "http://127.0.0.1:" + (port + 1),
+            "https://127.0.0.1:" + port, "http://localhost:" + port, "null", "file://", "not a url"}) {
+            for (String method : new String[] {"POST", "PUT", "PATCH", "DELETE"}) {
+                assertCode(request(method, "/api/messages", self, bearer, "Origin: " + origin), 403,
+                        "Cross-origin request", "cross-origin");
+            }
+        }
+        // without the token too: the Origin check comes before the token check
+        assertCode(request("POST", "/api/peers", self, "Origin: http://evil.example"), 403, "Cross-origin request",
+                "cross-origin");
+        // reads are not refused for their Origin (the browser keeps the answer from the other page)
+        assertThat(request("GET", "/api/identity", self, bearer, "Origin: http://evil.example").status())
+                .isEqualTo(200);
+        // the page's own origin, and no Origin at all (curl), reach the API: 400 for the empty body is its answer
+        for (String origin : new String[] {"Origin: http://" + self, "Origin: HTTP://127.0.0.1:" + port,
+            "X-No-Origin: 1"}) {
+            RawHttp.Response post = request("POST", "/api/messages", self, bearer, origin);
+            assertThat(post.status()).as(post.toString()).isEqualTo(400);
+            assertThat(post.body()).contains("text");
+        }
+        RawHttp.Response viaLocalhost = request("POST", "/api/messages", "localhost:" + port, bearer,
+                "Origin: http://localhost:" + port);
+        assertThat(viaLocalhost.status()).as(viaLocalhost.toString()).isEqualTo(400);
+    }
+
+    @Test
+    void showsHealthDetailsOnlyWithTheToken() throws Exception {
+        HttpResponse<String> anonymous = get("/actuator/health", null);
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        JsonNode status = ONE_JSON_VALUE.readTree(anonymous.body());
+        assertThat(status.path("status").asString()).isEqualTo("UP");
+        assertThat(status.has("components")).as(anonymous.body()).isFalse();
+        assertThat(anonymous.body()).doesNotContain("http-edge-test", "path", "details");
+        JsonNode full = ONE_JSON_VALUE.readTree(get("/actuator/health", TOKEN).body());
+        assertThat(full.at("/components/peers/details/listening").asBoolean()).isTrue();
+        assertThat(full.at("/components/diskSpace/details/path").isMissingNode()).isFalse();
+    }
+
+    @Test
+    void swaggerUiKeepsTheTokenOutOfLocalStorage() throws Exception {
+        HttpResponse<String> config = get("/v3/api-docs/swagger-config", null);
+        assertThat(config.statusCode()).isEqualTo(200);
+        JsonNode persist = ONE_JSON_VALUE.readTree(config.body()).path("persistAuthorization");
+        assertThat(persist.isMissingNode() || !persist.asBoolean()).as(config.body()).isTrue();
+        assertThat(get("/api/identity", null).statusCode()).as("try-it-out without Authorize").isEqualTo(401);
+    }
+
     @TestConfiguration(proxyBeanMethods = false)
     @Import(AsyncEndpoints.Controller.class)
     static class AsyncEndpoints {

@@ -19,7 +19,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * The chat page is served at {@code /} with a strict Content-Security-Policy and without the API
  * token (its own calls carry it); every response says nosniff.
  */
-@WebMvcTest(controllers = IdentityController.class, properties = "peerlink.api-token=s3cret")
+@WebMvcTest(controllers = IdentityController.class, properties = "peerlink.api-token=s3cret-s3cret-s3cret-s3cret-s3cret")
 @Import(ApiSliceConfiguration.class)
 class PageHeadersTest {
 
@@ -58,7 +58,7 @@ class PageHeadersTest {
 
     @Test
     void theApiSaysNosniffButKeepsItsOwnRules() throws Exception {
-        mvc.perform(get("/api/identity").header("Authorization", "Bearer s3cret"))
+        mvc.perform(get("/api/identity").header("Authorization", "Bearer s3cret-s3cret-s3cret-s3cret-s3cret"))
                 .andExpect(status().isOk())
                 .andExpect(header().string("X-Content-Type-Options", "nosniff"))
                 .andExpect(header().doesNotExist(CSP));

@@ -33,7 +33,7 @@ class PeerApiEndToEndTest {
 
     static final String FINGERPRINT = "([0-9a-f]{4} ){15}[0-9a-f]{4}";
     static final String SAFETY_NUMBER = "([0-9]{5} ){11}[0-9]{5}";
-    static final String TOKEN = "e2e-token-0123456789";
+    static final String TOKEN = "e2e-token-0123456789-0123456789-0";
 
     @TempDir
     static Path dataDirs;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SafetyNumberQrEndToEndTest {
 
-    static final String TOKEN = "qr-token-0123456789";
+    static final String TOKEN = "qr-token-0123456789-0123456789-0";
 
     @TempDir
     static Path dataDirs;

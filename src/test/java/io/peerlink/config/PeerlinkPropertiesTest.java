@@ -70,7 +70,7 @@ class PeerlinkPropertiesTest {
                                 "PEERLINK_LISTEN_PORT", "6001",
                                 "PEERLINK_MAX_MESSAGE_BYTES", "16KB",
                                 "PEERLINK_HANDSHAKE_TIMEOUT", "3s",
-                                "PEERLINK_API_TOKEN", "t0ken"))))
+                                "PEERLINK_API_TOKEN", "t0ken-t0ken-t0ken-t0ken-t0ken-t0"))))
                 .run(context -> {
                     PeerlinkProperties p = context.getBean(PeerlinkProperties.class);
                     assertThat(p.connectTargets()).containsExactly(
@@ -117,6 +117,9 @@ class PeerlinkPropertiesTest {
             peerlink.max-message-bytes=2MB        | max-message-bytes must be at least 1 byte
             peerlink.max-message-bytes=0B         | max-message-bytes must be at least 1 byte
             peerlink.max-frame-bytes=10B          | max-frame-bytes must be between 1KB and 1GB
+            peerlink.api-token=s3cret             | api-token must be at least 32 characters
+            peerlink.api-token=0123456789abcdef0123456789abcde | api-token must be at least 32 characters
+            peerlink.api-token=Generate           | or 'generate' to have the peer create one
             """)
     void refusesToStartWithABadValue(String setting, String message) {
         runner.withPropertyValues(setting).run(context -> {
@@ -152,9 +155,20 @@ class PeerlinkPropertiesTest {
 
     @Test
     void neverPrintsTheApiToken() {
-        runner.withPropertyValues("peerlink.api-token=very-secret-token").run(context -> {
+        runner.withPropertyValues("peerlink.api-token=very-secret-token-very-secret-token").run(context -> {
             PeerlinkProperties p = context.getBean(PeerlinkProperties.class);
             assertThat(p.toString()).doesNotContain("very-secret-token").contains("apiToken=(set)");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0123456789abcdef0123456789abcdef", "generate"})
+    void takesATokenOfAtLeast32CharactersOrGenerate(String token) {
+        runner.withPropertyValues("peerlink.api-token=" + token).run(context -> {
+            PeerlinkProperties p = context.getBean(PeerlinkProperties.class);
+            assertThat(p.apiTokenEnabled()).isTrue();
+            assertThat(p.apiToken()).isEqualTo(token);
+            assertThat(p.toString()).doesNotContain(token.equals("generate") ? "(set)" : token);
         });
     }
 }

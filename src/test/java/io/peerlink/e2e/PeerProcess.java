@@ -48,6 +48,8 @@ class PeerProcess {
     private final Map<String, String> extraEnv = new LinkedHashMap<>();
     private final List<String> jvmOptions = new java.util.ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
     private volatile String bearerToken;
+    private volatile String apiHost;
+    private volatile int apiPort = E2e.API_PORT;
     Process process;
 
     /**
@@ -60,7 +62,7 @@ class PeerProcess {
         this.connect = connect;
     }
 
-    /** Another environment variable for every later start. */
+    /** Another environment variable for every later start; a null value leaves {@code key} unset. */
     PeerProcess env(String key, String value) {
         extraEnv.put(key, value);
         return this;
@@ -70,6 +72,16 @@ class PeerProcess {
     PeerProcess jvmOptions(List<String> options) {
         jvmOptions.clear();
         jvmOptions.addAll(options);
+        return this;
+    }
+
+    /**
+     * Where the HTTP calls of this test go, when the peer's API is not on {@code host:}{@value E2e#API_PORT}
+     * (a peer started with other {@code SERVER_*} settings through {@link #env}).
+     */
+    PeerProcess api(String apiHost, int apiPort) {
+        this.apiHost = apiHost;
+        this.apiPort = apiPort;
         return this;
     }
 
@@ -106,7 +118,13 @@ class PeerProcess {
         if (connect != null) {
             env.put("PEERLINK_CONNECT", connect);
         }
-        env.putAll(extraEnv);
+        extraEnv.forEach((key, value) -> {
+            if (value == null) {
+                env.remove(key);
+            } else {
+                env.put(key, value);
+            }
+        });
         process = pb.start();
         STARTED.add(this);
     }
@@ -238,7 +256,7 @@ class PeerProcess {
     }
 
     URI uri(String path) {
-        return URI.create("http://" + host + ":" + E2e.API_PORT + path);
+        return URI.create("http://" + (apiHost != null ? apiHost : host) + ":" + apiPort + path);
     }
 
     Path log() {
