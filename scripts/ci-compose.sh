@@ -248,6 +248,31 @@ for url in "$api_a" "$api_b"; do
     fi
 done
 
+# The image's Maven step keeps ~/.m2 in a BuildKit cache mount (id /root/.m2), empty on a fresh
+# machine. Where this machine has a Maven repository (CI ran ./mvnw -B verify just before), copy it
+# and the wrapper's Maven into that cache mount first: the build then downloads only what is
+# missing. The copy runs again only when the repository changed (BuildKit caches the step).
+seed_maven_cache() {
+    local m2=${HOME:-/root}/.m2 build_image
+    if [[ ! -d $m2/repository ]]; then
+        step "no $m2/repository here: the image's Maven step downloads every dependency"
+        return
+    fi
+    build_image=$(awk 'toupper($1) == "FROM" && toupper($3) == "AS" && $4 == "build" { print $2 }' Dockerfile)
+    step "seeding the image build's Maven cache mount from $m2 (log: $logs/seed.log)"
+    if timeout 600 "$docker" build --tag "$project-maven-seed" --file - "$m2" >"$logs/seed.log" 2>&1 <<EOF
+FROM $build_image
+RUN --mount=type=cache,target=/root/.m2 --mount=type=bind,target=/seed \\
+    cp -a /seed/repository /root/.m2/ && if [ -d /seed/wrapper ]; then cp -a /seed/wrapper /root/.m2/; fi
+EOF
+    then
+        "$docker" rmi "$project-maven-seed" >/dev/null
+    else
+        echo "ci-compose: seeding the Maven cache failed (see $logs/seed.log); the build downloads instead" >&2
+    fi
+}
+seed_maven_cache
+
 step "docker-compose up -d --build (log: $logs/compose.log)"
 compose_up=true
 if ! compose 1200 up --detach --build >"$logs/compose.log" 2>&1; then
@@ -255,11 +280,14 @@ if ! compose 1200 up --detach --build >"$logs/compose.log" 2>&1; then
     die "docker-compose up failed"
 fi
 
+declare -A container
+for service in peer-a peer-b; do
+    container[$service]=$(compose 60 ps -q "$service")
+    [[ -n ${container[$service]} ]] || die "docker-compose up created no $service container"
+done
 health() {
-    local id
-    id=$(compose 30 ps -q "$1")
-    [[ -n $id ]] || { echo missing; return; }
-    "$docker" inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$id"
+    "$docker" inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
+        "${container[$1]}"
 }
 for service in peer-a peer-b; do
     waited=0
@@ -273,7 +301,8 @@ done
 
 # The API token a peer keeps in its data directory, if it has one (empty otherwise).
 api_token() {
-    compose 30 exec -T "$1" sh -c "if [ -r $token_file ]; then cat $token_file; fi" | tr -d '[:space:]'
+    timeout 30 "$docker" exec "${container[$1]}" sh -c "if [ -r $token_file ]; then cat $token_file; fi" \
+        | tr -d '[:space:]'
 }
 token_a=$(api_token peer-a)
 token_b=$(api_token peer-b)
