@@ -306,13 +306,19 @@ api_token() {
 }
 token_a=$(api_token peer-a)
 token_b=$(api_token peer-b)
-step "API tokens: peer-a ${token_a:+from $token_file}${token_a:-none}, peer-b ${token_b:+from $token_file}${token_b:-none}"
+describe_token() {
+    if [[ -n $1 ]]; then echo "its token from $token_file"; else echo "no token"; fi
+}
+step "peer-a: $(describe_token "$token_a"), peer-b: $(describe_token "$token_b")"
 
 # request TOKEN METHOD URL [JSON]: sets http_status and http_body.
 request() {
     local token=$1 method=$2 url=$3 json=${4-}
     local -a args=(--silent --show-error --max-time 10 --output "$work/body" --write-out '%{http_code}' --request "$method")
-    [[ -n $token ]] && args+=(--header "Authorization: Bearer $token")
+    if [[ -n $token ]]; then   # from a file, so that the token never shows in a command line
+        printf 'Authorization: Bearer %s\n' "$token" >"$work/authorization"
+        args+=(--header "@$work/authorization")
+    fi
     [[ -n $json ]] && args+=(--header 'Content-Type: application/json' --data "$json")
     rm -f "$work/body"
     http_status=$(curl "${args[@]}" "$url" 2>"$work/curl.err") || http_status="000 ($(<"$work/curl.err"))"
@@ -325,6 +331,15 @@ expect() {
 field() {
     grep -o "\"$1\":\"[^\"]*\"" <<<"$http_body" | head -n 1 | cut -d'"' -f4 || true
 }
+
+# A peer with a token refuses a request without it.
+for peer in a b; do
+    token_var=token_$peer api_var=api_$peer
+    if [[ -n ${!token_var} ]]; then
+        request "" GET "${!api_var}/api/identity"
+        expect 401 "GET ${!api_var}/api/identity without the token"
+    fi
+done
 
 request "$token_a" GET "$api_a/api/identity"
 expect 200 "GET $api_a/api/identity"
