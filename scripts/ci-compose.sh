@@ -338,6 +338,7 @@ for peer in a b; do
     if [[ -n ${!token_var} ]]; then
         request "" GET "${!api_var}/api/identity"
         expect 401 "GET ${!api_var}/api/identity without the token"
+        step "peer-$peer refuses a request without its token (401)"
     fi
 done
 
