@@ -86,6 +86,14 @@ trap teardown EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The API ports docker-compose.yml publishes must be free (checked before anything starts).
+for url in "$api_a" "$api_b"; do
+    port=${url##*:}
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        die "127.0.0.1:$port (published by docker-compose.yml) is already in use: $(ss -ltnpH "sport = :$port" 2>/dev/null | head -n 1)"
+    fi
+done
+
 # ---- 1. packages ---------------------------------------------------------------------------------
 packages=()
 [[ -x $docker && -x /usr/sbin/dockerd ]] || packages+=(docker.io)
@@ -241,13 +249,6 @@ for image in $(awk 'toupper($1) == "FROM" { print $2 }' Dockerfile | sort -u); d
 done
 
 # ---- 4. up, healthy, walk-through --------------------------------------------------------------------
-for url in "$api_a" "$api_b"; do
-    port=${url##*:}
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-        die "127.0.0.1:$port (published by docker-compose.yml) is already in use: $(ss -ltnpH "sport = :$port" 2>/dev/null | head -n 1)"
-    fi
-done
-
 # The image's Maven step keeps ~/.m2 in a BuildKit cache mount (id /root/.m2), empty on a fresh
 # machine. Where this machine has a Maven repository (CI ran ./mvnw -B verify just before), copy it
 # and the wrapper's Maven into that cache mount first: the build then downloads only what is
