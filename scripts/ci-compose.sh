@@ -57,6 +57,16 @@ compose() {
     timeout "$seconds" docker-compose --project-name "$project" --file docker-compose.yml "$@"
 }
 
+# A debootstrap that fails half-way can leave /proc, /sys or /dev mounted in its root: unmount
+# whatever is mounted under the work directory before removing it, and never cross into a mount.
+remove_work_dir() {
+    local mount_point
+    for mount_point in $(awk -v dir="$work/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r); do
+        umount -l "$mount_point"
+    done
+    rm -rf --one-file-system "$work"
+}
+
 # ---- teardown (EXIT trap): compose project, dockerd if this script started it, temporary files ----
 compose_up=false
 dockerd_pid=
@@ -74,7 +84,7 @@ teardown() {
             || echo "ci-compose: docker-compose down failed (see $logs/compose.log)" >&2
     fi
     [[ -n $dockerd_pid ]] && stop_dockerd
-    rm -rf "$work"
+    remove_work_dir
     if ((status == 0)); then
         step "done"
     else
@@ -229,7 +239,7 @@ build_stand_in() {
         --change 'ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
         --change 'LABEL org.peerlink.stand-in="Debian bookworm minbase with the CI machine'"'"'s Temurin 25 JDK"' \
         - "$tag" >/dev/null
-    rm -rf "$rootfs"
+    rm -rf --one-file-system "$rootfs"
 }
 
 stand_in=
