@@ -88,6 +88,7 @@ final class Dialer {
         boolean handedOver = false;
         try {
             connectSocket(socket, host, port);
+            long handshakeStart = System.nanoTime();
             var in = ConnectionStreams.input(socket, observer);
             var out = ConnectionStreams.output(socket, observer);
             AtomicReference<Refusal> refusal = new AtomicReference<>();
@@ -154,7 +155,7 @@ final class Dialer {
                         "handshake with " + host + ":" + port + " failed: connection lost (" + Sessions.describe(e)
                                 + ")");
             }
-            observer.handshakeSucceeded(Direction.OUTBOUND);
+            observer.handshakeSucceeded(Direction.OUTBOUND, System.nanoTime() - handshakeStart);
             handshaking.remove(socket);
             handedOver = true;
             // from here the connection owns the socket and the slot

@@ -199,6 +199,7 @@ final class Listener implements AutoCloseable {
         InputStream in;
         OutputStream out;
         Session session;
+        long start = System.nanoTime();
         handshaking.add(socket);
         try {
             socket.setTcpNoDelay(true);
@@ -206,7 +207,7 @@ final class Listener implements AutoCloseable {
             out = ConnectionStreams.output(socket, observer);
             session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
                     settings.handshakeIdleTimeout(), crypto);
-            observer.handshakeSucceeded(Direction.INBOUND);
+            observer.handshakeSucceeded(Direction.INBOUND, System.nanoTime() - start);
         } catch (ProtocolException e) {
             handshaking.remove(socket);
             Sessions.closeQuietly(socket);
