@@ -6,8 +6,10 @@ package io.peerlink.store;
  * DELIVERED (with the time since they were accepted) or FAILED (with a reason). Plain Java, so the
  * store stays free of any metrics library; the wiring adapts it (see {@code MicrometerCommitObserver}).
  *
- * <p>Called after the commit, from the thread that completes the write's future: an implementation
- * must be quick and must not throw (nor call back into the store, which would wait for itself).
+ * <p>{@link #committed} is called on the writer thread after each commit, before the writes' futures
+ * complete; {@link #delivered} and {@link #failed} after the commit, on the thread that completes the
+ * write's future. An implementation must be quick and must not throw (nor call back into the store,
+ * which would wait for itself).
  */
 @FunctionalInterface
 public interface CommitObserver {
