@@ -9,6 +9,8 @@
 #   peer-b  peer port 127.0.0.3:5555  control API http://127.0.0.3:8080, dials peer-a at start-up
 #
 # Data (identity keys) in run/peer-a and run/peer-b, logs in run/peer-a.log and run/peer-b.log.
+# TWO_PEERS_HOST_A and TWO_PEERS_HOST_B move the peers to other loopback addresses (defaults
+# 127.0.0.2 and 127.0.0.3), so that two checkouts can run their demos side by side.
 # Any other PEERLINK_* variable in the environment (e.g. PEERLINK_API_TOKEN) reaches both peers.
 # Needs Java 25 (JAVA_HOME, else /usr/lib/jvm/temurin-25-jdk-amd64, else java on PATH) and curl.
 set -euo pipefail
@@ -16,7 +18,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 run="$root/run"
 peers=(peer-a peer-b)
-declare -A address=([peer-a]=127.0.0.2 [peer-b]=127.0.0.3)
+declare -A address=([peer-a]=${TWO_PEERS_HOST_A:-127.0.0.2} [peer-b]=${TWO_PEERS_HOST_B:-127.0.0.3})
 peer_port=5555
 api_port=8080
 healthy_timeout=${TWO_PEERS_TIMEOUT:-120}   # seconds, for each wait below
@@ -124,7 +126,8 @@ api() { curl -fsS --max-time 10 "${auth[@]}" "http://${address[$1]}:$api_port$2"
 deadline=$((SECONDS + healthy_timeout))
 for peer in "${peers[@]}"; do
     until "$root/scripts/healthcheck.sh" "${address[$peer]}" $api_port 2>/dev/null; do
-        [[ -n $(live_pid "$peer") ]] || { tail -n 30 "$run/$peer.log" >&2; die "$peer exited; see run/$peer.log"; }
+        # the PID just started (live_pid could still see the shell it forked from, before its exec)
+        kill -0 "$(<"$run/$peer.pid")" 2>/dev/null || { tail -n 30 "$run/$peer.log" >&2; die "$peer exited; see run/$peer.log"; }
         ((SECONDS < deadline)) || { stop_peers; die "$peer was not healthy within ${healthy_timeout} s; see run/$peer.log"; }
         sleep 0.2
     done

@@ -22,6 +22,7 @@ export function init({ onChange, onForget }) {
     rename();
   });
   byId('safety-compare').addEventListener('input', compare);
+  byId('safety-compared').addEventListener('change', compare);
   byId('verify').addEventListener('click', verify);
   byId('unverify').addEventListener('click', unverify);
   byId('forget').addEventListener('click', () => {
@@ -42,6 +43,7 @@ export function open(p) {
   byId('rename-input').value = p.alias || '';
   byId('rename-error').textContent = '';
   byId('safety-compare').value = '';
+  byId('safety-compared').checked = false;
   byId('verify-error').textContent = '';
   byId('forget-confirm').hidden = true;
   byId('forget').hidden = false;
@@ -79,28 +81,43 @@ function show(p) {
   byId('info-verified-at').textContent = p.trust === 'VERIFIED' && p.verifiedAt ? `since ${dateTime(p.verifiedAt)}` : '';
   byId('verify').hidden = p.trust === 'VERIFIED';
   byId('unverify').hidden = p.trust !== 'VERIFIED';
+  byId('compared-line').hidden = p.trust === 'VERIFIED';
+  byId('verify-hint').hidden = p.trust === 'VERIFIED';
 }
 
-/** Tells at once whether the number they read out is the one shown here. */
+/**
+ * Tells at once whether the number they read out is the one shown here, and allows "Mark as
+ * verified" only once the numbers were compared: the number typed in matches, or nothing is typed
+ * and the person ticked that they compared them.
+ */
 function compare() {
   const theirs = digits(byId('safety-compare').value);
   const result = byId('safety-compare-result');
+  const ours = digits(peer?.safetyNumber);
+  let state = 'none';
   if (!theirs || !peer) {
     result.textContent = '';
     result.className = 'compare';
-    return;
-  }
-  const ours = digits(peer.safetyNumber);
-  if (theirs === ours) {
+  } else if (theirs === ours) {
+    state = 'match';
     result.textContent = '✔ The numbers match.';
     result.className = 'compare match';
   } else if (ours.startsWith(theirs)) {
+    state = 'partial';
     result.textContent = `${theirs.length} of ${ours.length} digits match so far…`;
     result.className = 'compare partial';
   } else {
+    state = 'mismatch';
     result.textContent = '✗ The numbers differ: someone may be in between. Do not mark this contact verified.';
     result.className = 'compare mismatch';
   }
+  const ticked = byId('safety-compared').checked;
+  const allowed = state === 'match' || (state === 'none' && ticked);
+  byId('verify').disabled = !allowed;
+  byId('verify-hint').textContent = allowed ? ''
+    : state === 'none' ? 'Compare the numbers first: type the number they see, or tick that you compared them.'
+      : state === 'partial' ? 'Type all 60 digits of the number they see.'
+        : 'The numbers differ: this contact cannot be marked verified with them.';
 }
 
 async function rename() {
@@ -120,7 +137,8 @@ async function rename() {
 async function verify() {
   const p = peer;
   if (!p) return;
-  // the number they gave, when one was typed; otherwise the one both people just compared on screen
+  if (byId('verify').disabled) return;
+  // the number they gave, when one was typed; otherwise the one both people compared (and said so)
   const typed = byId('safety-compare').value.trim();
   byId('verify-error').textContent = '';
   try {

@@ -107,7 +107,9 @@ export function updatePeer(peer) {
   if (peer.undelivered > 0) parts.push(`${peer.undelivered} queued`);
   status.textContent = parts.join(' · ');
   status.dataset.state = peer.state;
-  byId('open-info').textContent = { VERIFIED: 'Safety number', CHANGED: 'Details' }[peer.trust] || 'Verify';
+  // the label, also where the button shows as an icon (narrow screens): it stays its accessible name
+  byId('open-info').querySelector('.info-label').textContent =
+    { VERIFIED: 'Safety number', CHANGED: 'Details' }[peer.trust] || 'Verify';
   const banner = byId('changed-banner');
   banner.hidden = peer.trust !== 'CHANGED';
   byId('changed-text').textContent = peer.trust === 'CHANGED'

@@ -15,6 +15,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -32,6 +34,8 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Store implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
+
     public static final String FILE_NAME = "peerlink.db";
     /** Failure text of messages to a forgotten peer. */
     public static final String FORGOTTEN = "peer forgotten before delivery";
@@ -44,6 +48,7 @@ public final class Store implements AutoCloseable {
     private final ChangeSignal changes = new ChangeSignal();
     private final StoreWriter writer;
     private final Clock clock;
+    private final CommitObserver observer;
 
     /** A store on {@code dataSource}, whose schema must be migrated ({@link #migrate}). */
     public Store(DataSource dataSource, Clock clock) {
@@ -60,6 +65,7 @@ public final class Store implements AutoCloseable {
         this.peers = new PeerRepository(jdbc);
         this.events = new EventRepository(jdbc);
         this.clock = clock;
+        this.observer = observer;
         this.writer = new StoreWriter(new TransactionTemplate(new DataSourceTransactionManager(statements)),
                 changes::changed, observer);
     }
@@ -169,6 +175,11 @@ public final class Store implements AutoCloseable {
             Optional<StoredMessage> changed = messages.markDelivered(peerId, id, now);
             changed.ifPresent(m -> events.statusChanged(m, now));
             return changed;
+        }).whenComplete((changed, failure) -> {
+            if (changed != null) {
+                changed.ifPresent(m -> observe(() -> observer.delivered(
+                        m.deliveredAt().toEpochMilli() - m.createdAt().toEpochMilli())));
+            }
         });
     }
 
@@ -202,16 +213,22 @@ public final class Store implements AutoCloseable {
             // verified once (also if CHANGED since): its addresses stay guarded
             boolean verified = peers.find(peerId).map(p -> p.verifiedAt() != null).orElse(false);
             if (!peers.forget(peerId, now)) {
-                return false;
+                return new Forgotten(false, 0);
             }
             if (!verified) {
                 peers.unbind(peerId);
             }
-            for (StoredMessage m : messages.failUndelivered(peerId, FORGOTTEN, now)) {
+            List<StoredMessage> failed = messages.failUndelivered(peerId, FORGOTTEN, now);
+            for (StoredMessage m : failed) {
                 events.statusChanged(m, now);
             }
             events.peer(peerId, "forgotten", now);
-            return true;
+            return new Forgotten(true, failed.size());
+        }).thenApply(forgotten -> {
+            if (forgotten.failed() > 0) {
+                observe(() -> observer.failed(CommitObserver.FAILED_FORGOTTEN, forgotten.failed()));
+            }
+            return forgotten.known();
         });
     }
 
@@ -259,6 +276,10 @@ public final class Store implements AutoCloseable {
             List<StoredMessage> expired = messages.failExpired(now.minus(ttl), EXPIRED, now, 10_000);
             expired.forEach(m -> events.statusChanged(m, now));
             return expired.size();
+        }).whenComplete((expired, failure) -> {
+            if (expired != null && expired > 0) {
+                observe(() -> observer.failed(CommitObserver.FAILED_TTL, expired));
+            }
         });
     }
 
@@ -276,6 +297,19 @@ public final class Store implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
+    }
+
+    /** Tells the observer of a committed change; its fault never fails the write. */
+    private static void observe(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("The commit observer failed: {}", e.toString());
+        }
+    }
+
+    /** What {@link #forgetPeer} did: whether the peer was known, and how many messages it failed. */
+    private record Forgotten(boolean known, int failed) {
     }
 
     /** What {@link #acceptOutbound} did: the stored message, and whether this call created it. */

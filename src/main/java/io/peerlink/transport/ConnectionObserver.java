@@ -8,7 +8,11 @@ public interface ConnectionObserver {
     ConnectionObserver NONE = new ConnectionObserver() {
     };
 
-    default void handshakeSucceeded(Direction direction) {
+    /**
+     * A handshake completed; {@code nanos} from the connected (outbound) or accepted (inbound) socket
+     * to the established session.
+     */
+    default void handshakeSucceeded(Direction direction, long nanos) {
     }
 
     /**

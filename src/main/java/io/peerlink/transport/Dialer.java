@@ -101,6 +101,7 @@ public final class Dialer {
         try (PendingConnection pending = new PendingConnection(new Socket(), handshaking, slot)) {
             Socket socket = pending.socket();
             connectSocket(socket, host, port);
+            long handshakeStart = System.nanoTime();
             var in = ConnectionStreams.input(socket, observer);
             var out = ConnectionStreams.output(socket, observer);
             AtomicReference<Refusal> refusal = new AtomicReference<>();
@@ -167,7 +168,7 @@ public final class Dialer {
                         "handshake with " + host + ":" + port + " failed: connection lost (" + Sessions.describe(e)
                                 + ")");
             }
-            observer.handshakeSucceeded(Direction.OUTBOUND);
+            observer.handshakeSucceeded(Direction.OUTBOUND, System.nanoTime() - handshakeStart);
             Sessions.Registered registered;
             try {
                 registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, address);

@@ -213,6 +213,7 @@ public final class Listener implements AutoCloseable {
      */
     private Handshaken handshake(Socket socket, InetAddress source, Admission.Decision admitted) {
         String from = String.valueOf(socket.getRemoteSocketAddress());
+        long start = System.nanoTime();
         try {
             socket.setTcpNoDelay(true);
             InputStream in = ConnectionStreams.input(socket, observer);
@@ -220,7 +221,7 @@ public final class Listener implements AutoCloseable {
             Session session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
                     settings.handshakeIdleTimeout(), crypto, timers.handshakeDeadlines(),
                     () -> admission.mayDecrypt(admitted, System.nanoTime()));
-            observer.handshakeSucceeded(Direction.INBOUND);
+            observer.handshakeSucceeded(Direction.INBOUND, System.nanoTime() - start);
             return new Handshaken(session, in, out);
         } catch (ProtocolException e) {
             observer.handshakeFailed(Direction.INBOUND, e.reason().tag());

@@ -15,7 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connection refused before its handshake shows in {@code peerlink.handshakes} with its reason,
+ * A connection refused before its handshake shows in {@code peerlink.handshakes} with its reason as the outcome,
  * through the Micrometer observer the application wires in.
  */
 class RefusalMetricsTest {
@@ -42,7 +42,7 @@ class RefusalMetricsTest {
 
     private static double count(SimpleMeterRegistry registry) {
         var counter = registry.find("peerlink.handshakes")
-                .tags("result", "failed", "reason", "max-handshakes-per-address", "direction", "inbound").counter();
+                .tags("outcome", "max-handshakes-per-address", "direction", "inbound").counter();
         return counter == null ? 0 : counter.count();
     }
 

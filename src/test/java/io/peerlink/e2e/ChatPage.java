@@ -178,6 +178,25 @@ final class ChatPage {
         escape();
     }
 
+    /**
+     * Whether all of the element's content is on screen: nothing scrolled or cut off inside it, and
+     * the element itself within the viewport's width.
+     */
+    boolean shownWhole(String css) {
+        return (Boolean) browser.js("const e = document.querySelector(arguments[0]);"
+                + "const r = e.getBoundingClientRect();"
+                + "return e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight + 1"
+                + " && r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth", css);
+    }
+
+    /** Whether the element {@code inner} lies wholly inside {@code outer} on screen. */
+    boolean inside(String inner, String outer) {
+        return (Boolean) browser.js("const i = document.querySelector(arguments[0]).getBoundingClientRect();"
+                + "const o = document.querySelector(arguments[1]).getBoundingClientRect();"
+                + "return i.width > 0 && i.left >= o.left && i.right <= o.right"
+                + " && i.top >= o.top && i.bottom <= o.bottom", inner, outer);
+    }
+
     /** The digits of the safety number the contact dialog shows. */
     String safetyNumberShown() {
         return browser.find("#safety-number").getText().replaceAll("\\D", "");

@@ -108,6 +108,21 @@ class ChatPageE2ETest {
         assertThat(invite).as("the invite B's page shows")
                 .isEqualTo(Http.text(b.json("GET", "/api/identity", null, 200), "invite"))
                 .isEqualTo("peerlink://" + idB + "@" + E2e.hostB() + ":" + E2e.PEER_PORT);
+        // the whole invite is on screen, its end (@host:port) included: on a desktop, in the dialog, at 360 px
+        assertThat(pageB.shownWhole("#welcome-invite")).as("the whole invite on B's welcome screen").isTrue();
+        browserB.find("#open-identity").click();
+        assertThat(browserB.visible("#my-invite").getDomProperty("value")).isEqualTo(invite);
+        assertThat(pageB.shownWhole("#my-invite")).as("the whole invite in B's identity dialog").isTrue();
+        pageB.escape();
+        browserB.viewport(360, 740, true);
+        try {
+            browserB.find("#open-identity").click();
+            assertThat(pageB.shownWhole("#my-invite")).as("the whole invite in the dialog at 360 px").isTrue();
+            browserB.screenshot("1-invite-b-360");
+            pageB.escape();
+        } finally {
+            browserB.desktop();
+        }
 
         pageA.open();
         pageA.awaitLive();
@@ -257,20 +272,31 @@ class ChatPageE2ETest {
             assertThat(browserA.find("#safety-qr").isDisplayed()).as("a QR code this peer does not serve").isFalse();
         }
 
-        // a number that differs is called out, and refused
+        // nothing compared yet: "Mark as verified" cannot be used, and the page says why
+        WebElement verify = browserA.find("#verify");
+        assertThat(verify.isEnabled()).as("Mark as verified before any comparison").isFalse();
+        assertThat(browserA.find("#verify-hint").getText()).contains("Compare the numbers first");
+        // a number that differs is called out, and cannot be confirmed, even with the box ticked
         WebElement compare = browserA.find("#safety-compare");
         String wrong = (onB.charAt(0) == '9' ? "0" : "9") + onB.substring(1);
         compare.sendKeys(wrong);
         assertThat(browserA.find("#safety-compare-result").getText()).contains("differ");
-        browserA.find("#verify").click();
-        browserA.until("the refusal of a wrong number", d -> !browserA.find("#verify-error").getText().isEmpty());
+        browserA.find("#safety-compared").click();
+        assertThat(verify.isEnabled()).as("Mark as verified with a number that differs").isFalse();
+        browserA.find("#safety-compared").click();
+        verify.click();
         assertThat(Http.text(a.json("GET", "/api/peers/" + idB, null, 200), "trust")).isEqualTo("UNVERIFIED");
+        // half a number is not a comparison either
+        compare.clear();
+        compare.sendKeys(onB.substring(0, 30));
+        assertThat(verify.isEnabled()).as("Mark as verified with 30 of 60 digits").isFalse();
 
         // the number B's page shows
         compare.clear();
         compare.sendKeys(onB);
         assertThat(browserA.find("#safety-compare-result").getText()).contains("match");
-        browserA.find("#verify").click();
+        assertThat(verify.isEnabled()).as("Mark as verified once the numbers match").isTrue();
+        verify.click();
         browserA.until("B to be verified in the dialog",
                 d -> "VERIFIED".equals(browserA.find("#info-trust").getDomAttribute("data-trust")));
         browserA.screenshot("5-verified-a");
@@ -278,6 +304,33 @@ class ChatPageE2ETest {
         pageA.awaitContact(idB, "data-trust", "VERIFIED");
         assertThat(browserA.find("#chat-trust").getText()).contains("Verified");
         assertThat(Http.text(a.json("GET", "/api/peers/" + idB, null, 200), "trust")).isEqualTo("VERIFIED");
+
+        // on B, the numbers were read out: nothing is typed, the person says they compared them
+        pageB.openInfo();
+        WebElement verifyOnB = browserB.find("#verify");
+        assertThat(verifyOnB.isEnabled()).as("Mark as verified on B before the box is ticked").isFalse();
+        browserB.find("#safety-compared").click();
+        assertThat(verifyOnB.isEnabled()).as("Mark as verified on B once the box is ticked").isTrue();
+        verifyOnB.click();
+        browserB.until("A to be verified in B's dialog",
+                d -> "VERIFIED".equals(browserB.find("#info-trust").getDomAttribute("data-trust")));
+        pageB.escape();
+        assertThat(Http.text(b.json("GET", "/api/peers/" + idA, null, 200), "trust")).isEqualTo("VERIFIED");
+
+        // a phone: the conversation header keeps the trust badge beside the name and the dialog button
+        browserA.viewport(360, 740, true);
+        try {
+            assertThat(browserA.find("#chat-trust").isDisplayed()).as("the trust badge at 360 px").isTrue();
+            assertThat(browserA.find("#chat-trust").getText()).contains("Verified");
+            assertThat(pageA.inside("#chat-trust", ".chat-head")).as("the badge inside the header at 360 px").isTrue();
+            assertThat(pageA.inside("#open-info", ".chat-head")).as("the dialog button inside the header").isTrue();
+            assertThat(pageA.shownWhole(".chat-head")).as("the header at 360 px, nothing cut off").isTrue();
+            assertThat(browserA.find("#chat-name").getText()).isEqualTo("Bob");
+            assertThat(browserA.find("#open-info").getAccessibleName()).isEqualTo("Safety number");
+            browserA.screenshot("5-verified-header-a-360");
+        } finally {
+            browserA.desktop();
+        }
         // the conversation as a person sees it (docs/chat.png is one of these): no notice, no focus ring
         browserA.until("the notice to go",
                 d -> (Boolean) browserA.js("return getComputedStyle(document.getElementById('toast')).opacity === '0'"));

@@ -212,7 +212,7 @@ class SlotReleaseTest {
         }
 
         @Override
-        public void handshakeSucceeded(Direction d) {
+        public void handshakeSucceeded(Direction d, long nanos) {
             if (d == direction && once.compareAndSet(false, true)) {
                 service.get().stop();
                 stopped.countDown();

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * </ol>
  *
  * Per run: forced handshakes the victim served per second (its own {@code peerlink.handshakes}
- * counter with reason {@code handshake_decrypt_failed}), the victim's CPU in cores (/proc), the
+ * counter with outcome {@code handshake_decrypt_failed}), the victim's CPU in cores (/proc), the
  * legitimate peer's connect time ({@code POST /api/peers} until 201, every 3 s, then
  * {@code DELETE} so the next one connects afresh), and {@code GET /api/identity} at the victim every
  * 50 ms (p99).
@@ -154,7 +154,7 @@ public final class FloodBench {
         double forced = forced(victim) - forcedBefore;
         String attack = flood == null ? "" : flood.counts().toString().replace("Counts", "attacker saw ");
         rows.add(row(s.name(), "forced handshakes/s", forced / seconds, new double[0], String.format(Locale.ROOT,
-                "%.0f in %.1f s (victim's peerlink.handshakes reason=handshake_decrypt_failed); %s", forced, seconds,
+                "%.0f in %.1f s (victim's peerlink.handshakes outcome=handshake_decrypt_failed); %s", forced, seconds,
                 attack)));
         rows.add(row(s.name(), "victim CPU cores", cpu, new double[0], String.format(Locale.ROOT,
                 "whole machine %.2f of %d cores busy (attacker, legitimate peer, other processes included)", machine,
@@ -193,8 +193,8 @@ public final class FloodBench {
 
     /** The victim's count of forced handshakes so far. */
     private static double forced(PeerProcess victim) throws IOException, InterruptedException {
-        HttpResponse<String> r = send(victim.uri("/actuator/metrics/peerlink.handshakes?tag=result:failed"
-                + "&tag=direction:inbound&tag=reason:handshake_decrypt_failed"), "GET", null);
+        HttpResponse<String> r = send(victim.uri("/actuator/metrics/peerlink.handshakes?tag=direction:inbound"
+                + "&tag=outcome:handshake_decrypt_failed"), "GET", null);
         if (r.statusCode() == 404) {
             return 0;
         }
