@@ -39,6 +39,11 @@ class BacklogE2ETest {
     private static final int TEXT_BYTES = 60 * 1024;
     private static final int SENDERS = 8;
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * The live heap a sender may hold while it drains any backlog: about 20 MiB idle, plus the
+     * per-connection bounds of PeerConnection (4 MiB of messages in flight, buffers).
+     */
+    static final long LIVE_HEAP_BOUND = 96L * 1024 * 1024;
 
     @TempDir
     static Path dataDirs;
@@ -119,6 +124,9 @@ class BacklogE2ETest {
         b.awaitHealthy();
         // B's user connects A at once (A would dial B by itself too, but its back-off may be minutes by now)
         b.json("POST", "/api/peers", Map.of("host", E2e.hostA(), "port", E2e.PEER_PORT), 201);
+        // half-way through the drain: the heap that is live
+        E2e.await("half of the backlog delivered", DRAIN_TIMEOUT, () -> undelivered(a, idB) <= MESSAGES / 2, logs());
+        long liveHeap = liveHeap(a);
         InboxRead inbox = Messaging.awaitInbox(b, 0, expected, DRAIN_TIMEOUT);
         Messaging.assertExactlyOnceInOrder("B's inbox against the " + MESSAGES + " messages A accepted while B was "
                 + "offline", expected, inbox.ids(), BacklogE2ETest::label, logs());
@@ -135,8 +143,11 @@ class BacklogE2ETest {
         assertThat(drained).as("drain time (ns) from B's start").isLessThan(DRAIN_TIMEOUT.toNanos());
         assertThat(a.isAlive()).as("A is alive").isTrue();
         assertThat(Files.readString(a.log())).as("A's log").doesNotContain("OutOfMemoryError");
-        System.out.printf(java.util.Locale.ROOT, "backlog: %d x %d KiB drained in %.1f s; A's peak heap used %.1f MiB "
-                + "(-Xmx256m)%n", MESSAGES, TEXT_BYTES / 1024, drained / 1e9, peakHeap.get() / 1048576.0);
+        System.out.printf(java.util.Locale.ROOT, "backlog: %d x %d KiB drained in %.1f s; A's live heap half-way "
+                + "%.1f MiB, peak heap used %.1f MiB (-Xmx256m)%n", MESSAGES, TEXT_BYTES / 1024, drained / 1e9,
+                liveHeap / 1048576.0, peakHeap.get() / 1048576.0);
+        assertThat(liveHeap).as("A's live heap (after a full GC) half-way through the drain, bytes").isPositive()
+                .isLessThan(LIVE_HEAP_BOUND);
     }
 
     /** {@code undelivered} of {@code peerId} at {@code peer} (GET /api/peers/{id}). */
@@ -153,6 +164,28 @@ class BacklogE2ETest {
             }
             return (long) Http.parse(r.body()).get("measurements").get(0).get("value").asDouble();
         } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The heap that is live: a full collection first ({@code jcmd <pid> GC.run}), then
+     * {@link #heapUsed}. 0 when either fails.
+     */
+    static long liveHeap(PeerProcess peer) {
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(peer.process.pid()), "GC.run")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                return 0;
+            }
+            return heapUsed(peer);
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 0;
         }
     }

@@ -124,6 +124,7 @@ class FleetReturnsE2ETest {
         });
         long started = System.nanoTime();
         List<List<String>> received = new ArrayList<>();
+        long liveHeap;
         try (ExecutorService fleetThreads = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<List<String>>> comebacks = new ArrayList<>();
             for (int p = 0; p < PEERS; p++) {
@@ -131,6 +132,11 @@ class FleetReturnsE2ETest {
                 Identity id = fleet.get(p);
                 comebacks.add(fleetThreads.submit(() -> receive(source, id, MESSAGES)));
             }
+            // half-way through: the heap that is live
+            E2e.await("half of the 10,000 messages delivered", DRAIN_TIMEOUT,
+                    () -> fleet.stream().mapToInt(id -> BacklogE2ETest.undelivered(sender, id.peerId())).sum()
+                            <= PEERS * MESSAGES / 2, sender::logTail);
+            liveHeap = BacklogE2ETest.liveHeap(sender);
             for (Future<List<String>> f : comebacks) {
                 received.add(f.get(DRAIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             }
@@ -149,8 +155,10 @@ class FleetReturnsE2ETest {
         assertThat(sender.isAlive()).isTrue();
         assertThat(Files.readString(sender.log())).as("the sender's log").doesNotContain("OutOfMemoryError");
         System.out.printf(java.util.Locale.ROOT, "fleet: %d peers x %d messages of %d bytes drained in %.1f s; the "
-                + "sender's peak heap used %.1f MiB (-Xmx256m)%n", PEERS, MESSAGES, TEXT_BYTES, drained / 1e9,
-                peakHeap.get() / 1048576.0);
+                + "sender's live heap half-way %.1f MiB, peak heap used %.1f MiB (-Xmx256m)%n", PEERS, MESSAGES,
+                TEXT_BYTES, drained / 1e9, liveHeap / 1048576.0, peakHeap.get() / 1048576.0);
+        assertThat(liveHeap).as("the sender's live heap (after a full GC) half-way, bytes").isPositive()
+                .isLessThan(BacklogE2ETest.LIVE_HEAP_BOUND);
     }
 
     /**
