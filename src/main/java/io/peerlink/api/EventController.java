@@ -9,10 +9,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Min;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -56,10 +53,8 @@ class EventController {
                 start = -1;
             }
             if (start < 0) {
-                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                throw new ApiException(ApiError.INVALID_REQUEST,
                         "Last-Event-ID must be an event id (a whole number, 0 or more)");
-                problem.setTitle("Invalid request");
-                throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
             }
         }
         return streams.open(start);

@@ -10,7 +10,6 @@ import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
 
 import io.peerlink.connection.Inbox;
-import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.connection.PeerConnectionService;
 import io.peerlink.identity.Fingerprints;
 import io.swagger.v3.oas.annotations.Operation;
@@ -26,9 +25,7 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -92,13 +89,8 @@ class MessageController {
     @ApiResponse(responseCode = "404", ref = UNKNOWN_MESSAGE)
     MessageResponse message(@Parameter(description = "the message id", example = Examples.MESSAGE_ID)
             @PathVariable UUID id) {
-        return service.store().messages().find(id).map(MessageResponse::of).orElseThrow(() -> {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                    "no message " + id + " is stored");
-            problem.setTitle("Unknown message");
-            problem.setProperty("code", "unknown-message");
-            return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
-        });
+        return service.store().messages().find(id).map(MessageResponse::of).orElseThrow(() ->
+                new ApiException(ApiError.UNKNOWN_MESSAGE, "no message " + id + " is stored"));
     }
 
     @GetMapping
@@ -129,13 +121,10 @@ class MessageController {
             page = service.inbox().poll(after, limit, sender, Duration.ofSeconds(waitSeconds));
         } catch (IllegalArgumentException e) {
             // a cursor ahead of the newest message: the client's cursor is not from this peer's store
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "after: " + e.getMessage()
-                    + "; start again from 0");
-            problem.setTitle("Invalid cursor");
-            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, e);
+            throw new ApiException(ApiError.INVALID_CURSOR, "after: " + e.getMessage() + "; start again from 0");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer is shutting down");
+            throw new ApiException(ApiError.STOPPED, "the peer is shutting down");
         }
         return MessagesResponse.of(page);
     }
@@ -146,8 +135,7 @@ class MessageController {
             if (from.strip().matches("[\\s:]*(?:[0-9A-Fa-f][\\s:]*){64}")) {
                 return Fingerprints.normalise(from);
             }
-            throw new PeerConnectionException(PeerConnectionException.Kind.UNKNOWN_PEER, "from: no peer " + from
-                    + " is known");
+            throw new ApiException(ApiError.UNKNOWN_PEER, "from: no peer " + from + " is known");
         });
     }
 }

@@ -7,7 +7,6 @@ import static io.peerlink.api.OpenApiConfiguration.UNAVAILABLE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
 
-import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.connection.PeerConnectionService;
 import io.peerlink.connection.PeerView;
 import io.swagger.v3.oas.annotations.Operation;
@@ -175,8 +174,7 @@ class PeerController {
         return ResponseEntity.noContent().build();
     }
 
-    private static PeerConnectionException unknown(String peerId) {
-        return new PeerConnectionException(PeerConnectionException.Kind.UNKNOWN_PEER,
-                "no peer " + peerId + " is known");
+    private static ApiException unknown(String peerId) {
+        return new ApiException(ApiError.UNKNOWN_PEER, "no peer " + peerId + " is known");
     }
 }

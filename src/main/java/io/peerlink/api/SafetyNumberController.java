@@ -2,7 +2,6 @@ package io.peerlink.api;
 
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 
-import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.connection.PeerConnectionService;
 import io.peerlink.connection.PeerView;
 import io.peerlink.identity.Fingerprints;
@@ -46,8 +45,8 @@ class SafetyNumberController {
     ResponseEntity<String> safetyNumberQr(
             @Parameter(description = "the peer's peerId, fingerprint or alias", example = Examples.PEER_ID)
             @PathVariable String peerId) {
-        PeerView peer = service.peer(peerId).orElseThrow(() -> new PeerConnectionException(
-                PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + peerId + " is known"));
+        PeerView peer = service.peer(peerId).orElseThrow(() -> new ApiException(
+                ApiError.UNKNOWN_PEER, "no peer " + peerId + " is known"));
         String payload = Fingerprints.safetyNumberPayload(peer.safetyNumber(), service.identity().peerId(),
                 peer.peerId());
         return ResponseEntity.ok()
