@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +35,14 @@ final class Delivery implements PeerConnection.Handler {
     private final PeerDirectory directory;
     private final Limits limits;
     private final Clock clock;
+    private final Duration commitTimeout;
 
-    Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock) {
+    Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock, Duration commitTimeout) {
         this.store = store;
         this.directory = directory;
         this.limits = limits;
         this.clock = clock;
+        this.commitTimeout = commitTimeout;
     }
 
     static Frame.Message frame(StoredMessage m) {
@@ -77,6 +80,11 @@ final class Delivery implements PeerConnection.Handler {
      * connection if it has one (else the next connection sends it). With {@code id} (the client's
      * idempotency key), a repeat with the same recipient and text gives back the stored message and
      * sends nothing; other content under that id is refused.
+     *
+     * <p>The id is chosen before the wait, so that a commit that takes longer than the time-out
+     * ({@link PeerConnectionException.Kind#COMMIT_TIMEOUT}) names the message: it is still
+     * committed and sent once the store gets to it, and a retry with that id gives back the stored
+     * message (or waits for it) instead of sending it twice.
      */
     PeerConnectionService.Sent accept(String recipient, String text, UUID id) {
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
@@ -84,8 +92,25 @@ final class Delivery implements PeerConnection.Handler {
             throw new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, "text is " + bytes
                     + " bytes of UTF-8, the limit is " + limits.maxMessageBytes());
         }
-        Store.Accepted accepted = PeerConnectionService.await(
-                store.acceptOutbound(id == null ? UUID.randomUUID() : id, recipient, text));
+        UUID messageId = id == null ? UUID.randomUUID() : id;
+        CompletableFuture<Store.Accepted> write = store.acceptOutbound(messageId, recipient, text);
+        Store.Accepted accepted;
+        try {
+            accepted = PeerConnectionService.await(write, commitTimeout);
+        } catch (PeerConnectionException e) {
+            if (e.kind() != PeerConnectionException.Kind.COMMIT_TIMEOUT) {
+                throw e;
+            }
+            // committed later: sent then, as it would have been had this call waited (off the writer thread)
+            write.thenAcceptAsync(late -> {
+                if (late.created()) {
+                    directory.withConnection(late.message().peerId(), c -> c.send(frame(late.message())));
+                }
+            });
+            throw new PeerConnectionException(PeerConnectionException.Kind.COMMIT_TIMEOUT, e.getMessage()
+                    + "; the message may still be sent: retry with id " + messageId + " to send it at most once",
+                    messageId);
+        }
         StoredMessage m = accepted.message();
         if (!accepted.created()) {
             if (!m.peerId().equals(recipient) || !m.text().equals(text)) {
