@@ -128,18 +128,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode statusCode, WebRequest request) {
-        if (body instanceof ProblemDetail problem && !(problem.getProperties() != null
-                && problem.getProperties().containsKey("code"))) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
             // at this level a 400 is a parameter or header the endpoint cannot take, not broken HTTP
-            ApiError error = statusCode.value() == HttpStatus.BAD_REQUEST.value() ? ApiError.INVALID_REQUEST
-                    : ApiError.forStatus(statusCode.value()).orElse(null);
-            if (error != null && error.status().value() == statusCode.value()) {
+            int status = statusCode.value();
+            ApiError error = status == HttpStatus.BAD_REQUEST.value() ? ApiError.INVALID_REQUEST
+                    : ApiError.forStatus(status).filter(e -> e.status().value() == status).orElse(null);
+            if (error == null) {
+                problem.setProperty("code", "http-" + status);
+            } else {
                 problem.setType(error.type());
                 problem.setTitle(error.title());
                 problem.setProperty("code", error.code());
             }
         }
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        return response;
     }
 
     @Override

@@ -97,7 +97,7 @@ class ContainerErrorReports {
             String title = error == null ? phrase : error.title();
             return "{\"type\":\"" + quote(type) + "\",\"title\":\"" + quote(title) + "\",\"status\":" + status
                     + ",\"detail\":\"" + quote(detail) + "\""
-                    + (error == null ? "" : ",\"code\":\"" + error.code() + "\"") + "}";
+                    + ",\"code\":\"" + (error == null ? "http-" + status : error.code()) + "\"}";
         }
 
         private static String quote(String s) {

@@ -30,7 +30,7 @@ class EventController {
     }
 
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "Follow events",
+    @Operation(operationId = "followEvents", summary = "Follow events",
             description = "A Server-Sent Events stream. Events: \"message\" (an inbound message was stored; data: "
                     + "the message), \"status\" (an outbound message changed state; data: {id, peerId, cursor, "
                     + "status, at}), \"peer\" (data: {peerId, event: connected|disconnected|forgotten, at}). Every "
@@ -38,7 +38,8 @@ class EventController {
                     + "every stored event after N first, also across restarts of this peer, then live ones. A "
                     + "comment line comes every 15 s while nothing happens. Try it with curl -N.")
     @ApiResponse(responseCode = "200", description = "The stream",
-            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/" + EventSchemas.STREAM)))
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     SseEmitter events(
             @Parameter(description = "start after this event id (0 = every stored event); Last-Event-ID wins")

@@ -1,9 +1,8 @@
 package io.peerlink.api;
 
 import static io.peerlink.api.OpenApiConfiguration.BAD_REQUEST;
-import static io.peerlink.api.OpenApiConfiguration.ID_CONFLICT;
 import static io.peerlink.api.OpenApiConfiguration.MESSAGE_TOO_LARGE;
-import static io.peerlink.api.OpenApiConfiguration.NO_RECIPIENT;
+import static io.peerlink.api.OpenApiConfiguration.SEND_CONFLICT;
 import static io.peerlink.api.OpenApiConfiguration.UNAVAILABLE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_MESSAGE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
@@ -50,13 +49,15 @@ class MessageController {
     }
 
     @PostMapping
-    @Operation(summary = "Send a message",
+    @Operation(operationId = "sendMessage", summary = "Send a message",
             description = "Stores the message durably, then encrypts and sends it to the peer. The answer comes "
                     + "only after the message is committed: a 202 survives a crash or power loss of this peer. "
                     + "\"to\" may be left out when exactly one peer is connected. A known peer that is not connected "
                     + "gets the message when it reconnects. Follow the status (QUEUED, SENT, DELIVERED, FAILED) with "
                     + "GET /api/messages/{id} or /api/events. With \"id\", a retried send with the same id, "
-                    + "recipient and text answers 200 with the stored message and sends nothing again.")
+                    + "recipient and text answers 200 with the stored message and sends nothing again. A 503 "
+                    + "after the commit time-out carries the message's id (chosen by this peer if the client gave "
+                    + "none): retry with it, and the message is sent once.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = SendMessageRequest.class), examples = {
                 @ExampleObject(name = "to the only peer", summary = "Exactly one peer connected: no \"to\" needed",
@@ -70,8 +71,7 @@ class MessageController {
     @ApiResponse(responseCode = "200", description = "A repeat of a stored message (same id, recipient and text)")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
-    @ApiResponse(responseCode = "409", ref = NO_RECIPIENT)
-    @ApiResponse(responseCode = "409", ref = ID_CONFLICT)
+    @ApiResponse(responseCode = "409", ref = SEND_CONFLICT)
     @ApiResponse(responseCode = "413", ref = MESSAGE_TOO_LARGE)
     @ApiResponse(responseCode = "415", ref = UNSUPPORTED_MEDIA_TYPE)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
@@ -83,7 +83,7 @@ class MessageController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Show one message", description = "A stored message of either direction, with its status.")
+    @Operation(operationId = "getMessage", summary = "Show one message", description = "A stored message of either direction, with its status.")
     @ApiResponse(responseCode = "200", description = "The message")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     @ApiResponse(responseCode = "404", ref = UNKNOWN_MESSAGE)
@@ -94,13 +94,15 @@ class MessageController {
     }
 
     @GetMapping
-    @Operation(summary = "Read inbound messages",
+    @Operation(operationId = "pollMessages", summary = "Read inbound messages",
             description = "Inbound messages with a cursor greater than \"after\", oldest first, from the store. Pass "
                     + "the answer's nextCursor as \"after\" next time: cursors only grow, also across restarts, so "
                     + "a saved cursor goes on where it stopped and never sees a message twice or skips one. With "
                     + "waitSeconds, the call waits until a message arrives (long poll).")
     @ApiResponse(responseCode = "200", description = "A page of messages (possibly empty)")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     MessagesResponse poll(
             @Parameter(description = "return messages with a cursor greater than this (0 = from the start)",
                     example = "0")

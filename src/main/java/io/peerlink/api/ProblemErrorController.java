@@ -41,7 +41,11 @@ class ProblemErrorController implements ErrorController {
         HttpStatus answered = status;
         ProblemDetail body = ApiError.forStatus(status.value()).filter(e -> e.status() == answered)
                 .map(e -> ApiExceptionHandler.problem(e, detail))
-                .orElseGet(() -> ProblemDetail.forStatusAndDetail(answered, detail));
+                .orElseGet(() -> {
+                    ProblemDetail other = ProblemDetail.forStatusAndDetail(answered, detail);
+                    other.setProperty("code", "http-" + answered.value());
+                    return other;
+                });
         if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
             try {
                 body.setInstance(new URI(uri));

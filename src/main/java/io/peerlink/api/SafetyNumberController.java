@@ -34,9 +34,9 @@ class SafetyNumberController {
     }
 
     @GetMapping(path = "/api/peers/{peerId}/safety-number.svg", produces = SVG)
-    @Operation(summary = "The safety number as a QR code",
+    @Operation(operationId = "getSafetyNumberQr", summary = "The safety number as a QR code",
             description = "An SVG QR code (error correction M, quiet zone 4 modules) of "
-                    + "peerlink-safety:1:<the 60 digits without spaces>:<lower peerId>:<higher peerId> "
+                    + "`peerlink-safety:1:<the 60 digits without spaces>:<lower peerId>:<higher peerId>` "
                     + "(docs/PROTOCOL.md section 3). Both peers of a pair draw the same code, so one can scan the "
                     + "other's screen instead of reading the digits out.")
     @ApiResponse(responseCode = "200", description = "The QR code",
