@@ -44,6 +44,8 @@ public enum ApiError {
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
     /** The {@code Accept} header names nothing this endpoint can answer. */
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+    /** The client sent no complete request in time. */
+    REQUEST_TIMEOUT(HttpStatus.REQUEST_TIMEOUT, "Request timeout"),
     /** The peer's identity is not the expected one. */
     FINGERPRINT_MISMATCH(HttpStatus.CONFLICT, "Fingerprint mismatch"),
     /** Another identity answers at an address where a known peer answered before. */
@@ -60,8 +62,6 @@ public enum ApiError {
     TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Message too large"),
     /** The request body is over the limit of the HTTP edge (refused before or while it is read). */
     BODY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Request body too large"),
-    /** The client sent no complete request in time. */
-    REQUEST_TIMEOUT(HttpStatus.REQUEST_TIMEOUT, "Request timeout"),
     /** The request line is longer than the server takes. */
     URI_TOO_LONG(HttpStatus.URI_TOO_LONG, "URI too long"),
     /** The body is not {@code application/json}. */
