@@ -102,7 +102,6 @@ class MessageController {
     @ApiResponse(responseCode = "200", description = "A page of messages (possibly empty)")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
-    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     MessagesResponse poll(
             @Parameter(description = "return messages with a cursor greater than this (0 = from the start)",
                     example = "0")

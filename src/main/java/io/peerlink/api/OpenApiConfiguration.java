@@ -184,7 +184,8 @@ class OpenApiConfiguration {
     /**
      * What depends on the configuration and on every operation: the security requirement (the token,
      * or none), 401 on every operation when a token is set (else the Unauthorized response is
-     * dropped), 406 on every operation, required fields of response schemas, closed request schemas.
+     * dropped), 406 on every operation that answers a body, required fields of response schemas,
+     * closed request schemas.
      */
     @Bean
     OpenApiCustomizer contractCustomizer(PeerlinkProperties properties) {
@@ -204,7 +205,13 @@ class OpenApiConfiguration {
                     if (token) {
                         op.getResponses().addApiResponse("401", ref(UNAUTHORIZED));
                     }
-                    op.getResponses().addApiResponse("406", ref(NOT_ACCEPTABLE));
+                    // content negotiation happens only for an answer with a body (not for a 204)
+                    boolean answersContent = op.getResponses().entrySet().stream().anyMatch(r ->
+                            r.getKey().startsWith("2") && r.getValue().getContent() != null
+                                    && !r.getValue().getContent().isEmpty());
+                    if (answersContent) {
+                        op.getResponses().addApiResponse("406", ref(NOT_ACCEPTABLE));
+                    }
                 }));
             }
             Map<String, Schema> schemas = openApi.getComponents().getSchemas();
