@@ -4,8 +4,8 @@ import io.peerlink.transport.PeerConnectionException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,55 +35,73 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Turns every error of the REST API into an RFC 9457 {@code application/problem+json} body whose
- * {@code detail} says what was wrong. Peer errors carry a machine-readable {@code code}; validation
- * errors list each offending field or parameter in {@code errors}. Request text is never echoed
- * into a problem, and nothing here logs message content.
+ * The one place where errors of the REST API become RFC 9457 {@code application/problem+json}: each
+ * one is an {@link ApiError} kind (status, title, {@code code}, {@code type}) with a {@code detail}
+ * that names the value and what was expected. Validation errors list each offending field or
+ * parameter in {@code errors}. Request text is never echoed into a problem beyond a short excerpt
+ * of a bad parameter, and nothing here logs message content.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
     private static final int MAX_ECHO = 80;
+    /** Seconds a client should wait before retrying a 503. */
+    static final String RETRY_AFTER_SECONDS = "5";
+
+    /** The problem of one error kind; every problem of the API is made here. */
+    static ProblemDetail problem(ApiError error, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(error.status(), detail);
+        body.setType(error.type());
+        body.setTitle(error.title());
+        body.setProperty("code", error.code());
+        return body;
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> handleApi(ApiException e, WebRequest request) {
+        ProblemDetail body = problem(e.error(), e.getMessage());
+        e.properties().forEach(body::setProperty);
+        HttpHeaders headers = new HttpHeaders();
+        headers.putAll(e.headers());
+        if (e.error().status() == HttpStatus.SERVICE_UNAVAILABLE && !headers.containsHeader(HttpHeaders.RETRY_AFTER)) {
+            headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        log.debug("{} ({}): {}", e.error().title(), e.error().status().value(), e.getMessage());
+        return handleExceptionInternal(e, body, headers, e.error().status(), request);
+    }
 
     @ExceptionHandler(PeerConnectionException.class)
     ResponseEntity<Object> handlePeerConnection(PeerConnectionException e, WebRequest request) {
-        HttpStatus status = switch (e.kind()) {
-            case UNREACHABLE, HANDSHAKE_FAILED -> HttpStatus.BAD_GATEWAY;
-            case FINGERPRINT_MISMATCH, KEY_CHANGED, NO_RECIPIENT, ID_CONFLICT, ALIAS_TAKEN, SAFETY_NUMBER_MISMATCH ->
-                    HttpStatus.CONFLICT;
-            case SELF, INVALID -> HttpStatus.BAD_REQUEST;
-            case UNKNOWN_PEER -> HttpStatus.NOT_FOUND;
-            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
-            case CAPACITY, STOPPED -> HttpStatus.SERVICE_UNAVAILABLE;
-        };
-        String title = switch (e.kind()) {
-            case UNREACHABLE -> "Peer unreachable";
-            case HANDSHAKE_FAILED -> "Handshake failed";
-            case FINGERPRINT_MISMATCH -> "Fingerprint mismatch";
-            case KEY_CHANGED -> "Key changed";
-            case SELF -> "That is this peer";
-            case INVALID -> "Invalid request";
-            case ALIAS_TAKEN -> "Alias taken";
-            case SAFETY_NUMBER_MISMATCH -> "Safety number mismatch";
-            case UNKNOWN_PEER -> "Unknown peer";
-            case NO_RECIPIENT -> "No recipient";
-            case ID_CONFLICT -> "Message id already used";
-            case TOO_LARGE -> "Message too large";
-            case CAPACITY -> "At capacity";
-            case STOPPED -> "Peer service stopped";
-        };
-        log.debug("{} ({}): {}", title, status.value(), e.getMessage());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, e.getMessage());
-        body.setTitle(title);
-        body.setProperty("code", e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        HttpHeaders headers = new HttpHeaders();
-        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
-            headers.set(HttpHeaders.RETRY_AFTER, "5");
+        ApiException api = new ApiException(error(e.kind()), e.getMessage());
+        if (e.messageId() != null) {
+            api.with("id", e.messageId());
         }
-        return handleExceptionInternal(e, body, headers, status, request);
+        return handleApi(api, request);
+    }
+
+    /** The API's kind of each peer service error. */
+    static ApiError error(PeerConnectionException.Kind kind) {
+        return switch (kind) {
+            case UNREACHABLE -> ApiError.UNREACHABLE;
+            case HANDSHAKE_FAILED -> ApiError.HANDSHAKE_FAILED;
+            case FINGERPRINT_MISMATCH -> ApiError.FINGERPRINT_MISMATCH;
+            case KEY_CHANGED -> ApiError.KEY_CHANGED;
+            case SELF -> ApiError.SELF;
+            case INVALID -> ApiError.INVALID_REQUEST;
+            case ALIAS_TAKEN -> ApiError.ALIAS_TAKEN;
+            case SAFETY_NUMBER_MISMATCH -> ApiError.SAFETY_NUMBER_MISMATCH;
+            case UNKNOWN_PEER -> ApiError.UNKNOWN_PEER;
+            case NO_RECIPIENT -> ApiError.NO_RECIPIENT;
+            case TOO_LARGE -> ApiError.TOO_LARGE;
+            case ID_CONFLICT -> ApiError.ID_CONFLICT;
+            case CAPACITY -> ApiError.CAPACITY;
+            case COMMIT_TIMEOUT -> ApiError.COMMIT_TIMEOUT;
+            case STOPPED -> ApiError.STOPPED;
+        };
     }
 
     /** A body that went past {@link RequestSizeLimit} while it was read (outside JSON reading). */
@@ -96,9 +114,36 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception e, WebRequest request) {
         log.error("Unexpected error handling {}", request.getDescription(false), e);
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "The peer failed to handle the request; its log has the details");
-        return handleExceptionInternal(e, body, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+        return handleExceptionInternal(e, problem(ApiError.INTERNAL_ERROR, INTERNAL_DETAIL), new HttpHeaders(),
+                HttpStatus.INTERNAL_SERVER_ERROR, request);
+    }
+
+    static final String INTERNAL_DETAIL = "The peer failed to handle the request; its log has the details";
+
+    /**
+     * Every answer of the base class's handlers passes here: a problem they made themselves (a
+     * missing parameter, a 406, ...) gets the type, title and code of its kind, so that no error
+     * leaves without them.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
+            // at this level a 400 is a parameter or header the endpoint cannot take, not broken HTTP
+            int status = statusCode.value();
+            ApiError error = status == HttpStatus.BAD_REQUEST.value() ? ApiError.INVALID_REQUEST
+                    : ApiError.forStatus(status).filter(e -> e.status().value() == status).orElse(null);
+            if (error == null) {
+                problem.setProperty("code", "http-" + status);
+            } else {
+                problem.setType(error.type());
+                problem.setTitle(error.title());
+                problem.setProperty("code", error.code());
+            }
+        }
+        return response;
     }
 
     @Override
@@ -109,9 +154,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 return bodyTooLarge(tooLarge, request);
             }
         }
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, unreadableDetail(ex));
-        body.setTitle("Unreadable request body");
-        return handleExceptionInternal(ex, body, headers, status, request);
+        if (ex.getCause() instanceof UnrecognizedPropertyException unknown) {
+            ProblemDetail body = problem(ApiError.UNKNOWN_PROPERTY, unknownPropertyDetail(unknown));
+            body.setProperty("errors", List.of(Map.of("field", path(unknown), "message", "is not a known property")));
+            return handleExceptionInternal(ex, body, headers, status, request);
+        }
+        return handleExceptionInternal(ex, problem(ApiError.UNREADABLE_BODY, unreadableDetail(ex)), headers, status,
+                request);
     }
 
     @Override
@@ -151,9 +200,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpStatusCode status, WebRequest request) {
         String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
         String expected = describe(ex.getRequiredType());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status,
+        ProblemDetail body = problem(ApiError.INVALID_REQUEST,
                 name + " must be " + expected + " (got " + echo(ex.getValue()) + ")");
-        body.setTitle("Invalid parameter");
         body.setProperty("errors", List.of(Map.of("parameter", String.valueOf(name), "message", "must be " + expected)));
         return handleExceptionInternal(ex, body, headers, status, request);
     }
@@ -161,27 +209,33 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status,
+        ProblemDetail body = problem(ApiError.NO_ENDPOINT,
                 "No endpoint " + ex.getHttpMethod() + " /" + ex.getResourcePath()
                         + "; the API is documented at /swagger-ui.html");
         return handleExceptionInternal(ex, body, headers, status, request);
     }
 
+    /**
+     * A 405 with {@code Allow}, logged at debug only: the base class logs each one as a WARN, and a
+     * client's wrong method is not the peer's problem.
+     */
     @Override
     protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Collection<String> allowed = ex.getSupportedMethods() == null ? List.of() : List.of(ex.getSupportedMethods());
-        ex.getBody().setDetail("Method " + ex.getMethod() + " is not supported here"
+        ProblemDetail body = problem(ApiError.METHOD_NOT_ALLOWED, "Method " + ex.getMethod() + " is not supported here"
                 + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", allowed)));
-        return super.handleHttpRequestMethodNotSupported(ex, headers, status, request);
+        log.debug("{}", ex.getMessage());
+        return handleExceptionInternal(ex, body, headers, status, request);
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ex.getBody().setDetail("Content-Type " + (ex.getContentType() == null ? "(none)" : ex.getContentType())
+        ProblemDetail body = problem(ApiError.UNSUPPORTED_MEDIA_TYPE, "Content-Type "
+                + (ex.getContentType() == null ? "(none)" : ex.getContentType())
                 + " is not supported; send application/json");
-        return super.handleHttpMediaTypeNotSupported(ex, headers, status, request);
+        return handleExceptionInternal(ex, body, headers, status, request);
     }
 
     /** 413, and the connection closes: the rest of the body is not read ({@link RequestSizeLimit}). */
@@ -189,8 +243,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (request instanceof ServletWebRequest servlet && servlet.getResponse() != null) {
             RequestSizeLimit.refuse(servlet.getRequest(), servlet.getResponse());
         }
-        return handlePeerConnection(
-                new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, e.getMessage()), request);
+        return handleApi(new ApiException(ApiError.BODY_TOO_LARGE, e.getMessage()), request);
     }
 
     private ResponseEntity<Object> invalid(Exception ex, List<Map<String, String>> errors, HttpHeaders headers,
@@ -199,8 +252,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .map(e -> e.getOrDefault("field", e.get("parameter")) + " " + e.get("message"))
                 .sorted()
                 .collect(Collectors.joining("; "));
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail.isEmpty() ? "Invalid request" : detail);
-        body.setTitle("Invalid request");
+        ProblemDetail body = problem(ApiError.INVALID_REQUEST, detail.isEmpty() ? "Invalid request" : detail);
         body.setProperty("errors", errors);
         return handleExceptionInternal(ex, body, headers, status, request);
     }
@@ -236,6 +288,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return "The request body could not be read as JSON";
     }
 
+    private static String unknownPropertyDetail(UnrecognizedPropertyException e) {
+        List<String> known = e.getKnownPropertyIds() == null ? List.of()
+                : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+        String at = path(e);
+        return "Unknown property '" + at + "'" + (known.isEmpty() ? "" : ": expected one of " + String.join(", ", known));
+    }
+
     private static String path(JacksonException e) {
         StringBuilder b = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {
@@ -258,6 +317,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class
                 || type == short.class || type == Short.class) {
             return "an integer";
+        }
+        if (type == UUID.class) {
+            return "a UUID";
         }
         if (type == String.class) {
             return "a string";

@@ -21,7 +21,6 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderNotFoundException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -42,7 +41,6 @@ import org.springframework.security.web.header.writers.DelegatingRequestMatcherH
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
@@ -129,7 +127,7 @@ class ApiSecurity {
                         // authenticated is all there is: no request can be forbidden, but keep the answer a problem
                         .accessDeniedHandler((request, response, denied) ->
                                 exceptionResolver.resolveException(request, response, null,
-                                        new ErrorResponseException(HttpStatus.FORBIDDEN))))
+                                        new ApiException(ApiError.FORBIDDEN, "This request is not allowed"))))
                 .build();
     }
 
@@ -261,20 +259,12 @@ class ApiSecurity {
     }
 
     /** Missing or wrong token: 401 with {@code WWW-Authenticate: Bearer} (RFC 6750). */
-    static final class Unauthorized extends ErrorResponseException {
+    static final class Unauthorized extends ApiException {
 
         Unauthorized(boolean tokenGiven) {
-            super(HttpStatus.UNAUTHORIZED, problem(tokenGiven), null);
-            getHeaders().set(HttpHeaders.WWW_AUTHENTICATE,
-                    tokenGiven ? "Bearer error=\"invalid_token\"" : "Bearer");
-        }
-
-        private static ProblemDetail problem(boolean tokenGiven) {
-            ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, tokenGiven
-                    ? "The bearer token is not valid"
+            super(ApiError.UNAUTHORIZED, tokenGiven ? "The bearer token is not valid"
                     : "This API needs an Authorization: Bearer <token> header (the peer's peerlink.api-token)");
-            p.setTitle("Unauthorized");
-            return p;
+            withHeader(HttpHeaders.WWW_AUTHENTICATE, tokenGiven ? "Bearer error=\"invalid_token\"" : "Bearer");
         }
     }
 }

@@ -26,7 +26,11 @@ import tools.jackson.core.io.JsonStringEncoder;
  * {@link ProblemErrorController}; this valve only writes a body when nothing else did.
  *
  * <p>Spring Boot puts a plain {@link ErrorReportValve} on the host (without stack trace and server
- * version); this replaces it with {@link ProblemErrorReportValve}, which reveals no more.
+ * version); this replaces it with {@link ProblemErrorReportValve}, which reveals no more. The
+ * problem has the title, code and type of the status's {@link ApiError} kind.
+ *
+ * <p>It stays only because Spring Boot does not yet render container errors as problem details
+ * (spring-boot#43850, https://github.com/spring-projects/spring-boot/issues/43850).
  */
 @Configuration(proxyBeanMethods = false)
 class ContainerErrorReports {
@@ -83,13 +87,17 @@ class ContainerErrorReports {
 
         static String problem(int status) {
             HttpStatus known = HttpStatus.resolve(status);
-            String title = known == null ? "Error" : known.getReasonPhrase();
-            String detail = status >= 500 ? "The peer failed to handle the request; its log has the details"
+            ApiError error = ApiError.forStatus(status).filter(e -> e.status().value() == status).orElse(null);
+            String phrase = known == null ? "Error" : known.getReasonPhrase();
+            String detail = status >= 500 ? ApiExceptionHandler.INTERNAL_DETAIL
                     : status == 400 ? "The server refused the request before it reached the API: it is not valid HTTP, "
                             + "or its path has an encoded '/' or '\\', or an invalid %-escape"
-                    : title;
-            return "{\"type\":\"about:blank\",\"title\":\"" + quote(title) + "\",\"status\":" + status
-                    + ",\"detail\":\"" + quote(detail) + "\"}";
+                    : phrase;
+            String type = error == null ? "about:blank" : error.type().toString();
+            String title = error == null ? phrase : error.title();
+            return "{\"type\":\"" + quote(type) + "\",\"title\":\"" + quote(title) + "\",\"status\":" + status
+                    + ",\"detail\":\"" + quote(detail) + "\""
+                    + ",\"code\":\"" + (error == null ? "http-" + status : error.code()) + "\"}";
         }
 
         private static String quote(String s) {

@@ -9,10 +9,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Min;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -33,7 +30,7 @@ class EventController {
     }
 
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    @Operation(summary = "Follow events",
+    @Operation(operationId = "followEvents", summary = "Follow events",
             description = "A Server-Sent Events stream. Events: \"message\" (an inbound message was stored; data: "
                     + "the message), \"status\" (an outbound message changed state; data: {id, peerId, cursor, "
                     + "status, at}), \"peer\" (data: {peerId, event: connected|disconnected|forgotten, at}). Every "
@@ -41,7 +38,8 @@ class EventController {
                     + "every stored event after N first, also across restarts of this peer, then live ones. A "
                     + "comment line comes every 15 s while nothing happens. Try it with curl -N.")
     @ApiResponse(responseCode = "200", description = "The stream",
-            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/" + EventSchemas.STREAM)))
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     SseEmitter events(
             @Parameter(description = "start after this event id (0 = every stored event); Last-Event-ID wins")
@@ -56,10 +54,8 @@ class EventController {
                 start = -1;
             }
             if (start < 0) {
-                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                throw new ApiException(ApiError.INVALID_REQUEST,
                         "Last-Event-ID must be an event id (a whole number, 0 or more)");
-                problem.setTitle("Invalid request");
-                throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
             }
         }
         return streams.open(start);

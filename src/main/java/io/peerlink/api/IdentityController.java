@@ -25,7 +25,7 @@ class IdentityController {
     }
 
     @GetMapping("/api/identity")
-    @Operation(summary = "Show this peer's identity",
+    @Operation(operationId = "getIdentity", summary = "Show this peer's identity",
             description = "The peerId, a fingerprint to read out to the other side, the public key, the peer port, "
                     + "the invite link another peer connects with (POST /api/peers {\"invite\": ...}), and the largest "
                     + "message text this peer sends or accepts (maxMessageBytes, in UTF-8 bytes), and which crypto providers "

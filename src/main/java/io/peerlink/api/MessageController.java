@@ -1,9 +1,8 @@
 package io.peerlink.api;
 
 import static io.peerlink.api.OpenApiConfiguration.BAD_REQUEST;
-import static io.peerlink.api.OpenApiConfiguration.ID_CONFLICT;
 import static io.peerlink.api.OpenApiConfiguration.MESSAGE_TOO_LARGE;
-import static io.peerlink.api.OpenApiConfiguration.NO_RECIPIENT;
+import static io.peerlink.api.OpenApiConfiguration.SEND_CONFLICT;
 import static io.peerlink.api.OpenApiConfiguration.UNAVAILABLE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_MESSAGE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
@@ -27,9 +26,7 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -58,13 +55,15 @@ class MessageController {
     }
 
     @PostMapping
-    @Operation(summary = "Send a message",
+    @Operation(operationId = "sendMessage", summary = "Send a message",
             description = "Stores the message durably, then encrypts and sends it to the peer. The answer comes "
                     + "only after the message is committed: a 202 survives a crash or power loss of this peer. "
                     + "\"to\" may be left out when exactly one peer is connected. A known peer that is not connected "
                     + "gets the message when it reconnects. Follow the status (QUEUED, SENT, DELIVERED, FAILED) with "
                     + "GET /api/messages/{id} or /api/events. With \"id\", a retried send with the same id, "
-                    + "recipient and text answers 200 with the stored message and sends nothing again.")
+                    + "recipient and text answers 200 with the stored message and sends nothing again. A 503 "
+                    + "after the commit time-out carries the message's id (chosen by this peer if the client gave "
+                    + "none): retry with it, and the message is sent once.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = SendMessageRequest.class), examples = {
                 @ExampleObject(name = "to the only peer", summary = "Exactly one peer connected: no \"to\" needed",
@@ -78,8 +77,7 @@ class MessageController {
     @ApiResponse(responseCode = "200", description = "A repeat of a stored message (same id, recipient and text)")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
-    @ApiResponse(responseCode = "409", ref = NO_RECIPIENT)
-    @ApiResponse(responseCode = "409", ref = ID_CONFLICT)
+    @ApiResponse(responseCode = "409", ref = SEND_CONFLICT)
     @ApiResponse(responseCode = "413", ref = MESSAGE_TOO_LARGE)
     @ApiResponse(responseCode = "415", ref = UNSUPPORTED_MEDIA_TYPE)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
@@ -91,29 +89,25 @@ class MessageController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Show one message", description = "A stored message of either direction, with its status.")
+    @Operation(operationId = "getMessage", summary = "Show one message", description = "A stored message of either direction, with its status.")
     @ApiResponse(responseCode = "200", description = "The message")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     @ApiResponse(responseCode = "404", ref = UNKNOWN_MESSAGE)
     MessageResponse message(@Parameter(description = "the message id", example = Examples.MESSAGE_ID)
             @PathVariable UUID id) {
-        return messages.find(id).map(MessageResponse::of).orElseThrow(() -> {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
-                    "no message " + id + " is stored");
-            problem.setTitle("Unknown message");
-            problem.setProperty("code", "unknown-message");
-            return new ErrorResponseException(HttpStatus.NOT_FOUND, problem, null);
-        });
+        return messages.find(id).map(MessageResponse::of).orElseThrow(() ->
+                new ApiException(ApiError.UNKNOWN_MESSAGE, "no message " + id + " is stored"));
     }
 
     @GetMapping
-    @Operation(summary = "Read inbound messages",
+    @Operation(operationId = "pollMessages", summary = "Read inbound messages",
             description = "Inbound messages with a cursor greater than \"after\", oldest first, from the store. Pass "
                     + "the answer's nextCursor as \"after\" next time: cursors only grow, also across restarts, so "
                     + "a saved cursor goes on where it stopped and never sees a message twice or skips one. With "
                     + "waitSeconds, the call waits until a message arrives (long poll).")
     @ApiResponse(responseCode = "200", description = "A page of messages (possibly empty)")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
     MessagesResponse poll(
             @Parameter(description = "return messages with a cursor greater than this (0 = from the start)",
                     example = "0")
@@ -134,13 +128,10 @@ class MessageController {
             page = inbox.poll(after, limit, sender, Duration.ofSeconds(waitSeconds));
         } catch (IllegalArgumentException e) {
             // a cursor ahead of the newest message: the client's cursor is not from this peer's store
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "after: " + e.getMessage()
-                    + "; start again from 0");
-            problem.setTitle("Invalid cursor");
-            throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, e);
+            throw new ApiException(ApiError.INVALID_CURSOR, "after: " + e.getMessage() + "; start again from 0");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer is shutting down");
+            throw new ApiException(ApiError.STOPPED, "the peer is shutting down");
         }
         return MessagesResponse.of(page);
     }
@@ -151,8 +142,7 @@ class MessageController {
             if (from.strip().matches("[\\s:]*(?:[0-9A-Fa-f][\\s:]*){64}")) {
                 return Fingerprints.normalise(from);
             }
-            throw new PeerConnectionException(PeerConnectionException.Kind.UNKNOWN_PEER, "from: no peer " + from
-                    + " is known");
+            throw new ApiException(ApiError.UNKNOWN_PEER, "from: no peer " + from + " is known");
         });
     }
 }

@@ -1,6 +1,5 @@
 package io.peerlink.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.peerlink.store.MessageDirection;
 import io.peerlink.store.MessageStatus;
 import io.peerlink.store.StoredMessage;
@@ -9,7 +8,8 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A stored message, either direction, as every message endpoint and event shows it.
+ * A stored message, either direction, as every message endpoint and event shows it. Every field is
+ * always present, null where it does not apply (as the OpenAPI document says).
  *
  * @param id the message id (for outbound messages also the client's idempotency key)
  * @param cursor the store's position of the message: increasing, never reused, also across restarts
@@ -31,8 +31,8 @@ record MessageResponse(
         @Schema(example = Examples.MESSAGE_ID) UUID id,
         @Schema(example = "42") long cursor,
         @Schema(example = Examples.PEER_ID) String peerId,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(example = Examples.PEER_ID, nullable = true) String to,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(example = Examples.PEER_ID, nullable = true) String from,
+        @Schema(example = Examples.PEER_ID, nullable = true) String to,
+        @Schema(example = Examples.PEER_ID, nullable = true) String from,
         @Schema(example = "OUT") MessageDirection direction,
         @Schema(example = "Hello from the other side") String text,
         @Schema(example = "DELIVERED") MessageStatus status,
@@ -40,8 +40,8 @@ record MessageResponse(
         @Schema(example = Examples.INSTANT, nullable = true) Instant sentAt,
         @Schema(example = Examples.INSTANT, nullable = true) Instant deliveredAt,
         @Schema(example = Examples.INSTANT, nullable = true) Instant receivedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(example = Examples.INSTANT, nullable = true) Instant failedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(example = "peer forgotten before delivery", nullable = true)
+        @Schema(example = Examples.INSTANT, nullable = true) Instant failedAt,
+        @Schema(example = "peer forgotten before delivery", nullable = true)
         String failure) {
 
     static MessageResponse of(StoredMessage m) {

@@ -1,8 +1,11 @@
 package io.peerlink.api;
 
+import static io.peerlink.api.OpenApiConfiguration.ALIAS_TAKEN;
 import static io.peerlink.api.OpenApiConfiguration.BAD_REQUEST;
-import static io.peerlink.api.OpenApiConfiguration.FINGERPRINT_MISMATCH;
+import static io.peerlink.api.OpenApiConfiguration.BODY_TOO_LARGE;
+import static io.peerlink.api.OpenApiConfiguration.CONNECT_CONFLICT;
 import static io.peerlink.api.OpenApiConfiguration.PEER_UNREACHABLE;
+import static io.peerlink.api.OpenApiConfiguration.SAFETY_NUMBER_MISMATCH;
 import static io.peerlink.api.OpenApiConfiguration.UNAVAILABLE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
 import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
@@ -36,7 +39,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
-/** {@code /api/peers}: connect to peers, list them, disconnect them. */
+/** {@code /api/peers}: connect to peers, list them, name, verify and forget them. */
 @RestController
 @RequestMapping("/api/peers")
 @Tag(name = "Peers", description = "Connections to other peers")
@@ -51,7 +54,7 @@ class PeerController {
     }
 
     @PostMapping
-    @Operation(summary = "Connect to a peer",
+    @Operation(operationId = "connectPeer", summary = "Connect to a peer",
             description = "Dials host:port and runs the handshake (201). Connecting to a peer that is already "
                     + "connected gives back the existing connection (200). With expectedFingerprint, a peer with any "
                     + "other identity is refused (409) before this peer's identity is revealed to it. The peer is "
@@ -70,7 +73,8 @@ class PeerController {
     @ApiResponse(responseCode = "201", description = "Connected; Location names the peer",
             headers = @Header(name = "Location", description = "/api/peers/{peerId}", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
-    @ApiResponse(responseCode = "409", ref = FINGERPRINT_MISMATCH)
+    @ApiResponse(responseCode = "409", ref = CONNECT_CONFLICT)
+    @ApiResponse(responseCode = "413", ref = BODY_TOO_LARGE)
     @ApiResponse(responseCode = "415", ref = UNSUPPORTED_MEDIA_TYPE)
     @ApiResponse(responseCode = "502", ref = PEER_UNREACHABLE)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
@@ -86,7 +90,7 @@ class PeerController {
     }
 
     @GetMapping
-    @Operation(summary = "List known peers",
+    @Operation(operationId = "listPeers", summary = "List known peers",
             description = "Every known peer, connected now or not (also after a restart), first seen first. A peer "
                     + "stays known until it is forgotten with DELETE.")
     @ApiResponse(responseCode = "200", description = "The known peers")
@@ -95,7 +99,7 @@ class PeerController {
     }
 
     @GetMapping("/{peerId}")
-    @Operation(summary = "Show one peer")
+    @Operation(operationId = "getPeer", summary = "Show one peer")
     @ApiResponse(responseCode = "200", description = "The peer")
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
     PeerResponse peer(@Parameter(description = "the peer's peerId (or fingerprint)", example = Examples.PEER_ID)
@@ -104,21 +108,24 @@ class PeerController {
     }
 
     @PatchMapping("/{peerId}")
-    @Operation(summary = "Name a contact",
+    @Operation(operationId = "renamePeer", summary = "Name a contact",
             description = "Sets the peer's alias, usable wherever the API takes a peerId (\"to\", paths, \"from\"). "
                     + "1 to 64 characters, no control characters, unique among known peers (ignoring case). "
                     + "{\"alias\": null} clears it.")
     @ApiResponse(responseCode = "200", description = "The renamed peer")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
-    @ApiResponse(responseCode = "409", description = "Another peer has that alias")
+    @ApiResponse(responseCode = "409", ref = ALIAS_TAKEN)
+    @ApiResponse(responseCode = "413", ref = BODY_TOO_LARGE)
+    @ApiResponse(responseCode = "415", ref = UNSUPPORTED_MEDIA_TYPE)
+    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     PeerResponse rename(@Parameter(description = "the peer's peerId, fingerprint or alias", example = Examples.PEER_ID)
             @PathVariable String peerId, @Valid @RequestBody RenameRequest request) {
         return PeerResponse.of(service.rename(peerId, request.alias()));
     }
 
     @PostMapping("/{peerId}/verify")
-    @Operation(summary = "Mark a contact verified",
+    @Operation(operationId = "verifyPeer", summary = "Mark a contact verified",
             description = "Compare the safetyNumber with the other person (read it out, or scan the QR code of "
                     + "/api/peers/{peerId}/safety-number.svg). When the number given here (spaces ignored) is the "
                     + "one this peer computes, the contact becomes VERIFIED; otherwise 409 and nothing changes. "
@@ -126,23 +133,28 @@ class PeerController {
     @ApiResponse(responseCode = "200", description = "The verified peer")
     @ApiResponse(responseCode = "400", ref = BAD_REQUEST)
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
-    @ApiResponse(responseCode = "409", description = "Not this peer's safety number")
+    @ApiResponse(responseCode = "409", ref = SAFETY_NUMBER_MISMATCH)
+    @ApiResponse(responseCode = "413", ref = BODY_TOO_LARGE)
+    @ApiResponse(responseCode = "415", ref = UNSUPPORTED_MEDIA_TYPE)
+    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     PeerResponse verify(@Parameter(description = "the peer's peerId, fingerprint or alias", example = Examples.PEER_ID)
             @PathVariable String peerId, @Valid @RequestBody VerifyRequest request) {
         return PeerResponse.of(service.verify(peerId, request.safetyNumber()));
     }
 
     @DeleteMapping("/{peerId}/verify")
-    @Operation(summary = "Take a verification back", description = "The contact is UNVERIFIED again.")
+    @Operation(operationId = "unverifyPeer", summary = "Take a verification back",
+            description = "The contact is UNVERIFIED again.")
     @ApiResponse(responseCode = "200", description = "The peer")
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     PeerResponse unverify(@Parameter(description = "the peer's peerId, fingerprint or alias",
             example = Examples.PEER_ID) @PathVariable String peerId) {
         return PeerResponse.of(service.unverify(peerId));
     }
 
     @GetMapping("/{peerId}/messages")
-    @Operation(summary = "The conversation with a peer",
+    @Operation(operationId = "getConversation", summary = "The conversation with a peer",
             description = "Both directions, newest first, with their statuses. Page back by passing nextBefore as "
                     + "\"before\".")
     @ApiResponse(responseCode = "200", description = "A page of the conversation (possibly empty)")
@@ -164,13 +176,14 @@ class PeerController {
     }
 
     @DeleteMapping("/{peerId}")
-    @Operation(summary = "Forget a peer",
+    @Operation(operationId = "forgetPeer", summary = "Forget a peer",
             description = "Closes the connection with a goodbye, stops dialling the peer, and marks every message "
                     + "to it not yet delivered FAILED. Its history stays readable. The peer becomes known again if "
                     + "it connects later.")
     @ApiResponse(responseCode = "204", description = "Forgotten")
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
-    ResponseEntity<Void> disconnect(@Parameter(description = "the peer's peerId (or fingerprint)",
+    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
+    ResponseEntity<Void> forgetPeer(@Parameter(description = "the peer's peerId (or fingerprint)",
             example = Examples.PEER_ID) @PathVariable String peerId) {
         if (!service.forget(peerId)) {
             throw unknown(peerId);
@@ -178,8 +191,7 @@ class PeerController {
         return ResponseEntity.noContent().build();
     }
 
-    private static PeerConnectionException unknown(String peerId) {
-        return new PeerConnectionException(PeerConnectionException.Kind.UNKNOWN_PEER,
-                "no peer " + peerId + " is known");
+    private static ApiException unknown(String peerId) {
+        return new ApiException(ApiError.UNKNOWN_PEER, "no peer " + peerId + " is known");
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  * @param peerId lowercase hex SHA-256 of the peer's RSA SubjectPublicKeyInfo
  * @param fingerprint the peerId in groups of four hex digits, for people to compare
  * @param safetyNumber 60 digits derived from both identities, the same on both sides
- * @param address remote address of the current or last connection
+ * @param address remote address of the current or last connection; null before the first one since start-up
  * @param direction who dialled the current or last connection
  * @param state CONNECTED or DISCONNECTED
  * @param connectedAt when the current or last connection completed its handshake
@@ -35,10 +35,10 @@ record PeerResponse(
         @Schema(example = Examples.SAFETY_NUMBER,
                 description = "compare it with the peer over another channel: equal numbers mean no one is in between")
         String safetyNumber,
-        @Schema(example = "192.0.2.10:5555") String address,
-        @Schema(example = "OUTBOUND") Direction direction,
+        @Schema(example = "192.0.2.10:5555", nullable = true) String address,
+        @Schema(example = "OUTBOUND", nullable = true) Direction direction,
         @Schema(example = "CONNECTED") PeerState state,
-        @Schema(example = Examples.INSTANT) Instant connectedAt,
+        @Schema(example = Examples.INSTANT, nullable = true) Instant connectedAt,
         @Schema(example = Examples.PUBLIC_KEY_PEM) String publicKeyPem,
         @Schema(example = Examples.INSTANT) Instant firstSeen,
         @Schema(example = Examples.INSTANT) Instant lastSeen,

@@ -16,8 +16,13 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Replaces Boot's {@code BasicErrorController}, which still answers in its own JSON format, so that
  * errors raised outside Spring MVC (by the servlet container, or a {@code sendError}) are
- * {@code application/problem+json} too. The detail is the status phrase: nothing from an exception
+ * {@code application/problem+json} too, with the title, code and type of their {@link ApiError}
+ * kind (known by the status alone). The detail is the status phrase: nothing from an exception
  * reaches the client.
+ *
+ * <p>It stays only because Spring Boot does not yet render container errors as problem details
+ * (spring-boot#43850, https://github.com/spring-projects/spring-boot/issues/43850); once it does,
+ * this class and {@link ContainerErrorReports} can go.
  */
 @Hidden
 @RestController
@@ -32,9 +37,15 @@ class ProblemErrorController implements ErrorController {
                 status = resolved;
             }
         }
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, status.is5xxServerError()
-                ? "The peer failed to handle the request; its log has the details"
-                : status.getReasonPhrase());
+        String detail = status.is5xxServerError() ? ApiExceptionHandler.INTERNAL_DETAIL : status.getReasonPhrase();
+        HttpStatus answered = status;
+        ProblemDetail body = ApiError.forStatus(status.value()).filter(e -> e.status() == answered)
+                .map(e -> ApiExceptionHandler.problem(e, detail))
+                .orElseGet(() -> {
+                    ProblemDetail other = ProblemDetail.forStatusAndDetail(answered, detail);
+                    other.setProperty("code", "http-" + answered.value());
+                    return other;
+                });
         if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
             try {
                 body.setInstance(new URI(uri));

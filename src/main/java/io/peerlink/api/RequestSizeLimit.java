@@ -1,7 +1,6 @@
 package io.peerlink.api;
 
 import io.peerlink.config.PeerlinkProperties;
-import io.peerlink.transport.PeerConnectionException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -121,7 +120,7 @@ class RequestSizeLimit {
             long length = request.getContentLengthLong();
             if (length > maxBody) {
                 refuse(request, response);
-                var tooLarge = new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, "the request body is "
+                var tooLarge = new ApiException(ApiError.BODY_TOO_LARGE, "the request body is "
                         + length + " bytes, over the limit of " + maxBody + " bytes; a message holds at most "
                         + maxMessageBytes + " bytes of UTF-8 text");
                 if (exceptionResolver.resolveException(request, response, null, tooLarge) == null) {

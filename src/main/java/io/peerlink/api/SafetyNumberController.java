@@ -35,9 +35,9 @@ class SafetyNumberController {
     }
 
     @GetMapping(path = "/api/peers/{peerId}/safety-number.svg", produces = SVG)
-    @Operation(summary = "The safety number as a QR code",
+    @Operation(operationId = "getSafetyNumberQr", summary = "The safety number as a QR code",
             description = "An SVG QR code (error correction M, quiet zone 4 modules) of "
-                    + "peerlink-safety:1:<the 60 digits without spaces>:<lower peerId>:<higher peerId> "
+                    + "`peerlink-safety:1:<the 60 digits without spaces>:<lower peerId>:<higher peerId>` "
                     + "(docs/PROTOCOL.md section 3). Both peers of a pair draw the same code, so one can scan the "
                     + "other's screen instead of reading the digits out.")
     @ApiResponse(responseCode = "200", description = "The QR code",
@@ -46,8 +46,8 @@ class SafetyNumberController {
     ResponseEntity<String> safetyNumberQr(
             @Parameter(description = "the peer's peerId, fingerprint or alias", example = Examples.PEER_ID)
             @PathVariable String peerId) {
-        PeerView peer = service.peer(peerId).orElseThrow(() -> new PeerConnectionException(
-                PeerConnectionException.Kind.UNKNOWN_PEER, "no peer " + peerId + " is known"));
+        PeerView peer = service.peer(peerId).orElseThrow(() -> new ApiException(
+                ApiError.UNKNOWN_PEER, "no peer " + peerId + " is known"));
         String payload = Fingerprints.safetyNumberPayload(peer.safetyNumber(), service.identity().peerId(),
                 peer.peerId());
         return ResponseEntity.ok()

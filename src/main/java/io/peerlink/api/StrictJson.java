@@ -22,8 +22,10 @@ import tools.jackson.databind.type.LogicalType;
  * type of its field. Jackson would otherwise turn {@code {"text": 5}} into {@code "5"},
  * {@code {"port": "5555"}} or {@code {"port": 5555.9}} into {@code 5555}, and {@code true} into
  * {@code "true"}. Also refused: a string with an unpaired UTF-16 surrogate ({@code "\ud800"}, which
- * has no UTF-8 form and would reach the peer as {@code ?}), a key given twice in one object, and
- * anything after the top-level value. Each refusal is a 400 problem naming the field.
+ * has no UTF-8 form and would reach the peer as {@code ?}), a key given twice in one object,
+ * anything after the top-level value, and a property the request record does not have (a misspelt
+ * {@code "recipients"} would otherwise be dropped and the message sent to the default recipient).
+ * Each refusal is a 400 problem naming the field.
  */
 @Configuration(proxyBeanMethods = false)
 class StrictJson {
@@ -47,6 +49,7 @@ class StrictJson {
                         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .addModule(new SimpleModule("peerlink-strict-strings")

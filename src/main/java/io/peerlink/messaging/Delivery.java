@@ -11,6 +11,7 @@ import io.peerlink.wire.Frame;
 import io.peerlink.wire.Limits;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -51,14 +52,21 @@ public final class Delivery implements Sessions.Owner {
     private final PeerDirectory directory;
     private final Limits limits;
     private final Clock clock;
+    private final Duration commitTimeout;
     private final Map<PeerConnection, Window> windows = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> recorded = new ConcurrentHashMap<>();
 
     public Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock) {
+        this(store, directory, limits, clock, PeerConnectionService.COMMIT_TIMEOUT);
+    }
+
+    /** As above, with another time-out for the send path's commit wait (tests). */
+    Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock, Duration commitTimeout) {
         this.store = store;
         this.directory = directory;
         this.limits = limits;
         this.clock = clock;
+        this.commitTimeout = commitTimeout;
     }
 
     static Frame.Message frame(StoredMessage m) {
@@ -107,6 +115,11 @@ public final class Delivery implements Sessions.Owner {
      * read it if it has one (else the next connection sends it). With {@code id} (the client's
      * idempotency key), a repeat with the same recipient and text gives back the stored message and
      * sends nothing; other content under that id is refused.
+     *
+     * <p>The id is chosen before the wait, so that a commit that takes longer than the time-out
+     * ({@link PeerConnectionException.Kind#COMMIT_TIMEOUT}) names the message: it is still
+     * committed and sent once the store gets to it, and a retry with that id gives back the stored
+     * message (or waits for it) instead of sending it twice.
      */
     PeerConnectionService.Sent accept(String recipient, String text, UUID id) {
         int bytes = text.getBytes(StandardCharsets.UTF_8).length;
@@ -114,8 +127,25 @@ public final class Delivery implements Sessions.Owner {
             throw new PeerConnectionException(PeerConnectionException.Kind.TOO_LARGE, "text is " + bytes
                     + " bytes of UTF-8, the limit is " + limits.maxMessageBytes());
         }
-        Store.Accepted accepted = PeerConnectionService.await(
-                store.acceptOutbound(id == null ? UUID.randomUUID() : id, recipient, text));
+        UUID messageId = id == null ? UUID.randomUUID() : id;
+        CompletableFuture<Store.Accepted> write = store.acceptOutbound(messageId, recipient, text);
+        Store.Accepted accepted;
+        try {
+            accepted = PeerConnectionService.await(write, commitTimeout);
+        } catch (PeerConnectionException e) {
+            if (e.kind() != PeerConnectionException.Kind.COMMIT_TIMEOUT) {
+                throw e;
+            }
+            // committed later: the open connection's window reads it then, as had this call waited
+            write.thenAccept(late -> {
+                if (late.created()) {
+                    directory.connection(late.message().peerId()).map(windows::get).ifPresent(Window::fill);
+                }
+            });
+            throw new PeerConnectionException(PeerConnectionException.Kind.COMMIT_TIMEOUT, e.getMessage()
+                    + "; the message may still be sent: retry with id " + messageId + " to send it at most once",
+                    messageId);
+        }
         StoredMessage m = accepted.message();
         if (!accepted.created()) {
             if (!m.peerId().equals(recipient) || !m.text().equals(text)) {

@@ -77,17 +77,23 @@ public final class PeerConnectionService {
     /** A service with a timer thread of its own (tests). */
     public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
             ConnectionObserver observer, Clock clock) {
-        this(identity, settings, store, observer, clock, new Timers(), true);
+        this(identity, settings, store, observer, clock, new Timers(), true, COMMIT_TIMEOUT);
     }
 
     /** A service whose timers run on {@code timers} (the application's one timer thread). */
     public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
             ConnectionObserver observer, Clock clock, Timers timers) {
-        this(identity, settings, store, observer, clock, timers, false);
+        this(identity, settings, store, observer, clock, timers, false, COMMIT_TIMEOUT);
+    }
+
+    /** A service with a timer thread of its own and another time-out for the send path's commit wait (tests). */
+    PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock, Duration commitTimeout) {
+        this(identity, settings, store, observer, clock, new Timers(), true, commitTimeout);
     }
 
     private PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
-            ConnectionObserver observer, Clock clock, Timers timers, boolean ownTimers) {
+            ConnectionObserver observer, Clock clock, Timers timers, boolean ownTimers, Duration commitTimeout) {
         this.timers = timers;
         this.ownTimers = ownTimers;
         this.identity = identity;
@@ -96,7 +102,7 @@ public final class PeerConnectionService {
         SecureRandom random = new SecureRandom();
         this.connectionSlots = new Semaphore(settings.maxConnections());
         this.directory = new PeerDirectory(identity);
-        this.delivery = new Delivery(store, directory, settings.limits(), clock);
+        this.delivery = new Delivery(store, directory, settings.limits(), clock, commitTimeout);
         this.sessions = new Sessions(settings, directory, delivery, observer, clock, timers);
         this.listener = new Listener(identity, settings, observer, random, connectionSlots, sessions, timers);
         this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions,
@@ -332,14 +338,19 @@ public final class PeerConnectionService {
 
     /** Waits for a store write to commit, turning its failures into API errors. */
     static <T> T await(CompletableFuture<T> write) {
+        return await(write, COMMIT_TIMEOUT);
+    }
+
+    /** As {@link #await(CompletableFuture)}, waiting at most {@code timeout}. */
+    static <T> T await(CompletableFuture<T> write, Duration timeout) {
         try {
-            return write.get(COMMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return write.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer is shutting down");
         } catch (TimeoutException e) {
-            throw new PeerConnectionException(PeerConnectionException.Kind.CAPACITY,
-                    "the store did not commit within " + COMMIT_TIMEOUT.toSeconds() + " s; try again");
+            throw new PeerConnectionException(PeerConnectionException.Kind.COMMIT_TIMEOUT,
+                    "the store did not commit within " + timeout.toMillis() + " ms");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof StoreClosedException) {
                 throw new PeerConnectionException(PeerConnectionException.Kind.STOPPED, "the peer is shutting down");

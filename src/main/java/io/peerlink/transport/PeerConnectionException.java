@@ -1,5 +1,7 @@
 package io.peerlink.transport;
 
+import java.util.UUID;
+
 /** Why a call on the peer service (messaging.PeerConnectionService) could not be done; the API maps kinds to statuses. */
 public final class PeerConnectionException extends RuntimeException {
 
@@ -30,15 +32,32 @@ public final class PeerConnectionException extends RuntimeException {
         ID_CONFLICT,
         /** No room for another connection or message. */
         CAPACITY,
+        /**
+         * The store did not commit a message within the time-out; {@link #messageId()} names it, so
+         * that a retry with that id cannot send it twice.
+         */
+        COMMIT_TIMEOUT,
         /** The service is not running. */
         STOPPED
     }
 
     private final Kind kind;
+    private final UUID messageId;
 
     public PeerConnectionException(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    /** An error about one message, named by its id (null when there is none). */
+    public PeerConnectionException(Kind kind, String message, UUID messageId) {
         super(message, null, false, false);
         this.kind = kind;
+        this.messageId = messageId;
+    }
+
+    /** The message the error is about, or null. */
+    public UUID messageId() {
+        return messageId;
     }
 
     public Kind kind() {

@@ -50,6 +50,8 @@ class ApiSecurityTest {
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(401))
                 .andExpect(jsonPath("$.title").value("Unauthorized"))
+                .andExpect(jsonPath("$.code").value("unauthorized"))
+                .andExpect(jsonPath("$.type").value(ApiError.UNAUTHORIZED.type().toString()))
                 .andExpect(jsonPath("$.detail", containsString(detail)));
     }
 

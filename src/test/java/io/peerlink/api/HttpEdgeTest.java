@@ -21,9 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -51,6 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
             "peerlink.data-dir=target/http-edge-test",
             "peerlink.key-size=2048",
             "spring.main.banner-mode=off"})
+@ExtendWith(OutputCaptureExtension.class)
 class HttpEdgeTest {
 
     static final String TOKEN = "edge-token-0123456789-0123456789";
@@ -91,6 +95,11 @@ class HttpEdgeTest {
         assertThat(body.path("status").asInt()).isEqualTo(status);
         assertThat(body.path("title").asString()).isNotEmpty();
         assertThat(body.path("detail").asString()).isNotEmpty();
+        // one shape (issue 18): each kind has a code and its type URI
+        ApiError kind = ApiError.valueOf(body.path("code").asString().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        assertThat(kind.status().value()).isEqualTo(status);
+        assertThat(body.path("title").asString()).isEqualTo(kind.title());
+        assertThat(body.path("type").asString()).isEqualTo(kind.type().toString());
         assertThat(r.body()).doesNotContain("<html", "Apache Tomcat");
     }
 
@@ -141,6 +150,17 @@ class HttpEdgeTest {
     }
 
     @Test
+    void aWrongMethodIsAnsweredWithoutAWarning(CapturedOutput output) throws IOException {
+        RawHttp.Response r = raw("PUT /api/identity HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nConnection: close\r\n\r\n");
+        assertProblem(r, 405);
+        assertThat(r.header("Allow")).contains("GET");
+        // issue 18: each 405 logged a WARN (Spring's PageNotFound logger)
+        assertThat(output.getAll().lines().filter(line -> line.contains("WARN") && line.contains("PUT")))
+                .isEmpty();
+    }
+
+    @Test
     void refusesALargeChunkedBodyWithoutReadingIt() throws Exception {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, port), 10_000);
@@ -156,7 +176,7 @@ class HttpEdgeTest {
             long writtenWhenAnswered = written.get();
 
             assertProblem(response, 413);
-            assertThat(RunningPeer.JSON.readTree(response.body()).path("code").asString()).isEqualTo("too-large");
+            assertThat(RunningPeer.JSON.readTree(response.body()).path("code").asString()).isEqualTo("body-too-large");
             assertThat(response.body()).contains("over the limit of " + (65536 * 6 + 4096) + " bytes");
             assertThat(response.header("Connection")).isEqualTo("close");
             assertThat(writtenWhenAnswered).as("answered long before the client had sent the body")

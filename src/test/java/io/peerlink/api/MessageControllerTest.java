@@ -67,6 +67,8 @@ class MessageControllerTest {
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(status))
                 .andExpect(jsonPath("$.title").isString())
+                .andExpect(jsonPath("$.code").isString())
+                .andExpect(jsonPath("$.type").isString())
                 .andExpect(jsonPath("$.detail", containsString(detailPart)));
     }
 
@@ -200,7 +202,27 @@ class MessageControllerTest {
         long ahead = local.store().messages().lastCursor() + 100;
         expectProblem(mvc.perform(get("/api/messages").param("after", String.valueOf(ahead))), 400,
                 "cursor " + ahead + " is ahead of the newest message")
-                .andExpect(jsonPath("$.title").value("Invalid cursor"));
+                .andExpect(jsonPath("$.title").value("Invalid cursor"))
+                .andExpect(jsonPath("$.code").value("invalid-cursor"))
+                .andExpect(jsonPath("$.type").value(ApiError.INVALID_CURSOR.type().toString()));
+    }
+
+    @Test
+    void saysABadMessageIdMustBeAUuid() throws Exception {
+        // issue 18: the detail names the value and what was expected (it said "must be an object")
+        expectProblem(mvc.perform(get("/api/messages/not-a-uuid")), 400, "id must be a UUID (got 'not-a-uuid')")
+                .andExpect(jsonPath("$.title").value("Invalid request"))
+                .andExpect(jsonPath("$.code").value("invalid-request"))
+                .andExpect(jsonPath("$.errors[0].parameter").value("id"));
+    }
+
+    @Test
+    void answersAnUnknownMessageIdWithItsKind() throws Exception {
+        String id = java.util.UUID.randomUUID().toString();
+        expectProblem(mvc.perform(get("/api/messages/" + id)), 404, "no message " + id + " is stored")
+                .andExpect(jsonPath("$.title").value("Unknown message"))
+                .andExpect(jsonPath("$.code").value("unknown-message"))
+                .andExpect(jsonPath("$.type").value(ApiError.UNKNOWN_MESSAGE.type().toString()));
     }
 
     @ParameterizedTest

@@ -443,8 +443,11 @@ class PeerApiEndToEndTest {
                 .isEqualTo("bearer");
         assertThat(docs.path("security").toString()).contains("bearerAuth");
         assertThat(paths.path("/api/identity").path("get").path("responses").has("401")).isTrue();
-        assertThat(docs.path("components").path("responses").path("NoRecipient").toString())
-                .contains("application/problem+json").contains("no peer is connected");
+        // the 409 "no recipient" is on the operation that answers it (issue 18: it was attached to none)
+        assertThat(paths.path("/api/messages").path("post").path("responses").path("409").path("$ref").asString())
+                .endsWith("/SendConflict");
+        assertThat(docs.path("components").path("responses").path("SendConflict").toString())
+                .contains("application/problem+json").contains("no peer is connected").contains("no-recipient");
 
         HttpResponse<String> swagger = a.getWithoutToken("/swagger-ui.html");
         assertThat(swagger.statusCode()).isEqualTo(200);

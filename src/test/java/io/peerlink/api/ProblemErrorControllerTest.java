@@ -29,7 +29,9 @@ class ProblemErrorControllerTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(400))
-                .andExpect(jsonPath("$.title").value("Bad Request"))
+                .andExpect(jsonPath("$.title").value("Bad HTTP request"))
+                .andExpect(jsonPath("$.code").value("bad-http-request"))
+                .andExpect(jsonPath("$.type").value(ApiError.BAD_HTTP_REQUEST.type().toString()))
                 .andExpect(jsonPath("$.instance").value("/api/peers"));
     }
 

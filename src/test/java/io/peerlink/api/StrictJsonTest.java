@@ -48,7 +48,37 @@ class StrictJsonTest {
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(400))
                 .andExpect(jsonPath("$.title").value("Unreadable request body"))
+                .andExpect(jsonPath("$.code").value("unreadable-body"))
+                .andExpect(jsonPath("$.type").value(ApiError.UNREADABLE_BODY.type().toString()))
                 .andExpect(jsonPath("$.detail", containsString(detailPart)));
+    }
+
+    private static void expectUnknownProperty(ResultActions result, String property, String expected)
+            throws Exception {
+        result.andExpect(status().isBadRequest())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(400))
+                .andExpect(jsonPath("$.title").value("Unknown property"))
+                .andExpect(jsonPath("$.code").value("unknown-property"))
+                .andExpect(jsonPath("$.type").value(ApiError.UNKNOWN_PROPERTY.type().toString()))
+                .andExpect(jsonPath("$.detail", containsString("Unknown property '" + property + "'")))
+                .andExpect(jsonPath("$.detail", containsString("expected one of " + expected)))
+                .andExpect(jsonPath("$.errors[0].field").value(property));
+    }
+
+    @Test
+    void refusesUnknownPropertiesInEveryBodyNamingTheProperty() throws Exception {
+        // issue 18: a misspelt "recipients" must not send to the default recipient
+        expectUnknownProperty(post("/api/messages", "{\"text\": \"hi\", \"recipients\": [\"peer-a\"]}"),
+                "recipients", "id, text, to");
+        expectUnknownProperty(post("/api/peers", "{\"host\": \"h\", \"port\": 5555, \"fingerprint\": \"ab\"}"),
+                "fingerprint", "expectedFingerprint, host, invite, port");
+        String peer = "/api/peers/" + "0".repeat(64);
+        expectUnknownProperty(mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch(peer)
+                .contentType(MediaType.APPLICATION_JSON).content("{\"alias\": \"a\", \"name\": \"b\"}")),
+                "name", "alias");
+        expectUnknownProperty(post(peer + "/verify", "{\"safetyNumber\": \"1\", \"number\": 1}"),
+                "number", "safetyNumber");
     }
 
     @ParameterizedTest(name = "{0}")
