@@ -18,9 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
@@ -41,8 +38,8 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  *       browser sends {@code Origin} with every such request; the chat page's are same-origin. A client
  *       that sends no {@code Origin} (curl, scripts) is not a web page and passes.
  * </ol>
- * Both answers are {@code application/problem+json} with a {@code code} ({@value #MISDIRECTED_CODE},
- * {@value #CROSS_ORIGIN_CODE}), rendered by {@link ApiExceptionHandler}; nothing of the request
+ * Both answers are {@code application/problem+json} with a {@code code} ({@link ApiError#MISDIRECTED_REQUEST},
+ * {@link ApiError#CROSS_ORIGIN}), rendered by {@link ApiExceptionHandler}; nothing of the request
  * (host, origin) is echoed, and each refusal is logged at DEBUG only (a page may send many).
  *
  * <p>Thread-safe: immutable after construction. Cost per request: a header or two and a few string
@@ -51,9 +48,6 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  */
 final class HostAndOriginFilter extends OncePerRequestFilter {
 
-    static final String MISDIRECTED_CODE = "misdirected-request";
-    static final String CROSS_ORIGIN_CODE = "cross-origin";
-    static final HttpStatusCode MISDIRECTED_REQUEST = HttpStatusCode.valueOf(421);
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private static final Logger log = LoggerFactory.getLogger(HostAndOriginFilter.class);
@@ -77,22 +71,22 @@ final class HostAndOriginFilter extends OncePerRequestFilter {
         if (!isAllowedHost(request.getServerName())) {
             log.debug("421 for {} {}: the Host names none of this API's hosts", request.getMethod(),
                     request.getRequestURI());
-            refuse(request, response, new MisdirectedRequest());
+            refuse(request, response, misdirected());
             return;
         }
         String origin = request.getHeader(HttpHeaders.ORIGIN);
         if (origin != null && !SAFE_METHODS.contains(request.getMethod()) && !isSameOrigin(origin, request)) {
             log.debug("403 for {} {}: Origin is another site", request.getMethod(), request.getRequestURI());
-            refuse(request, response, new CrossOriginRequest());
+            refuse(request, response, crossOrigin());
             return;
         }
         chain.doFilter(request, response);
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, ErrorResponseException refusal)
+    private void refuse(HttpServletRequest request, HttpServletResponse response, ApiException refusal)
             throws IOException {
         if (exceptionResolver.resolveException(request, response, null, refusal) == null) {
-            response.sendError(refusal.getStatusCode().value());
+            response.sendError(refusal.error().status().value());
         }
     }
 
@@ -157,36 +151,16 @@ final class HostAndOriginFilter extends OncePerRequestFilter {
     }
 
     /** 421: the request names a host this API does not answer for. */
-    static final class MisdirectedRequest extends ErrorResponseException {
-
-        MisdirectedRequest() {
-            super(MISDIRECTED_REQUEST, problem(), null);
-        }
-
-        private static ProblemDetail problem() {
-            ProblemDetail p = ProblemDetail.forStatusAndDetail(MISDIRECTED_REQUEST, "This peer's API answers only "
-                    + "requests for a loopback address, localhost, the address it listens on, or a name in "
-                    + "peerlink.api.allowed-hosts (PEERLINK_API_ALLOWED_HOSTS); this request's Host is none of them");
-            p.setTitle("Misdirected Request");
-            p.setProperty("code", MISDIRECTED_CODE);
-            return p;
-        }
+    static ApiException misdirected() {
+        return new ApiException(ApiError.MISDIRECTED_REQUEST, "This peer's API answers only "
+                + "requests for a loopback address, localhost, the address it listens on, or a name in "
+                + "peerlink.api.allowed-hosts (PEERLINK_API_ALLOWED_HOSTS); this request's Host is none of them");
     }
 
     /** 403: a request that changes something, sent by a page of another origin. */
-    static final class CrossOriginRequest extends ErrorResponseException {
-
-        CrossOriginRequest() {
-            super(HttpStatus.FORBIDDEN, problem(), null);
-        }
-
-        private static ProblemDetail problem() {
-            ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, "This request comes from a web "
-                    + "page of another origin (its Origin header is not this API's own): only this peer's own "
-                    + "page, and clients that send no Origin, may change anything here");
-            p.setTitle("Cross-origin request");
-            p.setProperty("code", CROSS_ORIGIN_CODE);
-            return p;
-        }
+    static ApiException crossOrigin() {
+        return new ApiException(ApiError.CROSS_ORIGIN, "This request comes from a web "
+                + "page of another origin (its Origin header is not this API's own): only this peer's own "
+                + "page, and clients that send no Origin, may change anything here");
     }
 }

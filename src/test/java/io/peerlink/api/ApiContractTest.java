@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.peerlink.PeerlinkApplication;
-import io.peerlink.connection.PeerConnectionService;
+import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.store.Store;
 import io.peerlink.support.CommitGate;
 import java.io.BufferedReader;

@@ -9,10 +9,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.peerlink.config.PeerlinkProperties;
-import io.peerlink.connection.ConnectionObserver;
-import io.peerlink.connection.ConnectionSettings;
-import io.peerlink.connection.PeerConnectionService;
-import io.peerlink.connection.SlowCommitServices;
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.messaging.SlowCommitServices;
 import io.peerlink.store.MessageStatus;
 import io.peerlink.store.StoredMessage;
 import io.peerlink.support.CommitGate;

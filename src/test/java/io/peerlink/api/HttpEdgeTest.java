@@ -352,13 +352,13 @@ class HttpEdgeTest {
         for (String host : new String[] {"attacker.example", "attacker.example:" + port, "ATTACKER.example.",
             "127.0.0.1.attacker.example", "localhost.attacker.example", "0.0.0.0:" + port, "192.0.2.10:" + port}) {
             // with the right token too: the Host check comes first
-            assertCode(request("GET", path, host, bearer, "Accept: text/html"), 421, "Misdirected Request",
+            assertCode(request("GET", path, host, bearer, "Accept: text/html"), 421, ApiError.MISDIRECTED_REQUEST.title(),
                     "misdirected-request");
-            assertCode(request("GET", path, host), 421, "Misdirected Request", "misdirected-request");
+            assertCode(request("GET", path, host), 421, ApiError.MISDIRECTED_REQUEST.title(), "misdirected-request");
         }
         // an absolute request target names the host as well (Tomcat takes it over the Host header)
         assertCode(raw("GET http://attacker.example:" + port + path + " HTTP/1.1\r\nHost: attacker.example:" + port
-                + "\r\n" + bearer + "\r\nConnection: close\r\n\r\n"), 421, "Misdirected Request",
+                + "\r\n" + bearer + "\r\nConnection: close\r\n\r\n"), 421, ApiError.MISDIRECTED_REQUEST.title(),
                 "misdirected-request");
     }
 
@@ -381,11 +381,11 @@ class HttpEdgeTest {
             "https://127.0.0.1:" + port, "http://localhost:" + port, "null", "file://", "not a url"}) {
             for (String method : new String[] {"POST", "PUT", "PATCH", "DELETE"}) {
                 assertCode(request(method, "/api/messages", self, bearer, "Origin: " + origin), 403,
-                        "Cross-origin request", "cross-origin");
+                        ApiError.CROSS_ORIGIN.title(), "cross-origin");
             }
         }
         // without the token too: the Origin check comes before the token check
-        assertCode(request("POST", "/api/peers", self, "Origin: http://evil.example"), 403, "Cross-origin request",
+        assertCode(request("POST", "/api/peers", self, "Origin: http://evil.example"), 403, ApiError.CROSS_ORIGIN.title(),
                 "cross-origin");
         // reads are not refused for their Origin (the browser keeps the answer from the other page)
         assertThat(request("GET", "/api/identity", self, bearer, "Origin: http://evil.example").status())

@@ -133,7 +133,7 @@ class LocalApiE2ETest {
             JsonNode problem = Http.parse(r.body());
             assertThat(problem.get("status").asInt()).isEqualTo(403);
             assertThat(problem.get("code").asString()).isEqualTo("cross-origin");
-            assertThat(problem.get("title").asString()).isEqualTo("Cross-origin request");
+            assertThat(problem.get("title").asString()).isEqualTo("Cross-origin request refused");
             assertThat(problem.get("detail").asString()).contains("another origin");
         }
         assertThat(a.json("GET", "/api/peers", null, 200).size()).as("peers after refused dials").isZero();
@@ -150,7 +150,7 @@ class LocalApiE2ETest {
         assertThat(r.header("content-type")).as(what).startsWith("application/problem+json");
         JsonNode problem = Http.parse(r.body());
         assertThat(problem.get("status").asInt()).isEqualTo(421);
-        assertThat(problem.get("title").asString()).isEqualTo("Misdirected Request");
+        assertThat(problem.get("title").asString()).isEqualTo("Misdirected request");
         assertThat(problem.get("code").asString()).isEqualTo("misdirected-request");
         assertThat(problem.get("detail").asString()).contains("peerlink.api.allowed-hosts");
         assertThat(r.body()).doesNotContain("attacker", "evil");

@@ -1,5 +1,8 @@
 package io.peerlink.messaging;
 
+import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.transport.PeerConnectionException;
 import com.zaxxer.hikari.HikariDataSource;
 import io.peerlink.identity.Identity;
 import io.peerlink.store.CommitObserver;
