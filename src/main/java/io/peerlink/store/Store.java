@@ -74,8 +74,8 @@ public final class Store implements AutoCloseable {
         } catch (SQLException e) {
             throw new DataAccessResourceFailureException("Cannot open the store writer's connection", e);
         }
-        // reads on the pool's other connections; writes on the writer's own
-        JdbcClient reads = JdbcClient.create(dataSource);
+        // reads on the pool's other connections, their statements kept; writes on the writer's own
+        JdbcClient reads = JdbcClient.create(new StatementCachingDataSource(dataSource));
         this.messages = new MessageRepository(reads, writes);
         this.peers = new PeerRepository(reads, writes);
         this.events = new EventRepository(reads, writes);

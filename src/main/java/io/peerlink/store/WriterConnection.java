@@ -19,7 +19,8 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  * it closes, with every statement prepared once on first use and kept (a handful: the write paths'
  * SQL are constants). A write is then a bind and a step, with no SQL parsing and no pool round-trip:
  * the work Spring's {@code JdbcTemplate} would redo for every call (borrow a connection, prepare,
- * close the statement), and what the removed {@code StatementCachingDataSource} proxy used to hide.
+ * close the statement). (The reads' pooled connections keep theirs through
+ * {@link StatementCachingDataSource}.)
  *
  * <p>Failures surface as Spring's {@code DataAccessException}s, as the reads' {@code JdbcClient} throws.
  *
