@@ -55,7 +55,7 @@ public final class Store implements AutoCloseable {
 
     private final StoreWriter writer;
     private final Clock clock;
-    /** Empties the write-ahead log; runs on the writer thread after the commit of a delete. */
+    /** Empties the write-ahead log; runs on the writer thread after a commit that deleted or erased rows. */
     private final Runnable checkpoint;
 
     /** A store on {@code dataSource}, whose schema must be migrated ({@link #migrate}). */
@@ -216,7 +216,10 @@ public final class Store implements AutoCloseable {
      * then only an explicit pin accepts another identity there.
      */
     public CompletableFuture<Boolean> forgetPeer(String peerId) {
+        // set on the writer thread by the task, read there after its commit
+        boolean[] forgotten = new boolean[1];
         return writer.submit(() -> {
+            forgotten[0] = false;
             Instant now = clock.instant();
             // verified once (also if CHANGED since): its addresses stay guarded
             boolean verified = peers.findForWrite(peerId).map(p -> p.verifiedAt() != null).orElse(false);
@@ -231,8 +234,13 @@ public final class Store implements AutoCloseable {
             }
             messages.eraseTexts(peerId);
             events.peer(peerId, "forgotten", now);
+            forgotten[0] = true;
             return true;
-        }, checkpoint);
+        }, () -> {
+            if (forgotten[0]) {
+                checkpoint.run();
+            }
+        });
     }
 
     /** Sets or (null) clears a peer's alias; false when another peer has that alias. */
@@ -285,16 +293,22 @@ public final class Store implements AutoCloseable {
     /**
      * Deletes messages and events older than {@code retention} (undelivered messages stay). A message's
      * age counts from when this peer received it, or accepted it for sending, never from the sender's
-     * {@code sentAt}. After the commit the write-ahead log is checkpointed and emptied (see the class
-     * javadoc).
+     * {@code sentAt}. When it removed anything, the write-ahead log is checkpointed and emptied after
+     * the commit (see the class javadoc).
      */
     public CompletableFuture<Integer> prune(Duration retention) {
+        // set on the writer thread by the task, read there after its commit
+        int[] deleted = new int[1];
         return writer.submit(() -> {
             Instant cutoff = clock.instant().minus(retention);
             int removed = messages.deleteOlderThan(cutoff);
-            events.deleteOlderThan(cutoff);
+            deleted[0] = removed + events.deleteOlderThan(cutoff);
             return removed;
-        }, checkpoint);
+        }, () -> {
+            if (deleted[0] > 0) {
+                checkpoint.run();
+            }
+        });
     }
 
     /**

@@ -93,8 +93,9 @@ final class StoreWriter implements AutoCloseable {
 
     /**
      * As {@link #submit}; once the task's transaction committed, and before its future completes,
-     * {@code afterCommit} runs on the writer thread outside any transaction (a checkpoint, say).
-     * Its failure is logged and does not fail the committed task.
+     * {@code afterCommit} runs on the writer thread outside any transaction (a checkpoint, say), after
+     * the other futures of its batch were handed off for completion. Its failure is logged and does
+     * not fail the committed task.
      */
     <T> CompletableFuture<T> submit(Supplier<T> work, Runnable afterCommit) {
         return submit(work, true, afterCommit);
@@ -243,13 +244,19 @@ final class StoreWriter implements AutoCloseable {
         committed(batch);
     }
 
+    /** Signals the commit, completes the futures, and runs the after-commit steps (before their own futures). */
     private void committed(List<Task<?>> tasks) {
         afterCommit.run();
         for (Task<?> task : tasks) {
-            task.afterCommit();
+            if (task.afterCommit == null) {
+                offWriterThread(task::complete);
+            }
         }
         for (Task<?> task : tasks) {
-            offWriterThread(task::complete);
+            if (task.afterCommit != null) {
+                task.afterCommit();
+                offWriterThread(task::complete);
+            }
         }
     }
 
@@ -310,9 +317,6 @@ final class StoreWriter implements AutoCloseable {
         }
 
         void afterCommit() {
-            if (afterCommit == null) {
-                return;
-            }
             try {
                 afterCommit.run();
             } catch (RuntimeException e) {
