@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
@@ -141,6 +142,6 @@ final class WriterConnection implements AutoCloseable {
 
     private RuntimeException translate(String sql, SQLException e) {
         RuntimeException translated = translator.translate("store write", sql, e);
-        return translated != null ? translated : new IllegalStateException(e.getMessage(), e);
+        return translated != null ? translated : new UncategorizedSQLException("store write", sql, e);
     }
 }
