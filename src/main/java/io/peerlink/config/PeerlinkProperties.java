@@ -30,7 +30,8 @@ import org.springframework.validation.annotation.Validated;
  *        there) dialled at start-up and re-dialled while unreachable or after they drop
  * @param maxMessageBytes largest message text, in UTF-8 bytes, accepted for sending or receiving
  * @param messageTtl an outbound message not delivered within this is marked FAILED
- * @param historyRetention when set, messages and events older than this are deleted (undelivered ones stay)
+ * @param historyRetention when set, messages and events older than this are deleted (undelivered ones stay);
+ *        a message's age counts from when this peer received or accepted it, not from the sender's clock
  * @param advertisedAddress {@code host:port} other peers reach this one at, for the invite link; by
  *        default the listen address when it is a specific one (not 0.0.0.0)
  * @param handshakeTimeout a handshake must finish within this

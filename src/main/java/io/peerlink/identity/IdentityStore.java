@@ -1,5 +1,6 @@
 package io.peerlink.identity;
 
+import io.peerlink.datadir.PrivateFiles;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads the identity key pair from a data directory, or creates it on first start: the private key
  * as PKCS#8 PEM in {@code identity.key} (mode 0600), the public key as SubjectPublicKeyInfo PEM in
- * {@code identity.pub}.
+ * {@code identity.pub}. The data directory is created 0700; at every start it and the private key
+ * lose any permission for the group or others, or the start is refused ({@link PrivateFiles}).
  */
 public final class IdentityStore {
 
@@ -53,8 +55,11 @@ public final class IdentityStore {
 
     /** Loads the stored identity, or creates and stores a new one when there is none. */
     public Identity loadOrCreate() throws IOException {
+        PrivateFiles.directory(dataDir);
         Path privateFile = dataDir.resolve(PRIVATE_KEY_FILE);
         if (Files.exists(privateFile)) {
+            // before reading it: a key the whole machine could read is made private first
+            PrivateFiles.existing(privateFile);
             return load(privateFile);
         }
         return create(privateFile);
@@ -93,14 +98,12 @@ public final class IdentityStore {
         } else {
             writeAtomically(publicFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()), false);
         }
-        warnIfReadableByOthers(privateFile);
         Identity identity = new Identity(pair);
         log.info("Loaded identity {} ({}-bit RSA) from {}", identity.peerId(), found, dataDir);
         return identity;
     }
 
     private Identity create(Path privateFile) throws IOException {
-        Files.createDirectories(dataDir);
         KeyPair pair;
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -133,14 +136,6 @@ public final class IdentityStore {
         } catch (FileAlreadyExistsException e) {
             Files.deleteIfExists(temp);
             throw e;
-        }
-    }
-
-    private static void warnIfReadableByOthers(Path privateFile) throws IOException {
-        if (Files.getFileStore(privateFile).supportsFileAttributeView("posix")
-                && !Files.getPosixFilePermissions(privateFile).equals(OWNER_ONLY)) {
-            log.warn("{} is readable by others ({}); it should be rw------- (0600)", privateFile,
-                    PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFile)));
         }
     }
 

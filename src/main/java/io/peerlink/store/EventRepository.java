@@ -8,16 +8,21 @@ import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The {@code events} table. Appends run only inside {@link StoreWriter} tasks. */
+/** The {@code events} table. Appends run only inside {@link StoreWriter} tasks, on the writer's connection. */
 public final class EventRepository {
 
     private static final String COLUMNS = "id, type, at, peer_id, message_id, message_seq, detail";
     private static final RowMapper<StoredEvent> ROW = EventRepository::map;
 
-    private final JdbcClient jdbc;
+    private static final String APPEND =
+            "INSERT INTO events (type, at, peer_id, message_id, message_seq, detail) VALUES (?, ?, ?, ?, ?, ?)";
 
-    EventRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final WriterConnection writes;
+
+    EventRepository(JdbcClient jdbc, WriterConnection writes) {
         this.jdbc = jdbc;
+        this.writes = writes;
     }
 
     void messageStored(StoredMessage m, Instant at) {
@@ -33,14 +38,12 @@ public final class EventRepository {
     }
 
     private void append(StoredEvent.Type type, Instant at, String peerId, UUID messageId, Long seq, String detail) {
-        jdbc.sql("INSERT INTO events (type, at, peer_id, message_id, message_seq, detail) VALUES (?, ?, ?, ?, ?, ?)")
-                .params(type.wireName(), at.toEpochMilli(), peerId, messageId == null ? null : messageId.toString(),
-                        seq, detail)
-                .update();
+        writes.update(APPEND, type.wireName(), at.toEpochMilli(), peerId,
+                messageId == null ? null : messageId.toString(), seq, detail);
     }
 
     int deleteOlderThan(Instant cutoff) {
-        return jdbc.sql("DELETE FROM events WHERE at < ?").param(cutoff.toEpochMilli()).update();
+        return writes.update("DELETE FROM events WHERE at < ?", cutoff.toEpochMilli());
     }
 
     /** Events with an id above {@code after}, oldest first. */

@@ -3,6 +3,7 @@ package io.peerlink.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,8 +12,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The {@code messages} table, both directions. Reads may run on any thread; the methods that write
- * run only inside {@link StoreWriter} tasks (the one writer), which is what makes a check followed by
- * an update here free of races.
+ * run only inside {@link StoreWriter} tasks (the one writer), on the writer's own connection, which
+ * is what makes a check followed by an update here free of races. Every write gives back the rows it
+ * wrote ({@code RETURNING}) instead of reading them again.
  */
 public final class MessageRepository {
 
@@ -23,78 +25,105 @@ public final class MessageRepository {
     static final String INBOUND_BY_ID = "SELECT " + COLUMNS + " FROM messages WHERE direction = 'IN' AND id = ? "
             + "ORDER BY seq LIMIT 1";
 
+    private static final String OUTBOUND_BY_ID = "SELECT " + COLUMNS + " FROM messages WHERE direction = 'OUT' AND id = ?";
+
+    private static final String INSERT_OUTBOUND = "INSERT INTO messages (id, peer_id, direction, body, status, created_at) "
+            + "VALUES (?, ?, 'OUT', ?, 'QUEUED', ?) ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
+
+    private static final String INSERT_INBOUND = "INSERT INTO messages "
+            + "(id, peer_id, direction, body, status, created_at, received_at) "
+            + "VALUES (?, ?, 'IN', ?, 'RECEIVED', ?, ?) ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
+
+    private static final String MARK_SENT = "UPDATE messages SET status = 'SENT', sent_at = ? "
+            + "WHERE direction = 'OUT' AND id = ? AND status = 'QUEUED' RETURNING " + COLUMNS;
+
+    private static final String MARK_DELIVERED = "UPDATE messages SET status = 'DELIVERED', delivered_at = ?, "
+            + "sent_at = coalesce(sent_at, ?) "
+            + "WHERE direction = 'OUT' AND id = ? AND peer_id = ? AND status IN ('QUEUED', 'SENT') RETURNING " + COLUMNS;
+
+    private static final String FAIL_UNDELIVERED = "UPDATE messages SET status = 'FAILED', failed_at = ?, failure = ? "
+            + "WHERE peer_id = ? AND status IN ('QUEUED', 'SENT') RETURNING " + COLUMNS;
+
+    private static final String FAIL_EXPIRED = "UPDATE messages SET status = 'FAILED', failed_at = ?, failure = ? "
+            + "WHERE seq IN (SELECT seq FROM messages WHERE status IN ('QUEUED', 'SENT') AND created_at < ? "
+            + "ORDER BY seq LIMIT ?) RETURNING " + COLUMNS;
+
+    /**
+     * When this peer got the message: an inbound one when it was committed here, an outbound one when
+     * it was accepted here. Never the sender's clock ({@code created_at} of an inbound message), which
+     * could keep a message with a {@code sentAt} far in the future for ever. Indexed (V4).
+     */
+    static final String KEPT_SINCE = "coalesce(received_at, created_at)";
+
+    static final String DELETE_OLDER_THAN = "DELETE FROM messages WHERE " + KEPT_SINCE + " < ? "
+            + "AND status NOT IN ('QUEUED', 'SENT')";
+
+    private static final String ERASE_TEXTS = "UPDATE messages SET body = '' WHERE peer_id = ? AND body <> ''";
+
     private static final RowMapper<StoredMessage> ROW = MessageRepository::map;
+    private static final Comparator<StoredMessage> OLDEST_FIRST = Comparator.comparingLong(StoredMessage::cursor);
 
     private final JdbcClient jdbc;
+    private final WriterConnection writes;
 
-    MessageRepository(JdbcClient jdbc) {
+    MessageRepository(JdbcClient jdbc, WriterConnection writes) {
         this.jdbc = jdbc;
+        this.writes = writes;
     }
 
     // ------------------------------------------------------------------ writes (writer thread only)
 
     /** Inserts a QUEUED outbound message, or gives back the one already stored with that id. */
     Insert insertOutbound(UUID id, String peerId, String text, Instant now) {
-        int rows = jdbc.sql("INSERT INTO messages (id, peer_id, direction, body, status, created_at) "
-                        + "VALUES (?, ?, 'OUT', ?, 'QUEUED', ?) ON CONFLICT DO NOTHING")
-                .params(id.toString(), peerId, text, now.toEpochMilli()).update();
-        StoredMessage stored = findOutbound(id).orElseThrow();
-        return new Insert(stored, rows == 1);
+        Optional<StoredMessage> inserted = writes.queryOne(INSERT_OUTBOUND, ROW, id.toString(), peerId, text,
+                now.toEpochMilli());
+        if (inserted.isPresent()) {
+            return new Insert(inserted.get(), true);
+        }
+        return new Insert(writes.queryOne(OUTBOUND_BY_ID, ROW, id.toString()).orElseThrow(), false);
     }
 
     /** Inserts a RECEIVED inbound message; empty when (sender, id) was stored before (a copy). */
     Optional<StoredMessage> insertInbound(String peerId, UUID id, String text, Instant sentAt, Instant now) {
-        int rows = jdbc.sql("INSERT INTO messages (id, peer_id, direction, body, status, created_at, received_at) "
-                        + "VALUES (?, ?, 'IN', ?, 'RECEIVED', ?, ?) ON CONFLICT DO NOTHING")
-                .params(id.toString(), peerId, text, sentAt.toEpochMilli(), now.toEpochMilli()).update();
-        if (rows == 0) {
-            return Optional.empty();
-        }
-        return jdbc.sql("SELECT " + COLUMNS + " FROM messages WHERE seq = last_insert_rowid()").query(ROW).optional();
+        return writes.queryOne(INSERT_INBOUND, ROW, id.toString(), peerId, text, sentAt.toEpochMilli(),
+                now.toEpochMilli());
     }
 
     /** QUEUED → SENT; empty when the message was not QUEUED (already further on, or unknown). */
     Optional<StoredMessage> markSent(UUID id, Instant at) {
-        int rows = jdbc.sql("UPDATE messages SET status = 'SENT', sent_at = ? "
-                        + "WHERE direction = 'OUT' AND id = ? AND status = 'QUEUED'")
-                .params(at.toEpochMilli(), id.toString()).update();
-        return rows == 1 ? findOutbound(id) : Optional.empty();
+        return writes.queryOne(MARK_SENT, ROW, at.toEpochMilli(), id.toString());
     }
 
     /** QUEUED or SENT → DELIVERED, for an ACK from {@code peerId}; empty for any other message. */
     Optional<StoredMessage> markDelivered(String peerId, UUID id, Instant at) {
-        int rows = jdbc.sql("UPDATE messages SET status = 'DELIVERED', delivered_at = ?, "
-                        + "sent_at = coalesce(sent_at, ?) "
-                        + "WHERE direction = 'OUT' AND id = ? AND peer_id = ? AND status IN ('QUEUED', 'SENT')")
-                .params(at.toEpochMilli(), at.toEpochMilli(), id.toString(), peerId).update();
-        return rows == 1 ? findOutbound(id) : Optional.empty();
+        return writes.queryOne(MARK_DELIVERED, ROW, at.toEpochMilli(), at.toEpochMilli(), id.toString(), peerId);
     }
 
-    /** Every undelivered message to {@code peerId} → FAILED with {@code reason}; returns them. */
+    /** Every undelivered message to {@code peerId} → FAILED with {@code reason}; returns them, oldest first. */
     List<StoredMessage> failUndelivered(String peerId, String reason, Instant at) {
-        List<StoredMessage> undelivered = undelivered(peerId, Integer.MAX_VALUE);
-        jdbc.sql("UPDATE messages SET status = 'FAILED', failed_at = ?, failure = ? "
-                        + "WHERE peer_id = ? AND status IN ('QUEUED', 'SENT')")
-                .params(at.toEpochMilli(), reason, peerId).update();
-        return undelivered.stream().map(m -> withFailure(m, reason, at)).toList();
+        return oldestFirst(writes.query(FAIL_UNDELIVERED, ROW, at.toEpochMilli(), reason, peerId));
     }
 
-    /** Undelivered messages accepted before {@code cutoff} → FAILED; returns them. */
+    /** Up to {@code limit} undelivered messages accepted before {@code cutoff} → FAILED; returns them. */
     List<StoredMessage> failExpired(Instant cutoff, String reason, Instant at, int limit) {
-        List<StoredMessage> expired = jdbc.sql("SELECT " + COLUMNS + " FROM messages "
-                        + "WHERE status IN ('QUEUED', 'SENT') AND created_at < ? ORDER BY seq LIMIT ?")
-                .params(cutoff.toEpochMilli(), limit).query(ROW).list();
-        for (StoredMessage m : expired) {
-            jdbc.sql("UPDATE messages SET status = 'FAILED', failed_at = ?, failure = ? WHERE seq = ?")
-                    .params(at.toEpochMilli(), reason, m.cursor()).update();
-        }
-        return expired.stream().map(m -> withFailure(m, reason, at)).toList();
+        return oldestFirst(writes.query(FAIL_EXPIRED, ROW, at.toEpochMilli(), reason, cutoff.toEpochMilli(), limit));
     }
 
-    /** Removes messages older than {@code cutoff} that no longer wait for delivery. */
+    /**
+     * Removes messages that no longer wait for delivery and that this peer received or created before
+     * {@code cutoff} (see {@link #KEPT_SINCE}).
+     */
     int deleteOlderThan(Instant cutoff) {
-        return jdbc.sql("DELETE FROM messages WHERE created_at < ? AND status NOT IN ('QUEUED', 'SENT')")
-                .param(cutoff.toEpochMilli()).update();
+        return writes.update(DELETE_OLDER_THAN, cutoff.toEpochMilli());
+    }
+
+    /**
+     * Erases the text of every message exchanged with {@code peerId}, both directions. The rows stay,
+     * with their ids, statuses and times: a client can still ask what became of a message it sent, and
+     * a copy of an inbound message is still recognised by (sender, id). Returns how many were erased.
+     */
+    int eraseTexts(String peerId) {
+        return writes.update(ERASE_TEXTS, peerId);
     }
 
     // ------------------------------------------------------------------ reads
@@ -187,9 +216,9 @@ public final class MessageRepository {
     record Insert(StoredMessage message, boolean created) {
     }
 
-    private static StoredMessage withFailure(StoredMessage m, String reason, Instant at) {
-        return new StoredMessage(m.cursor(), m.id(), m.peerId(), m.direction(), m.text(), MessageStatus.FAILED,
-                m.createdAt(), m.sentAt(), m.deliveredAt(), m.receivedAt(), at, reason);
+    /** RETURNING gives rows in no defined order. */
+    private static List<StoredMessage> oldestFirst(List<StoredMessage> rows) {
+        return rows.stream().sorted(OLDEST_FIRST).toList();
     }
 
     private static StoredMessage map(ResultSet rs, int row) throws SQLException {

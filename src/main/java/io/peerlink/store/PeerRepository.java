@@ -8,17 +8,33 @@ import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The {@code peers} table. Writes run only inside {@link StoreWriter} tasks. */
+/**
+ * The {@code peers} table. Writes (and the reads a write decides by) run only inside
+ * {@link StoreWriter} tasks, on the writer's connection; the public reads on any thread.
+ */
 public final class PeerRepository {
 
     private static final String COLUMNS = "peer_id, public_key, dial_address, first_seen, last_seen, forgotten_at, "
             + "alias, trust, verified_at";
     private static final RowMapper<StoredPeer> ROW = PeerRepository::map;
 
-    private final JdbcClient jdbc;
+    private static final String SEEN = "INSERT INTO peers (peer_id, public_key, dial_address, first_seen, last_seen) "
+            + "VALUES (?, ?, ?, ?, ?) "
+            + "ON CONFLICT (peer_id) DO UPDATE SET last_seen = excluded.last_seen, forgotten_at = NULL, "
+            + "dial_address = coalesce(excluded.dial_address, "
+            + "CASE WHEN peers.forgotten_at IS NULL THEN peers.dial_address END)";
+    private static final String BIND = "INSERT INTO addresses (address, peer_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+            + "ON CONFLICT (address) DO UPDATE SET last_seen = excluded.last_seen, "
+            + "first_seen = CASE WHEN addresses.peer_id = excluded.peer_id THEN addresses.first_seen "
+            + "ELSE excluded.first_seen END, peer_id = excluded.peer_id";
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM peers WHERE peer_id = ?";
 
-    PeerRepository(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final WriterConnection writes;
+
+    PeerRepository(JdbcClient jdbc, WriterConnection writes) {
         this.jdbc = jdbc;
+        this.writes = writes;
     }
 
     /**
@@ -26,18 +42,10 @@ public final class PeerRepository {
      * forgotten peer known again. {@code dialAddress} (when this peer dialled) replaces the stored one.
      */
     void seen(String peerId, byte[] publicKey, String dialAddress, Instant now) {
-        jdbc.sql("INSERT INTO peers (peer_id, public_key, dial_address, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (peer_id) DO UPDATE SET last_seen = excluded.last_seen, forgotten_at = NULL, "
-                        + "dial_address = coalesce(excluded.dial_address, "
-                        + "CASE WHEN peers.forgotten_at IS NULL THEN peers.dial_address END)")
-                .params(peerId, publicKey, dialAddress, now.toEpochMilli(), now.toEpochMilli()).update();
+        writes.update(SEEN, peerId, publicKey, dialAddress, now.toEpochMilli(), now.toEpochMilli());
         if (dialAddress != null) {
             // trust on first use: this identity answered at that address (a pinned dial may move it)
-            jdbc.sql("INSERT INTO addresses (address, peer_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
-                            + "ON CONFLICT (address) DO UPDATE SET last_seen = excluded.last_seen, "
-                            + "first_seen = CASE WHEN addresses.peer_id = excluded.peer_id THEN addresses.first_seen "
-                            + "ELSE excluded.first_seen END, peer_id = excluded.peer_id")
-                    .params(dialAddress, peerId, now.toEpochMilli(), now.toEpochMilli()).update();
+            writes.update(BIND, dialAddress, peerId, now.toEpochMilli(), now.toEpochMilli());
         }
     }
 
@@ -61,39 +69,43 @@ public final class PeerRepository {
     /** Sets or (null) clears the alias; false when another known peer has it already. */
     boolean setAlias(String peerId, String alias) {
         if (alias != null) {
-            Integer taken = jdbc.sql("SELECT count(*) FROM peers WHERE alias = ? COLLATE NOCASE AND peer_id <> ?")
-                    .params(alias, peerId).query(Integer.class).single();
-            if (taken > 0) {
+            boolean taken = writes.queryOne("SELECT 1 FROM peers WHERE alias = ? COLLATE NOCASE AND peer_id <> ?",
+                    (rs, n) -> true, alias, peerId).isPresent();
+            if (taken) {
                 return false;
             }
         }
-        jdbc.sql("UPDATE peers SET alias = ? WHERE peer_id = ?").params(alias, peerId).update();
+        writes.update("UPDATE peers SET alias = ? WHERE peer_id = ?", alias, peerId);
         return true;
     }
 
     void setTrust(String peerId, Trust trust, Instant verifiedAt) {
-        jdbc.sql("UPDATE peers SET trust = ?, verified_at = ? WHERE peer_id = ?")
-                .params(trust.name(), verifiedAt == null ? null : verifiedAt.toEpochMilli(), peerId).update();
+        writes.update("UPDATE peers SET trust = ?, verified_at = ? WHERE peer_id = ?", trust.name(),
+                verifiedAt == null ? null : verifiedAt.toEpochMilli(), peerId);
     }
 
     /** Lets {@code address} answer with another identity on first use again. */
     void unbind(String peerId) {
-        jdbc.sql("DELETE FROM addresses WHERE peer_id = ?").param(peerId).update();
+        writes.update("DELETE FROM addresses WHERE peer_id = ?", peerId);
     }
 
     void touch(String peerId, Instant now) {
-        jdbc.sql("UPDATE peers SET last_seen = ? WHERE peer_id = ?").params(now.toEpochMilli(), peerId).update();
+        writes.update("UPDATE peers SET last_seen = ? WHERE peer_id = ?", now.toEpochMilli(), peerId);
     }
 
     /** Marks the peer forgotten; returns false when it was not known. */
     boolean forget(String peerId, Instant now) {
-        return jdbc.sql("UPDATE peers SET forgotten_at = ?, dial_address = NULL, alias = NULL "
-                        + "WHERE peer_id = ? AND forgotten_at IS NULL")
-                .params(now.toEpochMilli(), peerId).update() == 1;
+        return writes.update("UPDATE peers SET forgotten_at = ?, dial_address = NULL, alias = NULL "
+                + "WHERE peer_id = ? AND forgotten_at IS NULL", now.toEpochMilli(), peerId) == 1;
+    }
+
+    /** The peer as the writer sees it, its own uncommitted writes included (writer thread only). */
+    Optional<StoredPeer> findForWrite(String peerId) {
+        return writes.queryOne(BY_ID, ROW, peerId);
     }
 
     public Optional<StoredPeer> find(String peerId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM peers WHERE peer_id = ?").param(peerId).query(ROW).optional();
+        return jdbc.sql(BY_ID).param(peerId).query(ROW).optional();
     }
 
     /** Known (not forgotten) peers, first seen first. */

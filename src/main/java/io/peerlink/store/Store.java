@@ -2,10 +2,10 @@ package io.peerlink.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.peerlink.datadir.PrivateFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,18 +17,23 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
  * peerlink's durable store: one SQLite file ({@value #FILE_NAME}) in the data directory, WAL journal,
- * {@code synchronous=FULL} (a commit survives power loss), foreign keys on, schema through Flyway
- * ({@code db/migration}). Reads go straight to the repositories; every write is one task of the
- * group-committing {@link StoreWriter}, which writes the rows and the events they cause in one
- * transaction. A write's future completes after the commit.
+ * {@code synchronous=FULL} (a commit survives power loss), foreign keys on, {@code secure_delete} on,
+ * schema through Flyway ({@code db/migration}). Reads go straight to the repositories (pooled
+ * connections); every write is one task of the group-committing {@link StoreWriter}, which writes the
+ * rows and the events they cause in one transaction on its own connection. A write's future completes
+ * after the commit, never on the writer thread.
+ *
+ * <p>What is forgotten or pruned leaves no text behind: {@code secure_delete} overwrites deleted
+ * content with zeros, and a {@code wal_checkpoint(TRUNCATE)} after the commit copies those zeros into
+ * the database file and empties the write-ahead log, which would otherwise keep the older copies of
+ * the pages (the text as it was inserted) until it is overwritten, possibly much later.
  *
  * <p>Plain Java: Spring wiring and tests build it the same way. Thread-safe.
  */
@@ -46,39 +51,62 @@ public final class Store implements AutoCloseable {
     private final PeerRepository peers;
     private final EventRepository events;
     private final ChangeSignal changes = new ChangeSignal();
+    /** The SQLite files besides the database: its write-ahead log and the log's index. */
+    static final List<String> LOG_FILES = List.of("-wal", "-shm");
+
     private final StoreWriter writer;
     private final Clock clock;
     private final CommitObserver observer;
+    /** Empties the write-ahead log; runs on the writer thread after a commit that deleted or erased rows. */
+    private final Runnable checkpoint;
 
     /** A store on {@code dataSource}, whose schema must be migrated ({@link #migrate}). */
     public Store(DataSource dataSource, Clock clock) {
         this(dataSource, clock, CommitObserver.NONE);
     }
 
-    /** As {@link #Store(DataSource, Clock)}, reporting every commit to {@code observer}. */
+    /**
+     * As {@link #Store(DataSource, Clock)}, reporting every commit to {@code observer}. The writer
+     * takes one connection of {@code dataSource} for as long as the store is open.
+     */
     public Store(DataSource dataSource, Clock clock, CommitObserver observer) {
-        // the repositories and the writer's transactions on the same data source: writes inside a
-        // transaction use its connection
-        DataSource statements = new StatementCachingDataSource(dataSource);
-        JdbcClient jdbc = JdbcClient.create(statements);
-        this.messages = new MessageRepository(jdbc);
-        this.peers = new PeerRepository(jdbc);
-        this.events = new EventRepository(jdbc);
+        WriterConnection writes;
+        try {
+            writes = new WriterConnection(dataSource.getConnection());
+        } catch (SQLException e) {
+            throw new DataAccessResourceFailureException("Cannot open the store writer's connection", e);
+        }
+        // reads on the pool's other connections, their statements kept; writes on the writer's own
+        JdbcClient reads = JdbcClient.create(new StatementCachingDataSource(dataSource));
+        this.messages = new MessageRepository(reads, writes);
+        this.peers = new PeerRepository(reads, writes);
+        this.events = new EventRepository(reads, writes);
         this.clock = clock;
         this.observer = observer;
-        this.writer = new StoreWriter(new TransactionTemplate(new DataSourceTransactionManager(statements)),
-                changes::changed, observer);
+        this.writer = new StoreWriter(writes, changes::changed, observer);
+        this.checkpoint = () -> truncateLog(writes);
     }
 
-    /** A pooled data source on {@code dataDir/peerlink.db}, creating the directory if needed. */
+    /**
+     * A pooled data source on {@code dataDir/peerlink.db}. Creates the directory (0700) and the file
+     * (0600) if needed; an existing directory, database, {@code -wal} or {@code -shm} file open to
+     * other users is made private, or the start is refused when that is not possible
+     * ({@link PrivateFiles}). SQLite gives the {@code -wal} and {@code -shm} files it creates the
+     * database file's mode.
+     */
     public static HikariDataSource openSqlite(Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
-        createPrivate(dataDir.resolve(FILE_NAME));
+        PrivateFiles.directory(dataDir);
+        PrivateFiles.file(dataDir.resolve(FILE_NAME));
+        for (String log : LOG_FILES) {
+            PrivateFiles.existing(dataDir.resolve(FILE_NAME + log));
+        }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(10_000);
+        // deleted rows are overwritten with zeros, not left in free space (see the class javadoc)
+        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
         sqlite.setUrl("jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath());
         HikariConfig pool = new HikariConfig();
@@ -88,21 +116,6 @@ public final class Store implements AutoCloseable {
         pool.setMaximumPoolSize(6);
         pool.setMinimumIdle(1);
         return new HikariDataSource(pool);
-    }
-
-    /**
-     * Creates the database file readable by its owner only (it holds every message in plaintext);
-     * SQLite gives its -wal and -shm files the same mode. An existing file is left as it is.
-     */
-    private static void createPrivate(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return;
-        }
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(file);
-        }
     }
 
     /** Brings the schema up to date (an empty database or one of an earlier version). */
@@ -203,15 +216,21 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Forgets the peer and fails its undelivered messages; false when it was not known. The
-     * addresses where it answered may then answer with another identity on first use, unless it was
-     * ever VERIFIED (even if CHANGED since): then only an explicit pin accepts another identity there.
+     * Forgets the peer, fails its undelivered messages and erases the text of every message exchanged
+     * with it (their ids, statuses and times stay); false when it was not known. After the commit the
+     * write-ahead log is checkpointed and emptied, so that no text of the conversation is left in the
+     * database file or its log (see the class javadoc). The addresses where it answered may then
+     * answer with another identity on first use, unless it was ever VERIFIED (even if CHANGED since):
+     * then only an explicit pin accepts another identity there.
      */
     public CompletableFuture<Boolean> forgetPeer(String peerId) {
+        // set on the writer thread by the task, read there after its commit
+        boolean[] forgotten = new boolean[1];
         return writer.submit(() -> {
+            forgotten[0] = false;
             Instant now = clock.instant();
             // verified once (also if CHANGED since): its addresses stay guarded
-            boolean verified = peers.find(peerId).map(p -> p.verifiedAt() != null).orElse(false);
+            boolean verified = peers.findForWrite(peerId).map(p -> p.verifiedAt() != null).orElse(false);
             if (!peers.forget(peerId, now)) {
                 return new Forgotten(false, 0);
             }
@@ -222,13 +241,19 @@ public final class Store implements AutoCloseable {
             for (StoredMessage m : failed) {
                 events.statusChanged(m, now);
             }
+            messages.eraseTexts(peerId);
             events.peer(peerId, "forgotten", now);
+            forgotten[0] = true;
             return new Forgotten(true, failed.size());
-        }).thenApply(forgotten -> {
-            if (forgotten.failed() > 0) {
-                observe(() -> observer.failed(CommitObserver.FAILED_FORGOTTEN, forgotten.failed()));
+        }, () -> {
+            if (forgotten[0]) {
+                checkpoint.run();
             }
-            return forgotten.known();
+        }).thenApply(result -> {
+            if (result.failed() > 0) {
+                observe(() -> observer.failed(CommitObserver.FAILED_FORGOTTEN, result.failed()));
+            }
+            return result.known();
         });
     }
 
@@ -259,7 +284,7 @@ public final class Store implements AutoCloseable {
      */
     public CompletableFuture<Boolean> keyChanged(String peerId) {
         return writer.submit(() -> {
-            Optional<StoredPeer> p = peers.find(peerId);
+            Optional<StoredPeer> p = peers.findForWrite(peerId);
             if (p.isEmpty() || p.get().trust() == Trust.CHANGED) {
                 return false;
             }
@@ -283,14 +308,37 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Deletes messages and events older than {@code retention} (undelivered messages stay). */
+    /**
+     * Deletes messages and events older than {@code retention} (undelivered messages stay). A message's
+     * age counts from when this peer received it, or accepted it for sending, never from the sender's
+     * {@code sentAt}. When it removed anything, the write-ahead log is checkpointed and emptied after
+     * the commit (see the class javadoc).
+     */
     public CompletableFuture<Integer> prune(Duration retention) {
+        // set on the writer thread by the task, read there after its commit
+        int[] deleted = new int[1];
         return writer.submit(() -> {
             Instant cutoff = clock.instant().minus(retention);
             int removed = messages.deleteOlderThan(cutoff);
-            events.deleteOlderThan(cutoff);
+            deleted[0] = removed + events.deleteOlderThan(cutoff);
             return removed;
+        }, () -> {
+            if (deleted[0] > 0) {
+                checkpoint.run();
+            }
         });
+    }
+
+    /**
+     * Copies every page of the write-ahead log into the database file and truncates the log to zero
+     * bytes. It waits (busy timeout) for readers that still use older pages; when it cannot finish,
+     * the next forget or prune tries again, and SQLite's own checkpoints overwrite the log over time.
+     */
+    private static void truncateLog(WriterConnection writes) {
+        if (!writes.checkpointTruncate()) {
+            log.warn("The write-ahead log could not be emptied after a delete (readers kept it busy); it is tried "
+                    + "again after the next forget or prune");
+        }
     }
 
     /** Commits what is queued and stops writing; the data source stays the caller's. */

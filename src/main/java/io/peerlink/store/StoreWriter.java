@@ -1,15 +1,18 @@
 package io.peerlink.store;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The store's one writer, with group commit: every write is a task on one queue; a single thread
@@ -29,6 +32,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Every committed transaction is reported to a {@link CommitObserver} with its size and duration.
  *
+ * <p>The writer owns its JDBC connection ({@link WriterConnection}: statements prepared once), from
+ * the store's opening to {@link #close}, and runs each transaction on it by hand: begin, the tasks,
+ * commit (or rollback).
+ *
+ * <p>No caller's code runs on the writer thread: a task's future is completed on a virtual thread of
+ * its own, so a dependent stage ({@code whenComplete}, {@code thenAccept}, ...) registered before the
+ * commit runs there, and one registered after it runs on the thread that registers it. Otherwise a
+ * connection's callback (queueing an ACK, say) would run on the writer thread, hold up every commit
+ * behind it, and could wait for the writer itself (a full queue, a {@code join()}) forever.
+ *
  * <p>Thread-safe: {@link #submit} may be called from any thread.
  */
 final class StoreWriter implements AutoCloseable {
@@ -41,20 +54,24 @@ final class StoreWriter implements AutoCloseable {
     private static final long CLOSE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
 
-    private final TransactionTemplate transactions;
+    private final WriterConnection connection;
     private final Runnable afterCommit;
     private final CommitObserver observer;
     private final long deferNanos;
     private final BlockingQueue<Task<?>> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** Completes the tasks' futures, off the writer thread. */
+    private final ExecutorService completions =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("store-completion-", 0).factory());
     private final Thread thread;
     private volatile boolean closed;
 
-    StoreWriter(TransactionTemplate transactions, Runnable afterCommit, CommitObserver observer) {
-        this(transactions, afterCommit, observer, DEFER_NANOS);
+    /** A writer on {@code connection}, which it owns from now on and closes when it stops. */
+    StoreWriter(WriterConnection connection, Runnable afterCommit, CommitObserver observer) {
+        this(connection, afterCommit, observer, DEFER_NANOS);
     }
 
-    StoreWriter(TransactionTemplate transactions, Runnable afterCommit, CommitObserver observer, long deferNanos) {
-        this.transactions = transactions;
+    StoreWriter(WriterConnection connection, Runnable afterCommit, CommitObserver observer, long deferNanos) {
+        this.connection = connection;
         this.afterCommit = afterCommit;
         this.observer = observer;
         this.deferNanos = deferNanos;
@@ -74,8 +91,22 @@ final class StoreWriter implements AutoCloseable {
         return submit(work, false);
     }
 
+    /**
+     * As {@link #submit}; once the task's transaction committed, and before its future completes,
+     * {@code afterCommit} runs on the writer thread outside any transaction (a checkpoint, say), after
+     * the other futures of its batch were handed off for completion. Its failure is logged and does
+     * not fail the committed task.
+     */
+    <T> CompletableFuture<T> submit(Supplier<T> work, Runnable afterCommit) {
+        return submit(work, true, afterCommit);
+    }
+
     private <T> CompletableFuture<T> submit(Supplier<T> work, boolean urgent) {
-        Task<T> task = new Task<>(work, urgent);
+        return submit(work, urgent, null);
+    }
+
+    private <T> CompletableFuture<T> submit(Supplier<T> work, boolean urgent, Runnable afterCommit) {
+        Task<T> task = new Task<>(work, urgent, afterCommit);
         if (closed) {
             task.future.completeExceptionally(new StoreClosedException());
             return task.future;
@@ -89,7 +120,10 @@ final class StoreWriter implements AutoCloseable {
         return task.future;
     }
 
-    /** Commits what is queued, then stops the writer thread; later submits fail. */
+    /**
+     * Commits what is queued, then stops the writer thread, which gives its connection back; later
+     * submits fail. Waits a little for the futures' completions, not for what depends on them.
+     */
     @Override
     public void close() {
         closed = true;
@@ -102,9 +136,27 @@ final class StoreWriter implements AutoCloseable {
         while ((left = queue.poll()) != null) {
             left.future.completeExceptionally(new StoreClosedException());
         }
+        completions.shutdown();
+        try {
+            completions.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void run() {
+        try {
+            writeUntilClosed();
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException e) {
+                log.warn("Closing the store writer's connection failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void writeUntilClosed() {
         List<Task<?>> batch = new ArrayList<>();
         while (true) {
             Task<?> first;
@@ -177,25 +229,63 @@ final class StoreWriter implements AutoCloseable {
                 return;
             }
             // find the culprit: every task again, each in its own transaction
+            List<Task<?>> committed = new ArrayList<>();
             for (Task<?> task : batch) {
                 try {
                     inTransaction(List.of(task));
-                    task.complete();
+                    committed.add(task);
                 } catch (RuntimeException e) {
                     fail(task, e);
                 }
             }
-            afterCommit.run();
+            committed(committed);
             return;
         }
-        afterCommit.run();
-        batch.forEach(Task::complete);
+        committed(batch);
     }
 
-    /** Runs the tasks in one transaction; reports it to the observer once it committed. */
+    /** Signals the commit, completes the futures, and runs the after-commit steps (before their own futures). */
+    private void committed(List<Task<?>> tasks) {
+        afterCommit.run();
+        for (Task<?> task : tasks) {
+            if (task.afterCommit == null) {
+                offWriterThread(task::complete);
+            }
+        }
+        for (Task<?> task : tasks) {
+            if (task.afterCommit != null) {
+                task.afterCommit();
+                offWriterThread(task::complete);
+            }
+        }
+    }
+
+    /** Runs {@code completion} on a virtual thread, also when a late commit outlived {@link #close}. */
+    private void offWriterThread(Runnable completion) {
+        try {
+            completions.execute(completion);
+        } catch (RejectedExecutionException e) {
+            Thread.ofVirtual().name("store-completion-late").start(completion);
+        }
+    }
+
+    /**
+     * Runs the tasks in one transaction on the writer's connection; reports it to the observer once
+     * it committed. Rolls back and rethrows when a task or the commit fails.
+     */
     private void inTransaction(List<Task<?>> tasks) {
         long start = System.nanoTime();
-        transactions.executeWithoutResult(status -> tasks.forEach(Task::run));
+        try {
+            tasks.forEach(Task::run);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("commit failed: " + e, e);
+        }
         long nanos = System.nanoTime() - start;
         try {
             observer.committed(tasks.size(), nanos);
@@ -204,24 +294,34 @@ final class StoreWriter implements AutoCloseable {
         }
     }
 
-    private static void fail(Task<?> task, RuntimeException e) {
+    private void fail(Task<?> task, RuntimeException e) {
         log.warn("A store write failed: {}", e.toString());
-        task.future.completeExceptionally(e);
+        offWriterThread(() -> task.future.completeExceptionally(e));
     }
 
     private static final class Task<T> {
         final Supplier<T> work;
         final boolean urgent;
+        final Runnable afterCommit;
         final CompletableFuture<T> future = new CompletableFuture<>();
         T result;
 
-        Task(Supplier<T> work, boolean urgent) {
+        Task(Supplier<T> work, boolean urgent, Runnable afterCommit) {
             this.work = work;
             this.urgent = urgent;
+            this.afterCommit = afterCommit;
         }
 
         void run() {
             result = work.get();
+        }
+
+        void afterCommit() {
+            try {
+                afterCommit.run();
+            } catch (RuntimeException e) {
+                log.warn("A store write's after-commit step failed: {}", e.toString());
+            }
         }
 
         void complete() {

@@ -39,6 +39,26 @@ class IdentityStoreTest {
     }
 
     @Test
+    void createsTheDataDirectoryForItsOwnerOnly() throws Exception {
+        Path data = dir.resolve("data");
+        new IdentityStore(data, 2048).loadOrCreate();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aKeyAndDirectoryOpenToOthersAreMadePrivateAtTheNextStart() throws Exception {
+        String peerId = new IdentityStore(dir, 2048).loadOrCreate().peerId();
+        Path privateFile = dir.resolve(IdentityStore.PRIVATE_KEY_FILE);
+        Files.setPosixFilePermissions(privateFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThat(new IdentityStore(dir, 2048).loadOrCreate().peerId()).isEqualTo(peerId);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    }
+
+    @Test
     void keepsTheSamePeerIdAcrossRestarts() throws Exception {
         String first = new IdentityStore(dir, 2048).loadOrCreate().peerId();
         String second = new IdentityStore(dir, 3072).loadOrCreate().peerId();

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -280,5 +281,188 @@ class StoreTest {
         assertThat(store.messages().findByCursor(out.cursor())).contains(out);
         assertThat(store.messages().find(UUID.randomUUID())).isEmpty();
         assertThat(store.messages().findByCursor(out.cursor() + 100)).isEmpty();
+    }
+
+    @Test
+    void retentionCountsFromWhenThisPeerReceivedAMessageNotFromTheSendersClock() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+        store.peerConnected(B, KEY, null).join();
+        try (Store timed = new Store(dataSource, clock)) {
+            // the sender claims to have sent it ten years from now
+            UUID future = timed.storeInbound(B, UUID.randomUUID(), "from the future",
+                    clock.instant().plus(Duration.ofDays(3650))).join().orElseThrow().id();
+            UUID delivered = timed.acceptOutbound(UUID.randomUUID(), B, "delivered").join().message().id();
+            timed.markDelivered(B, delivered).join();
+            clock.advance(Duration.ofDays(20));
+            // the sender claims to have sent it long ago, but it arrived only now
+            UUID late = timed.storeInbound(B, UUID.randomUUID(), "late", Instant.parse("2000-01-01T00:00:00Z"))
+                    .join().orElseThrow().id();
+            clock.advance(Duration.ofDays(11));
+
+            assertThat(timed.prune(Duration.ofDays(30)).join()).isEqualTo(2);
+            assertThat(store.messages().find(future)).as("received 31 days ago").isEmpty();
+            assertThat(store.messages().find(delivered)).as("accepted 31 days ago").isEmpty();
+            assertThat(store.messages().find(late)).as("received 11 days ago").isPresent();
+        }
+    }
+
+    @Test
+    void thePruneFindsOldMessagesThroughAnIndex() {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        List<String> plan = jdbc.sql("EXPLAIN QUERY PLAN " + MessageRepository.DELETE_OLDER_THAN).param(0L)
+                .query((rs, n) -> rs.getString("detail")).list();
+        assertThat(plan).anySatisfy(step -> assertThat(step).contains("USING INDEX messages_kept_since"));
+    }
+
+    @Test
+    void forgettingAPeerLeavesNoneOfItsTextsInTheDatabaseFileOrItsLog() throws Exception {
+        store.peerConnected(B, KEY, null).join();
+        List<String> secrets = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String in = "secret-from-b-" + i + "-" + UUID.randomUUID();
+            String out = "secret-to-b-" + i + "-" + UUID.randomUUID();
+            secrets.add(in);
+            secrets.add(out);
+            store.storeInbound(B, UUID.randomUUID(), in, Instant.now()).join();
+            UUID id = store.acceptOutbound(UUID.randomUUID(), B, out).join().message().id();
+            if (i % 2 == 0) {
+                store.markDelivered(B, id).join();
+            }
+        }
+        // one long enough to spill into overflow pages
+        String big = "secret-big-" + UUID.randomUUID() + "x".repeat(60 * 1024);
+        secrets.add(big.substring(0, 60));
+        UUID bigId = store.storeInbound(B, UUID.randomUUID(), big, Instant.now()).join().orElseThrow().id();
+        String kept = "kept-for-a-" + UUID.randomUUID();
+        store.storeInbound(A, UUID.randomUUID(), kept, Instant.now()).join();
+        byte[] before = databaseBytes();
+        assertThat(contains(before, secrets.getFirst())).as("the texts are in the files before").isTrue();
+        assertThat(contains(before, secrets.getLast())).isTrue();
+
+        assertThat(store.forgetPeer(B).join()).isTrue();
+
+        byte[] after = databaseBytes();
+        for (String secret : secrets) {
+            assertThat(contains(after, secret)).as(secret.substring(0, 20)).isFalse();
+        }
+        assertThat(contains(after, kept)).as("another peer's conversation stays").isTrue();
+        assertThat(Files.size(dir.resolve(Store.FILE_NAME + "-wal"))).as("the log is emptied").isZero();
+        // what became of each message can still be asked
+        assertThat(store.messages().find(bigId)).map(StoredMessage::text).contains("");
+        assertThat(store.messages().conversation(B, Long.MAX_VALUE, 100)).hasSize(41)
+                .allSatisfy(m -> assertThat(m.text()).isEmpty());
+    }
+
+    @Test
+    void pruningLeavesNoTextOfWhatItRemovedInTheDatabaseFileOrItsLog() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofDays(40)));
+        String old = "old-secret-" + UUID.randomUUID();
+        try (Store past = new Store(dataSource, clock)) {
+            past.storeInbound(A, UUID.randomUUID(), old, Instant.now()).join();
+        }
+        String fresh = "fresh-" + UUID.randomUUID();
+        store.storeInbound(A, UUID.randomUUID(), fresh, Instant.now()).join();
+        assertThat(contains(databaseBytes(), old)).isTrue();
+
+        assertThat(store.prune(Duration.ofDays(30)).join()).isEqualTo(1);
+
+        byte[] after = databaseBytes();
+        assertThat(contains(after, old)).isFalse();
+        assertThat(contains(after, fresh)).isTrue();
+    }
+
+    @Test
+    void runsWithSecureDeleteOnEveryConnection() {
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        assertThat(jdbc.sql("PRAGMA secure_delete").query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void theDataDirectoryIsCreatedForItsOwnerOnly() throws Exception {
+        Path fresh = dir.resolve("new/data");
+        try (HikariDataSource created = Store.openSqlite(fresh)) {
+            assertThat(mode(fresh)).isEqualTo("rwx------");
+            assertThat(mode(fresh.resolve(Store.FILE_NAME))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void filesOpenToOthersAreMadePrivateAtTheNextStart() throws Exception {
+        store.acceptOutbound(UUID.randomUUID(), A, "private").join();
+        close();
+        for (String name : List.of("", "-wal", "-shm")) {
+            Path file = dir.resolve(Store.FILE_NAME + name);
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        open();
+
+        assertThat(mode(dir)).isEqualTo("rwx------");
+        for (String name : List.of("", "-wal", "-shm")) {
+            assertThat(mode(dir.resolve(Store.FILE_NAME + name))).as(Store.FILE_NAME + name).isEqualTo("rw-------");
+        }
+        assertThat(store.messages().undelivered(A, 10)).extracting(StoredMessage::text).containsExactly("private");
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    /** The raw bytes of the database file and of its write-ahead log, as anyone with a copy would see them. */
+    private byte[] databaseBytes() throws Exception {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (String name : List.of(Store.FILE_NAME, Store.FILE_NAME + "-wal")) {
+            Path file = dir.resolve(name);
+            if (Files.exists(file)) {
+                all.write(Files.readAllBytes(file));
+            }
+        }
+        return all.toByteArray();
+    }
+
+    private static boolean contains(byte[] haystack, String needle) {
+        byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + n.length <= haystack.length; i++) {
+            for (int j = 0; j < n.length; j++) {
+                if (haystack[i + j] != n[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** A clock the test moves forward. */
+    private static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 }

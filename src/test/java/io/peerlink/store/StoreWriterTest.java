@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** The writer's batching against a real SQLite file: no mocks. */
 class StoreWriterTest {
@@ -26,7 +26,7 @@ class StoreWriterTest {
 
     private HikariDataSource dataSource;
     private JdbcClient jdbc;
-    private TransactionTemplate transactions;
+    private WriterConnection connection;
     private final List<Integer> commits = Collections.synchronizedList(new ArrayList<>());
     private StoreWriter writer;
 
@@ -35,24 +35,27 @@ class StoreWriterTest {
         dataSource = Store.openSqlite(dir);
         jdbc = JdbcClient.create(dataSource);
         jdbc.sql("CREATE TABLE t (v TEXT NOT NULL)").update();
-        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        connection = new WriterConnection(dataSource.getConnection());
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         if (writer != null) {
             writer.close();
+        } else {
+            connection.close();
         }
         dataSource.close();
     }
 
     private StoreWriter writer(Duration defer) {
-        writer = new StoreWriter(transactions, () -> { }, (writes, nanos) -> commits.add(writes), defer.toNanos());
+        writer = new StoreWriter(connection, () -> { }, (writes, nanos) -> commits.add(writes), defer.toNanos());
         return writer;
     }
 
+    /** A write as the repositories do it: on the writer's connection, inside a task. */
     private int insert(String v) {
-        return jdbc.sql("INSERT INTO t (v) VALUES (?)").param(v).update();
+        return connection.update("INSERT INTO t (v) VALUES (?)", v);
     }
 
     private List<String> rows() {
@@ -117,5 +120,61 @@ class StoreWriterTest {
         assertThat(deferred.get(1, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(bad).failsWithin(Duration.ofSeconds(1));
         assertThat(rows()).containsExactly("sent", "accepted");
+    }
+
+    @Test
+    void theWriterOwnsItsConnectionAndGivesItBackWhenItCloses() throws Exception {
+        StoreWriter w = writer(Duration.ofMillis(1));
+        assertThat(w.submit(() -> insert("a")).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(dataSource.getHikariPoolMXBean().getActiveConnections()).as("held by the writer").isEqualTo(1);
+        w.close();
+        assertThat(dataSource.getHikariPoolMXBean().getActiveConnections()).as("given back").isZero();
+    }
+
+    @Test
+    void dependentStagesNeverRunOnTheWriterThread() throws Exception {
+        StoreWriter w = writer(Duration.ofMillis(1));
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        CompletableFuture<Integer> write = w.submit(() -> {
+            ranOn.set(Thread.currentThread());
+            await(release);
+            return insert("a");
+        });
+        CompletableFuture<Integer> failing = w.submit(() -> {
+            await(release);
+            return insert(null);
+        });
+        // registered before the commit: the stages run on whatever thread completes the futures
+        AtomicReference<Thread> stage = new AtomicReference<>();
+        AtomicReference<Thread> failureStage = new AtomicReference<>();
+        CompletableFuture<Integer> nested = write.thenCompose(n -> {
+            stage.set(Thread.currentThread());
+            // a callback that writes and waits, as a connection that stores and then acknowledges:
+            // on the writer thread this would wait for itself for ever
+            return CompletableFuture.completedFuture(w.submit(() -> insert("b")).join());
+        });
+        CompletableFuture<Void> failed = failing.handle((n, e) -> {
+            failureStage.set(Thread.currentThread());
+            return null;
+        });
+        assertThat(write).as("waits for the latch").isNotDone();
+        release.countDown();
+
+        assertThat(nested.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        failed.get(10, TimeUnit.SECONDS);
+        assertThat(ranOn.get().getName()).as("the task itself runs on the writer").isEqualTo("store-writer");
+        assertThat(stage.get()).isNotNull().isNotSameAs(ranOn.get());
+        assertThat(failureStage.get()).isNotNull().isNotSameAs(ranOn.get());
+        assertThat(stage.get().getName()).startsWith("store-completion-");
+        assertThat(rows()).containsExactly("a", "b");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
