@@ -68,7 +68,7 @@ import tools.jackson.databind.json.JsonMapper;
             "spring.main.banner-mode=off"})
 class ApiContractTest {
 
-    static final String TOKEN = "contract-token-0123456789";
+    static final String TOKEN = "contract-token-0123456789-0123456789";
     static final CommitGate GATE = new CommitGate();
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
