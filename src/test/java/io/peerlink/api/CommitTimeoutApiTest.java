@@ -11,6 +11,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import io.peerlink.config.PeerlinkProperties;
 import io.peerlink.transport.ConnectionObserver;
 import io.peerlink.transport.ConnectionSettings;
+import io.peerlink.messaging.Inbox;
+import io.peerlink.messaging.Messages;
 import io.peerlink.messaging.PeerConnectionService;
 import io.peerlink.messaging.SlowCommitServices;
 import io.peerlink.store.MessageStatus;
@@ -66,6 +68,16 @@ class CommitTimeoutApiTest {
                     }, Duration.ofMillis(300));
             service.start();
             return service;
+        }
+
+        @Bean
+        Inbox inbox(PeerConnectionService peerConnectionService) {
+            return new Inbox(peerConnectionService.store());
+        }
+
+        @Bean
+        Messages messages(PeerConnectionService peerConnectionService) {
+            return new Messages(peerConnectionService.store());
         }
     }
 
