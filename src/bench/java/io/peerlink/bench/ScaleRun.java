@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * so one-time costs (classes, JCA caches, the store) stay out of the per-connection figure.
  *
  * <p>Settings of the peer under test: the product's defaults, except {@code max-connections}
- * ({@value #MAX_CONNECTIONS}, default 64) and the listen address. The clients dial
+ * ({@value #MAX_CONNECTIONS}, default 64), the listen address, and the slots of unknown identities
+ * (every client is one): {@code reserved-connections-percent} 0 and
+ * {@code max-unknown-connections-per-address} {@value #CONNECTIONS} / {@value #SOURCES}. The clients dial
  * {@value #DIAL_CONCURRENCY} at a time: at most half of the default {@code max-handshakes} (32), so
  * the per-source token bucket, which only applies above half, never refuses, and far below the
  * per-address limit (8) since consecutive clients use different source addresses.
@@ -132,8 +134,11 @@ final class ScaleRun {
                             keys.generated(), keys.generateSeconds()));
             Path dataDir = fresh(work.resolve("peer"));
             BenchKeys.identity(keys(directory), "scale-peer", 3072, dataDir);
+            // the clients are unknown identities to the peer: no reserve for contacts, 20 per address
             peer = BenchPeers.start(Map.of("listen-host", PEER_HOST, "listen-port", "0", "data-dir",
-                    dataDir.toString(), "max-connections", Integer.toString(MAX_CONNECTIONS)));
+                    dataDir.toString(), "max-connections", Integer.toString(MAX_CONNECTIONS),
+                    "reserved-connections-percent", "0", "max-unknown-connections-per-address",
+                    Integer.toString(CONNECTIONS / SOURCES)));
             var p = peer.properties();
             String settings = "max-connections " + MAX_CONNECTIONS + " (default 64), max-handshakes "
                     + p.maxHandshakes() + ", per address " + p.maxHandshakesPerAddress() + ", keep-alive "

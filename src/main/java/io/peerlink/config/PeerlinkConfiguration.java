@@ -141,7 +141,7 @@ class PeerlinkConfiguration {
     static ConnectionSettings connectionSettings(PeerlinkProperties p) {
         int cryptoThreads = ConnectionSettings.defaultCryptoThreads();
         return new ConnectionSettings(p.listenHost(), p.listenPort(), p.connectTargets(), p.maxConnections(),
-                p.maxHandshakes(), p.maxHandshakesPerAddress(), p.handshakeTimeout(), p.handshakeIdleTimeout(),
+                p.reservedConnectionsPercent(), p.maxUnknownConnectionsPerAddress(), p.maxHandshakes(), p.maxHandshakesPerAddress(), p.handshakeTimeout(), p.handshakeIdleTimeout(),
                 cryptoThreads, ConnectionSettings.defaultCryptoQueue(cryptoThreads), p.keepAliveInterval(),
                 p.idleTimeout(), RECONNECT_MIN_DELAY, RECONNECT_MAX_DELAY, p.limits());
     }

@@ -36,6 +36,13 @@ import org.springframework.validation.annotation.Validated;
  *        default the listen address when it is a specific one (not 0.0.0.0)
  * @param handshakeTimeout a handshake must finish within this
  * @param maxConnections established peer connections (inbound and outbound) open at once
+ * @param reservedConnectionsPercent the share of {@code max-connections}, in percent (rounded down:
+ *        16 of 64), that only contacts and this peer's own dials may hold; unknown identities
+ *        (inbound peers that are not contacts) share the rest. When every slot is taken, a contact
+ *        or an own dial takes the slot of the unknown connection idle the longest, which is let go
+ *        (CLOSE TOO_MANY_CONNECTIONS). 0: no reserve and no priority, first come first served
+ * @param maxUnknownConnectionsPerAddress established connections of unknown identities from one
+ *        address (an IPv6 /64 is one)
  * @param maxHandshakes inbound connections still in their handshake at once, a budget apart from
  *        {@code max-connections}; beyond it new connections are closed at once. Each source address
  *        (an IPv6 /64) gets at most 20 handshakes a second that make this peer decrypt (bursts of
@@ -71,6 +78,8 @@ public record PeerlinkProperties(
         String advertisedAddress,
         @DefaultValue("10s") @NotNull Duration handshakeTimeout,
         @DefaultValue("64") @Min(1) @Max(100_000) int maxConnections,
+        @DefaultValue("25") @Min(0) @Max(100) int reservedConnectionsPercent,
+        @DefaultValue("4") @Min(1) @Max(100_000) int maxUnknownConnectionsPerAddress,
         @DefaultValue("32") @Min(1) @Max(100_000) int maxHandshakes,
         @DefaultValue("8") @Min(1) @Max(100_000) int maxHandshakesPerAddress,
         @DefaultValue("3s") @NotNull Duration handshakeIdleTimeout,
@@ -193,7 +202,9 @@ public record PeerlinkProperties(
         return "PeerlinkProperties[listenHost=" + listenHost + ", listenPort=" + listenPort + ", dataDir=" + dataDir
                 + ", connect=" + connect + ", maxMessageBytes=" + maxMessageBytes + ", messageTtl=" + messageTtl
                 + ", historyRetention=" + historyRetention + ", advertisedAddress=" + advertisedAddress
-                + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections + ", maxHandshakes="
+                + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections
+                + ", reservedConnectionsPercent=" + reservedConnectionsPercent + ", maxUnknownConnectionsPerAddress="
+                + maxUnknownConnectionsPerAddress + ", maxHandshakes="
                 + maxHandshakes + ", maxHandshakesPerAddress=" + maxHandshakesPerAddress + ", handshakeIdleTimeout="
                 + handshakeIdleTimeout + ", apiToken="
                 + (!apiTokenEnabled() ? "(none)" : apiToken.equals(GENERATE_API_TOKEN) ? "(generate)" : "(set)") + ", keySize=" + keySize + ", keepAliveInterval="

@@ -1,5 +1,6 @@
 package io.peerlink.messaging;
 
+import io.peerlink.transport.DialTarget;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.transport.PeerDirectory;
 import io.peerlink.identity.Fingerprints;
@@ -8,6 +9,8 @@ import io.peerlink.store.StoredPeer;
 import io.peerlink.store.Trust;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -24,10 +27,23 @@ final class Contacts {
 
     private final Store store;
     private final PeerDirectory directory;
+    /** The peerIds pinned in {@code peerlink.connect} ({@code peerId@host:port}). */
+    private final Set<String> pinned;
 
-    Contacts(Store store, PeerDirectory directory) {
+    Contacts(Store store, PeerDirectory directory, List<DialTarget> connect) {
         this.store = store;
         this.directory = directory;
+        this.pinned = connect.stream().map(DialTarget::pin).filter(pin -> pin != null).collect(Collectors.toSet());
+    }
+
+    /**
+     * Whether {@code peerId} is a contact, for the transport's connection slots
+     * ({@link io.peerlink.transport.PeerStanding}): a peer known before this connection (in the
+     * store since start-up, or connected since, either way), or one pinned in {@code peerlink.connect}.
+     * Asked after the handshake, before the connection is attached; never waits for the store.
+     */
+    boolean isContact(String peerId) {
+        return directory.isKnown(peerId) || pinned.contains(peerId);
     }
 
     /** The known peer that {@code peerIdOrAlias} names, if any. */

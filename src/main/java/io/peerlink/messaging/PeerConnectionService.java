@@ -10,6 +10,7 @@ import io.peerlink.transport.PeerDirectory;
 import io.peerlink.transport.PeerConnection;
 import io.peerlink.transport.ConnectionSettings;
 import io.peerlink.transport.ConnectionObserver;
+import io.peerlink.transport.ConnectionSlots;
 import io.peerlink.transport.Redialer;
 import io.peerlink.transport.CryptoPool;
 import io.peerlink.identity.Fingerprints;
@@ -30,7 +31,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -68,7 +68,7 @@ public final class PeerConnectionService {
     private final Redialer redialer;
     private final Contacts contacts;
     private final Inbox inbox;
-    private final Semaphore connectionSlots;
+    private final ConnectionSlots connectionSlots;
     private final Timers timers;
     /** Whether {@link #timers} is this service's own (closed by {@link #stop}) or the caller's. */
     private final boolean ownTimers;
@@ -100,17 +100,18 @@ public final class PeerConnectionService {
         this.settings = settings;
         this.store = store;
         SecureRandom random = new SecureRandom();
-        this.connectionSlots = new Semaphore(settings.maxConnections());
         this.directory = new PeerDirectory(identity);
+        this.connectionSlots = new ConnectionSlots(settings, directory);
+        this.contacts = new Contacts(store, directory, settings.connect());
         this.delivery = new Delivery(store, directory, settings.limits(), clock, commitTimeout);
         this.sessions = new Sessions(settings, directory, delivery, observer, clock, timers);
-        this.listener = new Listener(identity, settings, observer, random, connectionSlots, sessions, timers);
+        this.listener = new Listener(identity, settings, observer, random, connectionSlots, contacts::isContact,
+                sessions, timers);
         this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions,
                 addressBook(store), timers);
         this.redialer = new Redialer(dialer, directory, settings.reconnectMinDelay(), settings.reconnectMaxDelay(),
                 timers);
         this.inbox = new Inbox(store);
-        this.contacts = new Contacts(store, directory);
     }
 
     /** Trust on first use over the store, for the dialler. */
@@ -216,7 +217,7 @@ public final class PeerConnectionService {
 
     /** Connection slots not taken (tests: every slot comes back once its connection ends). */
     public int freeConnectionSlots() {
-        return connectionSlots.availablePermits();
+        return connectionSlots.free();
     }
 
     /** Inbound handshakes holding a handshake slot (tests). */

@@ -19,7 +19,9 @@ public interface ConnectionObserver {
      * {@code reason} is a {@link ProtocolException.Reason} tag, io, unreachable, fingerprint-mismatch,
      * internal, or, for an inbound connection closed before its handshake, one of the admission
      * refusals: capacity, max-handshakes, max-handshakes-per-address, rate-limited, crypto-busy
-     * (rate-limited also for one closed when its CLIENT_HELLO arrived, before it was decrypted).
+     * (rate-limited also for one closed when its CLIENT_HELLO arrived, before it was decrypted), or,
+     * for one refused right after its handshake with CLOSE TOO_MANY_CONNECTIONS, unknown-total,
+     * unknown-per-address or capacity.
      */
     default void handshakeFailed(Direction direction, String reason) {
     }

@@ -11,6 +11,10 @@ import java.util.List;
  * @param listenPort the peer port (0 picks a free one)
  * @param connect peers dialled at start-up and re-dialled while unreachable
  * @param maxConnections established connections (inbound and outbound, dials included) open at once
+ * @param reservedConnectionsPercent the share of {@code maxConnections} (in percent, rounded down) that
+ *        only contacts and this peer's own dials may hold; 0: no priority for them
+ * @param maxUnknownConnectionsPerAddress established connections of unknown identities (inbound peers
+ *        that are not contacts) from one address (an IPv6 /64 is one)
  * @param maxHandshakes inbound connections still in their handshake at once, apart from {@code maxConnections}
  * @param maxHandshakesPerAddress of those, from one address
  * @param handshakeTimeout the whole handshake must finish within this
@@ -28,6 +32,8 @@ public record ConnectionSettings(
         int listenPort,
         List<DialTarget> connect,
         int maxConnections,
+        int reservedConnectionsPercent,
+        int maxUnknownConnectionsPerAddress,
         int maxHandshakes,
         int maxHandshakesPerAddress,
         Duration handshakeTimeout,
@@ -40,6 +46,10 @@ public record ConnectionSettings(
         Duration reconnectMaxDelay,
         Limits limits) {
 
+    /** Default of {@code peerlink.reserved-connections-percent}: 16 of the default 64 connections. */
+    public static final int DEFAULT_RESERVED_CONNECTIONS_PERCENT = 25;
+    /** Default of {@code peerlink.max-unknown-connections-per-address}. */
+    public static final int DEFAULT_MAX_UNKNOWN_CONNECTIONS_PER_ADDRESS = 4;
     /** Default of {@code peerlink.max-handshakes}. */
     public static final int DEFAULT_MAX_HANDSHAKES = 32;
     /** Default of {@code peerlink.max-handshakes-per-address}. */
@@ -56,6 +66,12 @@ public record ConnectionSettings(
         if (maxConnections < 1) {
             throw new IllegalArgumentException("max-connections must be at least 1");
         }
+        if (reservedConnectionsPercent < 0 || reservedConnectionsPercent > 100) {
+            throw new IllegalArgumentException("reserved-connections-percent must be between 0 and 100");
+        }
+        if (maxUnknownConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("max-unknown-connections-per-address must be at least 1");
+        }
         if (maxHandshakes < 1 || maxHandshakesPerAddress < 1 || maxHandshakesPerAddress > maxHandshakes) {
             throw new IllegalArgumentException("max-handshakes and max-handshakes-per-address must be at least 1, "
                     + "and max-handshakes-per-address at most max-handshakes");
@@ -71,6 +87,19 @@ public record ConnectionSettings(
         }
     }
 
+    /**
+     * Slots of {@code maxConnections} that only contacts and this peer's own dials may hold:
+     * {@code reservedConnectionsPercent} of it, rounded down (16 of 64).
+     */
+    public int reservedConnections() {
+        return (int) ((long) maxConnections * reservedConnectionsPercent / 100);
+    }
+
+    /** Slots that unknown identities may hold at most, together: all but the reserved ones. */
+    public int maxUnknownConnections() {
+        return maxConnections - reservedConnections();
+    }
+
     /** One crypto thread per core. */
     public static int defaultCryptoThreads() {
         return Runtime.getRuntime().availableProcessors();
@@ -84,56 +113,72 @@ public record ConnectionSettings(
     /** Defaults for tests: loopback, a free port, short time-outs, the product's admission limits. */
     public static ConnectionSettings forTests(String host) {
         int threads = defaultCryptoThreads();
-        return new ConnectionSettings(host, 0, List.of(), 64, DEFAULT_MAX_HANDSHAKES,
+        return new ConnectionSettings(host, 0, List.of(), 64, DEFAULT_RESERVED_CONNECTIONS_PERCENT,
+                DEFAULT_MAX_UNKNOWN_CONNECTIONS_PER_ADDRESS, DEFAULT_MAX_HANDSHAKES,
                 DEFAULT_MAX_HANDSHAKES_PER_ADDRESS, Duration.ofSeconds(5), Duration.ofSeconds(3), threads,
                 defaultCryptoQueue(threads), Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofMillis(100),
                 Duration.ofSeconds(2), Limits.DEFAULTS);
     }
 
     public ConnectionSettings withConnect(List<DialTarget> targets) {
-        return new ConnectionSettings(listenHost, listenPort, targets, maxConnections, maxHandshakes,
+        return new ConnectionSettings(listenHost, listenPort, targets, maxConnections, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
                 keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
     }
 
     public ConnectionSettings withListenPort(int port) {
-        return new ConnectionSettings(listenHost, port, connect, maxConnections, maxHandshakes,
+        return new ConnectionSettings(listenHost, port, connect, maxConnections, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
                 keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
     }
 
     public ConnectionSettings withMaxConnections(int max) {
-        return new ConnectionSettings(listenHost, listenPort, connect, max, maxHandshakes,
+        return new ConnectionSettings(listenHost, listenPort, connect, max, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
                 keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
     }
 
+    /** These settings with {@code percent} of the connections reserved and {@code perAddress} unknowns per address. */
+    public ConnectionSettings withContactReserve(int percent, int perAddress) {
+        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, percent, perAddress,
+                maxHandshakes, maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads,
+                cryptoQueue, keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
+    }
+
     public ConnectionSettings withHandshakeBudget(int max, int perAddress) {
-        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, max, perAddress,
+        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, max, perAddress,
                 handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue, keepAliveInterval, idleTimeout,
                 reconnectMinDelay, reconnectMaxDelay, limits);
     }
 
     public ConnectionSettings withHandshakeTimeout(Duration timeout) {
-        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, maxHandshakes,
+        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, timeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
                 keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
     }
 
     public ConnectionSettings withHandshakeIdleTimeout(Duration idle) {
-        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, maxHandshakes,
+        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, idle, cryptoThreads, cryptoQueue, keepAliveInterval,
                 idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
     }
 
     public ConnectionSettings withCryptoPool(int threads, int queue) {
-        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, maxHandshakes,
+        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, threads, queue, keepAliveInterval,
                 idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
     }
 
     public ConnectionSettings withLimits(Limits newLimits) {
-        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, maxHandshakes,
+        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
                 keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, newLimits);
     }

@@ -4,6 +4,7 @@ import io.peerlink.handshake.HandshakeDriver;
 import io.peerlink.handshake.Session;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
+import io.peerlink.wire.CloseCode;
 import io.peerlink.wire.ProtocolException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,7 +14,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Dials one address: TCP connect, the client side of the handshake, then hands the session to
  * the {@link Sessions} that owns connections. Outbound dials take a slot of the established
- * connections' budget, never one of the inbound handshakes' budget.
+ * connections' budget ({@link ConnectionSlots}, as a contact would: a free one before dialling, or,
+ * when none is free, the one of the unknown identity let go for it once the handshake succeeded),
+ * never one of the inbound handshakes' budget.
  *
  * <p>Thread-safe: each {@link #dial} runs on its caller's thread.
  */
@@ -50,7 +52,7 @@ public final class Dialer {
     private final ConnectionSettings settings;
     private final ConnectionObserver observer;
     private final SecureRandom random;
-    private final Semaphore connectionSlots;
+    private final ConnectionSlots connectionSlots;
     private final PeerDirectory directory;
     private final Sessions sessions;
     private final AddressBook addresses;
@@ -62,7 +64,7 @@ public final class Dialer {
     private enum Refusal { SELF, NOT_THE_PIN, KEY_CHANGED, ALREADY_CONNECTED }
 
     public Dialer(Identity identity, ConnectionSettings settings, ConnectionObserver observer, SecureRandom random,
-            Semaphore connectionSlots, PeerDirectory directory, Sessions sessions, AddressBook addresses,
+            ConnectionSlots connectionSlots, PeerDirectory directory, Sessions sessions, AddressBook addresses,
             Timers timers) {
         this.timers = timers;
         this.identity = identity;
@@ -92,10 +94,10 @@ public final class Dialer {
         if (expectedPeerId != null && directory.isConnected(expectedPeerId)) {
             return new Dialled(expectedPeerId, false);
         }
-        Slot slot = Slot.tryAcquire(connectionSlots);
-        if (slot == null) {
-            throw new PeerConnectionException(PeerConnectionException.Kind.CAPACITY,
-                    "already " + settings.maxConnections() + " connections open (max-connections)");
+        // a free slot now; when none is free but an unknown identity holds one, that one after the handshake
+        Slot slot = connectionSlots.tryFree();
+        if (slot == null && !connectionSlots.roomForContact()) {
+            throw capacity();
         }
         // from here the pending connection owns the socket and the slot, until the hand-over
         try (PendingConnection pending = new PendingConnection(new Socket(), handshaking, slot)) {
@@ -169,6 +171,15 @@ public final class Dialer {
                                 + ")");
             }
             observer.handshakeSucceeded(Direction.OUTBOUND, System.nanoTime() - handshakeStart);
+            if (pending.slot() == null) {
+                // only now that the dial worked is an unknown identity let go for it
+                Slot taken = connectionSlots.forContact();
+                if (taken == null) {
+                    sessions.refuse(pending, in, out, session, Direction.OUTBOUND, CloseCode.TOO_MANY_CONNECTIONS);
+                    throw capacity();
+                }
+                pending.hold(taken);
+            }
             Sessions.Registered registered;
             try {
                 registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, address);
@@ -210,6 +221,11 @@ public final class Dialer {
         if (sessions.isClosed()) {
             throw stopping();
         }
+    }
+
+    private PeerConnectionException capacity() {
+        return new PeerConnectionException(PeerConnectionException.Kind.CAPACITY,
+                "already " + settings.maxConnections() + " connections open (max-connections)");
     }
 
     private static PeerConnectionException stopping() {

@@ -3,6 +3,7 @@ package io.peerlink.transport;
 import io.peerlink.handshake.HandshakeDriver;
 import io.peerlink.handshake.Session;
 import io.peerlink.identity.Identity;
+import io.peerlink.wire.CloseCode;
 import io.peerlink.wire.ProtocolException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,6 @@ import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -25,7 +25,8 @@ import org.slf4j.event.Level;
  * the server side of each admitted handshake on its own virtual thread.
  *
  * <p>Pre-authentication admission (docs/PROTOCOL.md section 8): a new connection is closed before
- * a byte is sent when every connection slot is taken, when the crypto pool's queue is full, or when
+ * a byte is sent when every connection slot is taken (and none by an unknown identity that a contact
+ * could take it from, {@link ConnectionSlots}), when the crypto pool's queue is full, or when
  * {@link Admission} refuses it (the handshake budget, in total and per address, and the per-source
  * rate limit while the budget is more than half used). An admitted connection holds a handshake
  * slot, from a budget of its own apart from the established connections and the outbound dials,
@@ -33,6 +34,9 @@ import org.slf4j.event.Level;
  * handshake whose source has no token left when its CLIENT_HELLO arrives is closed before that is
  * decrypted (section 8, the token bucket). The handshake's CPU-heavy
  * steps run on the bounded {@link CryptoPool}, its socket I/O on its own virtual thread. Each
+ * handshaken peer is a contact or not ({@link PeerStanding}); a contact takes any free connection
+ * slot or the one of an unknown identity let go for it, an unknown identity one within the
+ * unknowns' caps, and a peer that gets none hears CLOSE TOO_MANY_CONNECTIONS. Each
  * refusal and each failed handshake is counted by reason through the {@link ConnectionObserver},
  * and logged at most once per source a minute ({@link RefusalLog}).
  *
@@ -53,7 +57,8 @@ public final class Listener implements AutoCloseable {
     private final ConnectionSettings settings;
     private final ConnectionObserver observer;
     private final SecureRandom random;
-    private final Semaphore connectionSlots;
+    private final ConnectionSlots connectionSlots;
+    private final PeerStanding standing;
     private final Sessions sessions;
     private final Timers timers;
     private final Admission admission;
@@ -64,7 +69,8 @@ public final class Listener implements AutoCloseable {
     private volatile boolean open;
 
     public Listener(Identity identity, ConnectionSettings settings, ConnectionObserver observer, SecureRandom random,
-            Semaphore connectionSlots, Sessions sessions, Timers timers) {
+            ConnectionSlots connectionSlots, PeerStanding standing, Sessions sessions, Timers timers) {
+        this.standing = standing;
         this.timers = timers;
         this.identity = identity;
         this.settings = settings;
@@ -153,8 +159,8 @@ public final class Listener implements AutoCloseable {
     /** A handshake slot for a new connection, or null when it is refused (counted and maybe logged). */
     private Admission.Decision admit(InetAddress source) {
         InboundRefusal refusal;
-        if (connectionSlots.availablePermits() == 0) {
-            // no room for another established connection: not worth a handshake
+        if (!connectionSlots.roomForContact()) {
+            // no room for another established connection, not even for a contact: not worth a handshake
             refusal = InboundRefusal.CAPACITY;
         } else if (crypto.full()) {
             refusal = InboundRefusal.CRYPTO_BUSY;
@@ -171,8 +177,18 @@ public final class Listener implements AutoCloseable {
 
     private void refused(InetAddress source, InboundRefusal refusal) {
         observer.handshakeFailed(Direction.INBOUND, refusal.tag());
-        String detail = switch (refusal) {
+        logOnce(source, refusal.tag(), Level.INFO, "Refused a connection from {}: {}{}", source.getHostAddress(),
+                detail(refusal));
+    }
+
+    /** What a refusal means, with the limit's value and setting. */
+    private String detail(InboundRefusal refusal) {
+        return switch (refusal) {
             case CAPACITY -> "already " + settings.maxConnections() + " connections (max-connections)";
+            case UNKNOWN_TOTAL -> "unknown identities already hold " + settings.maxUnknownConnections() + " of "
+                    + settings.maxConnections() + " connections (reserved-connections-percent)";
+            case UNKNOWN_PER_ADDRESS -> "already " + settings.maxUnknownConnectionsPerAddress()
+                    + " unknown identities connected from this address (max-unknown-connections-per-address)";
             case MAX_HANDSHAKES -> "already " + settings.maxHandshakes() + " handshakes in progress (max-handshakes)";
             case MAX_HANDSHAKES_PER_ADDRESS -> "already " + settings.maxHandshakesPerAddress()
                     + " handshakes in progress from this address (max-handshakes-per-address)";
@@ -180,8 +196,6 @@ public final class Listener implements AutoCloseable {
                     + " handshakes a second from this address (rate-limited)";
             case CRYPTO_BUSY -> "the handshake crypto pool is full (crypto-busy)";
         };
-        logOnce(source, refusal.tag(), Level.INFO, "Refused a connection from {}: {}{}", source.getHostAddress(),
-                detail);
     }
 
     /**
@@ -254,22 +268,50 @@ public final class Listener implements AutoCloseable {
         return null;
     }
 
-    /** Takes a connection slot for an authenticated peer and hands the connection to {@link Sessions}. */
+    /**
+     * Takes a connection slot for an authenticated peer and hands the connection to {@link Sessions}:
+     * a contact takes any free slot, or the one of an unknown identity let go for it; an unknown
+     * identity takes one within the unknowns' part and its address's cap. Without one the peer gets
+     * CLOSE TOO_MANY_CONNECTIONS.
+     */
     private void attach(Handshaken done, PendingConnection pending, InetAddress source) {
         String from = String.valueOf(pending.socket().getRemoteSocketAddress());
         Session session = done.session();
-        if (!pending.takeSlot(connectionSlots)) {
-            session.sendCipher().destroy();
-            session.receiveCipher().destroy();
-            observer.handshakeFailed(Direction.INBOUND, InboundRefusal.CAPACITY.tag());
-            logOnce(source, InboundRefusal.CAPACITY.tag(), Level.INFO, "Refused {} from {}: already "
-                    + settings.maxConnections() + " connections (max-connections){}", session.peer().peerId(), from);
+        String peerId = session.peer().peerId();
+        boolean contact;
+        try {
+            contact = standing.isContact(peerId);
+        } catch (RuntimeException e) {
+            log.error("Could not tell whether {} is a contact: refused", peerId, e);
+            sessions.refuse(pending, done.in(), done.out(), session, Direction.INBOUND, CloseCode.GOING_AWAY);
+            return;
+        }
+        InboundRefusal refusal;
+        if (contact) {
+            Slot slot = connectionSlots.forContact();
+            refusal = slot == null ? InboundRefusal.CAPACITY : null;
+            if (slot != null) {
+                pending.hold(slot);
+            }
+        } else {
+            ConnectionSlots.Outcome outcome = connectionSlots.forUnknown(SourceAddress.of(source));
+            refusal = outcome.refusal();
+            if (outcome.slot() != null) {
+                pending.hold(outcome.slot());
+            }
+        }
+        if (refusal != null) {
+            sessions.refuse(pending, done.in(), done.out(), session, Direction.INBOUND,
+                    CloseCode.TOO_MANY_CONNECTIONS);
+            observer.handshakeFailed(Direction.INBOUND, refusal.tag());
+            logOnce(source, refusal.tag(), Level.INFO, "Refused {} from {} after its handshake: " + detail(refusal)
+                    + (contact ? "" : " (not a contact)") + "{}", peerId, from);
             return;
         }
         try {
             sessions.register(pending, done.in(), done.out(), session, Direction.INBOUND, null);
         } catch (IOException | RuntimeException e) {
-            log.info("Connection from {} ({}) lost right after its handshake: {}", session.peer().peerId(), from,
+            log.info("Connection from {} ({}) lost right after its handshake: {}", peerId, from,
                     e instanceof IOException io ? Sessions.describe(io) : e.toString());
         }
     }

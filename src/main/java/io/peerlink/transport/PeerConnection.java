@@ -105,6 +105,8 @@ public final class PeerConnection {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(2);
     private volatile String closeReason = "open";
+    /** {@link System#nanoTime} of the last MESSAGE read or written, or of this connection's start. */
+    private volatile long lastMessage = System.nanoTime();
 
     PeerConnection(Socket socket, InputStream in, OutputStream out, Session session, Direction direction,
             Instant connectedAt, Limits limits, Duration keepAliveInterval, Duration idleTimeout, Handler handler,
@@ -144,6 +146,19 @@ public final class PeerConnection {
 
     Instant connectedAt() {
         return connectedAt;
+    }
+
+    /** The connection slot this connection holds (and gives back when it ends). */
+    Slot slot() {
+        return slot;
+    }
+
+    /**
+     * Since when ({@link System#nanoTime}) no MESSAGE was read or written here: the last one, or
+     * the connection's start. KEEP_ALIVE and ACK do not count.
+     */
+    long idleSince() {
+        return lastMessage;
     }
 
     String remoteAddress() {
@@ -335,6 +350,7 @@ public final class PeerConnection {
                 }
                 switch (frame) {
                     case Frame.Message m -> {
+                        lastMessage = System.nanoTime();
                         observer.messageReceived();
                         awaitRoomForAck();
                         handler.onMessage(this, m);
@@ -405,6 +421,7 @@ public final class PeerConnection {
                     if (written instanceof Frame.Message m) {
                         queuedMessages.decrementAndGet();
                         queuedBytes.addAndGet(-textBytes(m));
+                        lastMessage = System.nanoTime();
                         observer.messageSent();
                         handler.onWritten(this, m);
                     } else if (written instanceof Frame.Ack) {

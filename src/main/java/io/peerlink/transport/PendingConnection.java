@@ -2,7 +2,6 @@ package io.peerlink.transport;
 
 import java.net.Socket;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 
 /**
  * A connection from its accept (or dial) to its hand-over: the socket, the connection slot once
@@ -35,17 +34,17 @@ final class PendingConnection implements AutoCloseable {
         return socket;
     }
 
-    /** The connection slot, null until {@link #takeSlot} got one. */
+    /** The connection slot, null until {@link #hold} got one. */
     Slot slot() {
         return slot;
     }
 
-    /** Takes a connection slot from {@code pool}; false when none is free. */
-    boolean takeSlot(Semaphore pool) {
-        if (slot == null) {
-            slot = Slot.tryAcquire(pool);
+    /** From now on this owns {@code connectionSlot} (it had none before). */
+    void hold(Slot connectionSlot) {
+        if (slot != null) {
+            throw new IllegalStateException("this connection already holds a slot");
         }
-        return slot != null;
+        slot = connectionSlot;
     }
 
     /**

@@ -113,6 +113,25 @@ public final class Sessions {
         return Registered.ATTACHED;
     }
 
+    /**
+     * Refuses a handshaken connection before it is attached: sends CLOSE {@code code} on it and
+     * closes its socket. The caller's {@code pending} keeps whatever slot it holds (and gives it back).
+     */
+    void refuse(PendingConnection pending, InputStream in, OutputStream out, Session session, Direction direction,
+            CloseCode code) {
+        try {
+            new PeerConnection(pending.socket(), in, out, session, direction, clock.instant(), settings.limits(),
+                    settings.keepAliveInterval(), settings.idleTimeout(), owner, observer, Slot.NONE, timers)
+                    .reject(code);
+        } catch (IOException | RuntimeException e) {
+            // the peer is gone already: the pending connection closes the socket either way
+            log.debug("Refusing {} failed: {}", session.peer().peerId(), e.toString());
+        } finally {
+            session.sendCipher().destroy();
+            session.receiveCipher().destroy();
+        }
+    }
+
     /** Refuses every later registration. */
     public synchronized void close() {
         open = false;

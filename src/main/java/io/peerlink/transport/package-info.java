@@ -10,7 +10,10 @@
  * {@link io.peerlink.transport.Redialer}.)</li>
  * <li>The handshake ({@code handshake.HandshakeDriver}) runs its CPU-heavy steps on the
  * {@link io.peerlink.transport.CryptoPool}; the connection takes a connection
- * {@link io.peerlink.transport.Slot}.</li>
+ * {@link io.peerlink.transport.Slot} from {@link io.peerlink.transport.ConnectionSlots}: as a contact
+ * ({@link io.peerlink.transport.PeerStanding}) or an own dial, any free one or the one of the unknown
+ * identity idle the longest, let go for it; as an unknown identity, one within the unknowns' caps,
+ * or CLOSE TOO_MANY_CONNECTIONS.</li>
  * <li>{@link io.peerlink.transport.Sessions} tells its owner (messaging) the peer is handshaken (no
  * lock held), attaches the {@link io.peerlink.transport.PeerConnection} in the
  * {@link io.peerlink.transport.PeerDirectory} under the peer's entry lock (one connection per peer,

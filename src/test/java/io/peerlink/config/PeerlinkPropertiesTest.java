@@ -47,6 +47,8 @@ class PeerlinkPropertiesTest {
             assertThat(p.historyRetention()).isNull();
             assertThat(p.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(p.maxConnections()).isEqualTo(64);
+            assertThat(p.reservedConnectionsPercent()).isEqualTo(25);
+            assertThat(p.maxUnknownConnectionsPerAddress()).isEqualTo(4);
             assertThat(p.maxHandshakes()).isEqualTo(32);
             assertThat(p.maxHandshakesPerAddress()).isEqualTo(8);
             assertThat(p.handshakeIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -106,6 +108,9 @@ class PeerlinkPropertiesTest {
             peerlink.history-retention=-1d        | history-retention must be positive
             peerlink.max-connections=0            | maxConnections
             peerlink.max-handshakes=0             | maxHandshakes
+            peerlink.reserved-connections-percent=101 | reservedConnectionsPercent
+            peerlink.reserved-connections-percent=-1 | reservedConnectionsPercent
+            peerlink.max-unknown-connections-per-address=0 | maxUnknownConnectionsPerAddress
             peerlink.max-handshakes-per-address=0 | maxHandshakesPerAddress
             peerlink.max-handshakes-per-address=33 | max-handshakes-per-address must not be more than max-handshakes
             peerlink.handshake-idle-timeout=0s    | handshake-idle-timeout must be positive
@@ -143,6 +148,26 @@ class PeerlinkPropertiesTest {
                     assertThat(settings.cryptoThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
                     assertThat(settings.cryptoQueue()).isEqualTo(16 * settings.cryptoThreads());
                 });
+    }
+
+    @Test
+    void handsTheContactReserveToTheConnectionLayer() {
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("test-env", Map.of(
+                                "PEERLINK_MAX_CONNECTIONS", "10",
+                                "PEERLINK_RESERVED_CONNECTIONS_PERCENT", "35",
+                                "PEERLINK_MAX_UNKNOWN_CONNECTIONS_PER_ADDRESS", "2"))))
+                .run(context -> {
+                    var settings = PeerlinkConfiguration.connectionSettings(context.getBean(PeerlinkProperties.class));
+                    assertThat(settings.reservedConnections()).as("35 % of 10, rounded down").isEqualTo(3);
+                    assertThat(settings.maxUnknownConnections()).isEqualTo(7);
+                    assertThat(settings.maxUnknownConnectionsPerAddress()).isEqualTo(2);
+                });
+        runner.run(context -> {
+            var settings = PeerlinkConfiguration.connectionSettings(context.getBean(PeerlinkProperties.class));
+            assertThat(settings.reservedConnections()).as("by default 16 of 64").isEqualTo(16);
+            assertThat(settings.maxUnknownConnections()).isEqualTo(48);
+        });
     }
 
     @Test
