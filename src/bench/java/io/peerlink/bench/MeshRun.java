@@ -1,6 +1,5 @@
 package io.peerlink.bench;
 
-import io.peerlink.config.BenchPeers;
 import io.peerlink.connection.PeerConnectionException;
 import io.peerlink.store.StoredMessage;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.peerlink.bench;
 
-import io.peerlink.config.BenchPeers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

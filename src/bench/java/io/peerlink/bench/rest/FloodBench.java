@@ -2,6 +2,8 @@ package io.peerlink.bench.rest;
 
 import io.peerlink.support.HandshakeFlood;
 import io.peerlink.support.LatencyProbe;
+import io.peerlink.support.PeerProcess;
+import io.peerlink.support.ProcessCpu;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,9 +77,9 @@ public final class FloodBench {
             work = Files.createTempDirectory("peerlink-flood-bench-");
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             Duration lifetime = run.multipliedBy(SCENARIOS.size()).plusMinutes(3);
-            victim = new PeerProcess("victim", hosts[0].strip(), work.resolve("victim"), work.resolve("victim.log"),
+            victim = RestBench.process("victim", hosts[0].strip(), work.resolve("victim"), work.resolve("victim.log"),
                     java, jar, List.of(), Map.of("PEERLINK_KEY_SIZE", "3072"), lifetime);
-            legit = new PeerProcess("legit", hosts[1].strip(), work.resolve("legit"), work.resolve("legit.log"), java,
+            legit = RestBench.process("legit", hosts[1].strip(), work.resolve("legit"), work.resolve("legit.log"), java,
                     jar, List.of(), Map.of("PEERLINK_KEY_SIZE", "2048"), lifetime);
             String attacker = hosts[2].strip();
             victim.requirePortsFree();
@@ -101,10 +103,10 @@ public final class FloodBench {
                     .replace('\n', ' ')));
         } finally {
             if (legit != null) {
-                legit.stop();
+                legit.close();
             }
             if (victim != null) {
-                victim.stop();
+                victim.close();
             }
             if (work != null) {
                 keepLogs(work);
@@ -118,7 +120,7 @@ public final class FloodBench {
             List<RestBench.Row> rows) throws Exception {
         double forcedBefore = forced(victim);
         double cpuBefore = victim.cpuSeconds();
-        double machineBefore = PeerProcess.machineBusySeconds();
+        double machineBefore = ProcessCpu.machineSeconds();
         long start = System.nanoTime();
         LatencyProbe probe = LatencyProbe.start(victim.uri("/api/identity"), Duration.ofMillis(50),
                 Duration.ofSeconds(5), run);
@@ -150,7 +152,7 @@ public final class FloodBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         LatencyProbe.Result identity = probe.stop();
         double cpu = (victim.cpuSeconds() - cpuBefore) / seconds;
-        double machine = (PeerProcess.machineBusySeconds() - machineBefore) / seconds;
+        double machine = (ProcessCpu.machineSeconds() - machineBefore) / seconds;
         double forced = forced(victim) - forcedBefore;
         String attack = flood == null ? "" : flood.counts().toString().replace("Counts", "attacker saw ");
         rows.add(row(s.name(), "forced handshakes/s", forced / seconds, new double[0], String.format(Locale.ROOT,
@@ -182,7 +184,7 @@ public final class FloodBench {
                 progress("connect answered %d: %s", r.statusCode(), r.body());
                 return Double.NaN;
             }
-            String id = victim.get("/api/identity").replaceAll(".*\"peerId\":\"([0-9a-f]{64})\".*", "$1");
+            String id = victim.getBody("/api/identity").replaceAll(".*\"peerId\":\"([0-9a-f]{64})\".*", "$1");
             send(legit.uri("/api/peers/" + id), "DELETE", null);
             return ms;
         } catch (IOException | InterruptedException e) {

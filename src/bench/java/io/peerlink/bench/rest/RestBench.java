@@ -1,6 +1,8 @@
 package io.peerlink.bench.rest;
 
 import io.peerlink.bench.rest.LoadGenerator.Phase;
+import io.peerlink.support.PeerProcess;
+import io.peerlink.support.ProcessCpu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,15 +201,15 @@ public final class RestBench {
             Duration lifetime = budget.plusSeconds(60); // backstop should this JVM be halted
             Map<String, String> settingsB = new HashMap<>(settings);
             settingsB.put("PEERLINK_CONNECT", HOST_A + ":" + PeerProcess.PEER_PORT);
-            a = new PeerProcess("peer-a", HOST_A, work.resolve("peer-a"), work.resolve("peer-a.log"), java, jar,
+            a = process("peer-a", HOST_A, work.resolve("peer-a"), work.resolve("peer-a.log"), java, jar,
                     withJfr(jvmArgs, "peer-a"), settings, lifetime);
-            b = new PeerProcess("peer-b", HOST_B, work.resolve("peer-b"), work.resolve("peer-b.log"), java, jar,
+            b = process("peer-b", HOST_B, work.resolve("peer-b"), work.resolve("peer-b.log"), java, jar,
                     withJfr(jvmArgs, "peer-b"), settingsB, lifetime);
             PeerProcess fa = a;
             PeerProcess fb = b;
             hook = new Thread(() -> {
-                fb.stop();
-                fa.stop();
+                fb.close();
+                fa.close();
             }, "rest-bench-peers-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             String fileSystem = fileSystem(work);
@@ -227,10 +229,10 @@ public final class RestBench {
             PeerProcess pb = b;
             LoadGenerator.Probe probe = () -> {
                 // the meters first: a scrape costs each peer a little CPU, at both ends alike
-                StoreMeters storeA = pa.storeMeters();
-                StoreMeters storeB = pb.storeMeters();
-                double[] cpu = {pa.cpuSeconds(), pb.cpuSeconds(), PeerProcess.cpuSeconds(ProcessHandle.current().pid()),
-                        PeerProcess.machineBusySeconds()};
+                StoreMeters storeA = StoreMeters.of(pa);
+                StoreMeters storeB = StoreMeters.of(pb);
+                double[] cpu = {pa.cpuSeconds(), pb.cpuSeconds(), ProcessCpu.seconds(ProcessHandle.current().pid()),
+                        ProcessCpu.machineSeconds()};
                 return new LoadGenerator.Sample(cpu, storeA, storeB);
             };
             try (LoadGenerator load = new LoadGenerator(b.uri("/"), a.uri("/"), CLIENT, loadDeadline)) {
@@ -244,10 +246,10 @@ public final class RestBench {
             rows.add(Row.failed("set-up / run", e.toString()));
         } finally {
             if (b != null) {
-                b.stop();
+                b.close();
             }
             if (a != null) {
-                a.stop();
+                a.close();
             }
             if (hook != null) {
                 try {
@@ -293,7 +295,7 @@ public final class RestBench {
             peer.start();
             double first = peer.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
             double firstCpu = peer.cpuSeconds();
-            peer.stop();
+            peer.close();
             peer.start();
             double restart = peer.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
             double restartCpu = peer.cpuSeconds();
@@ -319,7 +321,7 @@ public final class RestBench {
             rows.add(Row.failed("image-like start-up", e.toString()));
         } finally {
             if (peer != null) {
-                peer.stop();
+                peer.close();
             }
             if (work != null) {
                 delete(work);
@@ -332,7 +334,7 @@ public final class RestBench {
         double aFirst = a.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
         double aFirstCpu = a.cpuSeconds();
         progress("peer-a healthy %.2f s after start (new RSA-%d key; %.1f s CPU)", aFirst, KEY_SIZE, aFirstCpu);
-        a.stop();
+        a.close();
 
         a.start();
         double aRestart = a.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
@@ -575,6 +577,16 @@ public final class RestBench {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
+
+    /**
+     * A peer process of the bench: {@code jar} with {@code jvmArgs} and the environment
+     * {@code settings}, under {@code timeout(1)} for {@code lifetime}.
+     */
+    static PeerProcess process(String name, String host, Path dataDir, Path log, Path java, Path jar,
+            List<String> jvmArgs, Map<String, String> settings, Duration lifetime) {
+        return PeerProcess.builder(name, host, jar).dataDir(dataDir).log(log).java(java).jvmArgs(jvmArgs)
+                .env(settings).lifetime(lifetime).build();
+    }
 
     private static Path javaExecutable() {
         String configured = System.getProperty("bench.rest.java");
