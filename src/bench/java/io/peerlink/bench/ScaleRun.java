@@ -56,7 +56,7 @@ final class ScaleRun {
 
     static final String HANDSHAKE_AREA = "scale: handshakes served";
     static final int[] HANDSHAKE_CLIENTS = {8, 32};
-    static final int HANDSHAKE_ROUNDS = 3;
+    static final int HANDSHAKE_ROUNDS = 2;
 
     /**
      * Handshakes per second with 8 and 32 concurrent clients, peerlink and JDK TLS 1.3 through the
