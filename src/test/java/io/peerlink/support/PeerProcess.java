@@ -255,10 +255,10 @@ public class PeerProcess implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Waits up to {@link #START_TIMEOUT} until {@code /actuator/health} says UP; fails otherwise. */
+    /** Waits up to {@link #START_TIMEOUT} from now until {@code /actuator/health} says UP; fails otherwise. */
     public void awaitHealthy() {
         try {
-            awaitHealthy(START_TIMEOUT);
+            awaitHealthyUntil(System.nanoTime() + START_TIMEOUT.toNanos(), START_TIMEOUT);
         } catch (IllegalStateException e) {
             throw new AssertionError(e.getMessage(), e);
         }
@@ -269,7 +269,10 @@ public class PeerProcess implements AutoCloseable {
      * process was started. Throws IllegalStateException when the process exits or {@code timeout} passes.
      */
     public Duration awaitHealthy(Duration timeout) {
-        long deadline = startedNanos + timeout.toNanos();
+        return awaitHealthyUntil(startedNanos + timeout.toNanos(), timeout);
+    }
+
+    private Duration awaitHealthyUntil(long deadline, Duration timeout) {
         long next = System.nanoTime();
         while (true) {
             if (!isAlive()) {

@@ -104,9 +104,9 @@ public final class BacklogBench {
 
             // the receiver becomes known to the sender, then goes offline
             sender.start();
-            sender.awaitHealthy(Duration.ofSeconds(60));
+            sender.awaitHealthy(PeerProcess.START_TIMEOUT);
             receiver.start();
-            receiver.awaitHealthy(Duration.ofSeconds(60));
+            receiver.awaitHealthy(PeerProcess.START_TIMEOUT);
             receiver.awaitConnected(Duration.ofSeconds(30));
             String receiverId = receiver.peerId();
             receiver.close();
@@ -156,7 +156,9 @@ public final class BacklogBench {
             }
         } catch (Exception e) {
             progress("%s: FAILED: %s", subject, e);
-            rows.add(RestBench.Row.failedIn(AREA, subject, "set-up / run", e.toString()));
+            String why = e.toString();
+            rows.add(RestBench.Row.failedIn(AREA, subject, "set-up / run", why.length() > 1_500
+                    ? why.substring(0, 1_500) + " ..." : why));
         } finally {
             if (receiver != null) {
                 receiver.close();
