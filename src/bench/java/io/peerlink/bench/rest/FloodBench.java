@@ -62,8 +62,11 @@ public final class FloodBench {
     private record Scenario(String name, int holders, int flooders) {
     }
 
+    /** The scenario issue 17's aims are read from. */
+    public static final String HELLO_FLOOD = "hello flood: " + FLOODERS + " loops";
+
     private static final List<Scenario> SCENARIOS = List.of(new Scenario("no attack", 0, 0),
-            new Scenario("hello flood: " + FLOODERS + " loops", 0, FLOODERS),
+            new Scenario(HELLO_FLOOD, 0, FLOODERS),
             new Scenario("held + hello flood: " + HOLDERS + " held, " + FLOODERS + " loops", HOLDERS, FLOODERS));
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -281,7 +284,7 @@ public final class FloodBench {
 
     private static void keepLogs(Path work) {
         try {
-            WorkDirs.keepLogs(work, System.getProperty("bench.dir", ""), "flood", List.of("victim", "legit"));
+            WorkDirs.keepLogs(work, System.getProperty("bench.dir", ""), "flood", List.of("victim", "victim-baseline", "legit"));
         } catch (IOException e) {
             progress("could not keep the peer logs: %s", e);
         }

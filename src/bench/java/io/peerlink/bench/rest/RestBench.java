@@ -742,7 +742,7 @@ public final class RestBench {
     private static void keepLogs(Path work) {
         try {
             WorkDirs.keepLogs(work, System.getProperty("bench.rest.logs", System.getProperty("bench.dir", "")), "rest",
-                    List.of("peer-a", "peer-b"));
+                    List.of("peer-a", "peer-b", "base-a", "base-b"));
         } catch (IOException e) {
             progress("could not keep the peer logs: %s", e);
         }
