@@ -451,9 +451,20 @@ public class PeerProcess implements AutoCloseable {
         }
     }
 
-    /** A GET that must answer 200; its body. */
+    /** A GET (any content type: no Accept header, the bearer token if set) that must answer 200; its body. */
     public String getBody(String path) throws IOException {
-        HttpResponse<String> r = send("GET", path, null, Duration.ofSeconds(10));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10));
+        String token = bearerToken;
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r;
+        try {
+            r = Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + " at " + name + ": HTTP " + r.statusCode() + " "
                     + Http.abbreviate(r.body()));
