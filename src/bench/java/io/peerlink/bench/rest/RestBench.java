@@ -245,7 +245,7 @@ public final class RestBench {
 
             startUp(a, b, rows);
             if (baseline != null) {
-                progress("baseline %s: %s -jar %s on %s and %s", baselineLabel, java, baseline, a0.host, b0.host);
+                progress("%s: %s -jar %s on %s and %s", baselineLabel, java, baseline, a0.host, b0.host);
                 a0.start();
                 a0.awaitHealthy(START_TIMEOUT);
                 b0.start();
