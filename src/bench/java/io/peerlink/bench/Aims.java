@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The aims of issue 12 beside the figures of this run: one line per aim, with the measured figure,
+ * The aims of issue 12, and those of issues 16 (backlog) and 17 (flood), beside the figures of this run: one line per aim, with the measured figure,
  * what it is compared with, the ratio (median and spread of the per-round ratios where the
  * subjects ran interleaved) and whether the median meets the aim. An aim whose figures this run did
  * not measure (its part was not run, or failed) says so.
@@ -80,7 +80,28 @@ final class Aims {
                                             : r >= 4 ? "met" : "MISSED"));
         }
 
-        StringBuilder out = new StringBuilder("## Aims of issue 12\n\n");
+        List<Line> later = new ArrayList<>();
+        String backlog = io.peerlink.bench.rest.BacklogBench.AREA;
+        Results.Row drain = results.find(backlog, "peerlink", "drain rate / limit", "%");
+        Results.Row heap = results.find(backlog, "peerlink", "sender peak heap during the drain", "MiB");
+        later.add(bound("issue 16: backlog drain rate against the SQLite limit line", drain, "%", 50, true,
+                "≥ 50 % of the limit"));
+        later.add(bound("issue 16: sender's peak heap during the drain", heap, "MiB", 128, false, "≤ 128 MiB"));
+        String flood = io.peerlink.bench.rest.FloodBench.AREA;
+        String hello = io.peerlink.bench.rest.FloodBench.HELLO_FLOOD;
+        later.add(bound("issue 17: forced decryptions per second, one source", results.find(flood, "peerlink", hello,
+                "forced decryptions/s"), "/s", 25, false, "≤ 25/s"));
+        later.add(bound("issue 17: legitimate connect p99 under that flood", results.find(flood, "peerlink", hello,
+                "legit connect p99 ms"), "ms", 500, false, "< 500 ms"));
+
+        StringBuilder out = new StringBuilder("## Aims of issues 16 and 17\n\n");
+        out.append("| measure | figure | aim | verdict |\n|---|---:|---|---|\n");
+        for (Line l : later) {
+            out.append("| ").append(l.measure).append(" | ").append(l.figure).append(" | ").append(l.aim)
+                    .append(" | ").append(l.verdict).append(" |\n");
+        }
+        out.append('\n');
+        out.append("## Aims of issue 12\n\n");
         out.append("Ratios are medians of the ratios taken within one round of interleaved subjects; the spread is ")
                 .append("their range over the rounds.\n\n");
         out.append("| measure | figure | compared with | ratio (spread) | aim | verdict |\n|---|---:|---|---|---|---|\n");
@@ -90,6 +111,14 @@ final class Aims {
                     .append(" |\n");
         }
         return out.toString();
+    }
+
+    /** A figure against a bound: at least {@code bound} when {@code atLeast}, else at most. */
+    private static Line bound(String measure, Results.Row row, String unit, double bound, boolean atLeast,
+            String aimText) {
+        boolean measured = row != null && !Double.isNaN(row.median());
+        return new Line(measure, figure(row, unit), "", "", aimText, !measured ? "not measured (or failed: see the table)"
+                : (atLeast ? row.median() >= bound : row.median() <= bound) ? "met" : "MISSED");
     }
 
     private static Line line(String measure, Results.Row mine, String unit, String comparedWith, Results.Row ratio,

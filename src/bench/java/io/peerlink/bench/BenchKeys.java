@@ -2,6 +2,7 @@ package io.peerlink.bench;
 
 import io.peerlink.identity.IdentityStore;
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -14,9 +15,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.security.spec.RSAPrivateCrtKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +31,16 @@ import java.util.concurrent.Future;
  * RSA key pairs for the benchmark's many identities, generated once and kept in a file under
  * {@code target/} ({@code rsa-<bits>.keys}: length-prefixed PKCS#8 DER, mode 0600), because the
  * scale bench needs a thousand distinct identities (the peer keys its directory and its store by
- * identity, so clients cannot share one) and RSA key generation takes 0.1 s (2048 bits) to 0.4 s
- * (3072 bits) each. They are throw-away benchmark keys that never leave the machine; {@code
- * ./mvnw clean} removes them and the next run generates them again (on all cores).
+ * identity, so clients cannot share one). They are throw-away benchmark keys that never leave the
+ * machine; {@code ./mvnw clean} removes them and the next run generates them again.
+ *
+ * <p>Generating a thousand RSA-2048 keys the usual way took 54 s of a fresh clone's bench run on this
+ * 2-core machine (two prime searches per key). {@link #fromSharedPrimes} instead finds about
+ * √(2·count) primes of half the size, on all cores, and makes one key of every pair of them: 46
+ * primes give 1,035 distinct moduli in about a second. Keys that share a prime are worthless as
+ * secrets (anyone holding two of them factors both), which does not matter for keys whose only job
+ * is to be distinct identities in a benchmark; the peer's work per handshake (encrypting to the
+ * client's key, checking its size and exponent) is the same as for any RSA-2048 key with e = 65537.
  */
 final class BenchKeys {
 
@@ -51,19 +61,8 @@ final class BenchKeys {
             return new Cache(file, encoded.size(), 0, 0);
         }
         long start = System.nanoTime();
-        int threads = Runtime.getRuntime().availableProcessors();
-        List<Future<byte[]>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (int i = 0; i < missing; i++) {
-                futures.add(pool.submit(() -> {
-                    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-                    g.initialize(bits);
-                    return g.generateKeyPair().getPrivate().getEncoded();
-                }));
-            }
-            for (Future<byte[]> f : futures) {
-                encoded.add(f.get());
-            }
+        try {
+            encoded.addAll(fromSharedPrimes(bits, missing));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while generating keys", e);
@@ -98,6 +97,61 @@ final class BenchKeys {
             Files.copy(source.resolve(file), dataDir.resolve(file), StandardCopyOption.COPY_ATTRIBUTES,
                     StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * {@code count} distinct private keys (PKCS#8 DER) of exactly {@code bits} bits with e = 65537, one
+     * per pair of a small set of primes found in parallel (see the class comment: benchmark use only).
+     */
+    static List<byte[]> fromSharedPrimes(int bits, int count)
+            throws InterruptedException, java.util.concurrent.ExecutionException, GeneralSecurityException {
+        int primes = 2;
+        while (primes * (primes - 1) / 2 < count) {
+            primes++;
+        }
+        BigInteger e = RSAKeyGenParameterSpec.F4;
+        List<Future<BigInteger>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors())) {
+            for (int i = 0; i < primes; i++) {
+                futures.add(pool.submit(() -> {
+                    SecureRandom random = new SecureRandom();
+                    while (true) {
+                        BigInteger p = BigInteger.probablePrime(bits / 2, random);
+                        // top two bits set: the product of two such primes has exactly `bits` bits;
+                        // p - 1 prime to e: e has an inverse
+                        if (p.testBit(bits / 2 - 2) && p.subtract(BigInteger.ONE).gcd(e).equals(BigInteger.ONE)) {
+                            return p;
+                        }
+                    }
+                }));
+            }
+        }
+        List<BigInteger> found = new ArrayList<>();
+        for (Future<BigInteger> f : futures) {
+            BigInteger p = f.get();
+            if (!found.contains(p)) {
+                found.add(p);
+            }
+        }
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        List<byte[]> keys = new ArrayList<>(count);
+        for (int i = 0; i < found.size() && keys.size() < count; i++) {
+            for (int j = i + 1; j < found.size() && keys.size() < count; j++) {
+                BigInteger p = found.get(i).max(found.get(j));
+                BigInteger q = found.get(i).min(found.get(j));
+                BigInteger n = p.multiply(q);
+                BigInteger p1 = p.subtract(BigInteger.ONE);
+                BigInteger q1 = q.subtract(BigInteger.ONE);
+                BigInteger lambda = p1.divide(p1.gcd(q1)).multiply(q1);
+                BigInteger d = e.modInverse(lambda);
+                keys.add(rsa.generatePrivate(new RSAPrivateCrtKeySpec(n, e, d, p, q, d.mod(p1), d.mod(q1),
+                        q.modInverse(p))).getEncoded());
+            }
+        }
+        if (keys.size() < count) {
+            throw new GeneralSecurityException("only " + found.size() + " distinct primes for " + count + " keys");
+        }
+        return keys;
     }
 
     /** The first {@code count} key pairs of the file. */

@@ -21,13 +21,14 @@ import java.util.stream.Stream;
  * {@code <bench.dir>/results.md}). Run it with {@code ./mvnw -Pbench verify}.
  *
  * <p>System properties: {@code bench.dir} (output, default target/bench); {@code bench.parts}
- * (comma list of crypto, throughput, latency, handshake, scale, rest, flood; default all); {@code bench.scale} (multiplies
+ * (comma list of crypto, throughput, latency, handshake, scale, rest, backlog, flood; default all); {@code bench.baseline}
+ * (a commit or a jar: the REST, backlog and flood parts run its jar too, see {@link Baseline}); {@code bench.scale} (multiplies
  * every measuring time, default 1; for trying things out only); {@code bench.threads} (virtual or
  * platform, default virtual); {@code bench.latencyThreads} (virtual or platform for the latency
  * run's sender and receiver, default platform, see {@link LatencyRun}); {@code bench.transports} (comma list of transport names, default all); {@code bench.sizes} (throughput message sizes, default 64,256,4096,65536);
  * {@code bench.timeoutMinutes} (the process stops itself, default 9); {@code bench.rest.budgetSeconds} (wall time
- * of the REST part, default 150; on a busy machine the peers' start-up eats into it and the last runs are
- * skipped); {@code bench.jmh} (comma list of JMH classes of the crypto part, e.g. AesGcmBench,RsaOaepBench;
+ * of the REST part's load after the peers' start-up, default 85; the JIT warm-up gets what the measured runs
+ * leave); {@code bench.jmh} (comma list of JMH classes of the crypto part, e.g. AesGcmBench,RsaOaepBench;
  * default all).
  */
 public final class BenchMain {
@@ -42,7 +43,11 @@ public final class BenchMain {
     static final double LATENCY_RATE_RSA = 100;
     static final int[] HANDSHAKE_CONCURRENCY = {1, 2, 8};
 
+    /** Wall time of the REST part's load (start-ups come before it): a JIT warm-up of 20 s, then the runs. */
+    static final long REST_BUDGET_SECONDS = 85;
+
     private static final long STARTED = System.nanoTime();
+    private static volatile String baselineSubject;
     /** Transports whose code paths this JVM has already compiled (by a warm-up connection). */
     private static final Set<String> WARMED = new java.util.HashSet<>();
     private static final String LOAD_AT_START = loadAverage();
@@ -54,7 +59,7 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(System.getProperty("bench.dir", "target/bench")).toAbsolutePath();
         Set<String> parts = new LinkedHashSet<>(List.of(
-                System.getProperty("bench.parts", "crypto,throughput,latency,handshake,scale,rest,flood").split(",")));
+                System.getProperty("bench.parts", "crypto,throughput,latency,handshake,scale,rest,backlog,flood").split(",")));
         double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
         Files.createDirectories(directory);
         Results results = new Results();
@@ -123,16 +128,42 @@ public final class BenchMain {
             // issue 12: 1,000 connections to one peer, handshakes served, a 20-peer mesh (ScaleRun)
             ScaleRun.run(directory, results, scale, handshakes);
         }
+        // -Dbench.baseline=<commit or jar>: the REST, backlog and flood parts also run the jar of that
+        // commit, in the same run (a one-time comparison; the regular run leaves it out)
+        String baselineSpec = System.getProperty("bench.baseline", "").strip();
+        Path baseline = null;
+        String baselineLabel = null;
+        if (!baselineSpec.isEmpty() && (parts.contains("rest") || parts.contains("backlog") || parts.contains("flood"))) {
+            try {
+                Path target = directory.getParent();
+                baseline = Baseline.jar(target.getParent(), target, baselineSpec);
+                baselineLabel = "baseline " + (baselineSpec.endsWith(".jar") ? baseline.getFileName() : baselineSpec);
+                baselineSubject = "`" + baselineLabel + "`: the peer jar of " + baselineSpec + " (" + baseline
+                        + "), in the REST, backlog and flood parts beside this build's jar";
+            } catch (Exception e) {
+                progress("baseline %s FAILED: %s", baselineSpec, e);
+                results.failed("set-up", "baseline", baselineSpec, e);
+            }
+        }
         if (parts.contains("rest")) {
             // the product as users drive it: two peer processes from the packaged jar, over HTTP
+            Duration budget = Duration.ofSeconds(Long.getLong("bench.rest.budgetSeconds", REST_BUDGET_SECONDS));
             addRows(results, io.peerlink.bench.rest.RestBench.run(
-                    io.peerlink.bench.rest.RestBench.findJar(directory.getParent()),
-                    Duration.ofSeconds(Long.getLong("bench.rest.budgetSeconds", 150)), scale));
+                    io.peerlink.bench.rest.RestBench.findJar(directory.getParent()), baseline, baselineLabel,
+                    baseline == null ? budget : budget.multipliedBy(2), scale));
+        }
+        if (parts.contains("backlog")) {
+            // issue 16: 6,000 × 60 KiB queued for an offline peer, then drained when it comes online
+            Path jar = io.peerlink.bench.rest.RestBench.findJar(directory.getParent());
+            addRows(results, io.peerlink.bench.rest.BacklogBench.run(jar, "peerlink"));
+            if (baseline != null) {
+                addRows(results, io.peerlink.bench.rest.BacklogBench.run(baseline, baselineLabel));
+            }
         }
         if (parts.contains("flood")) {
-            // issue 9: a victim process under a handshake flood from one address, a legitimate peer beside it
+            // issues 9 and 17: a victim process under a handshake flood from one address, a legitimate peer beside it
             addRows(results, io.peerlink.bench.rest.FloodBench.run(
-                    io.peerlink.bench.rest.RestBench.findJar(directory.getParent()), scale));
+                    io.peerlink.bench.rest.RestBench.findJar(directory.getParent()), baseline, baselineLabel, scale));
         }
         describe(transports, handshakes, subjects); // descriptions may have learned what was negotiated
         // throughput and handshake ratios come from pairs of the same round (ThroughputRounds)
@@ -167,6 +198,9 @@ public final class BenchMain {
             if (!lines.contains(line)) {
                 lines.add(line);
             }
+        }
+        if (baselineSubject != null) {
+            lines.add(baselineSubject);
         }
         synchronized (subjects) {
             subjects.clear();

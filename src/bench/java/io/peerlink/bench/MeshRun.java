@@ -1,6 +1,5 @@
 package io.peerlink.bench;
 
-import io.peerlink.config.BenchPeers;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.store.StoredMessage;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ final class MeshRun {
     static final int PEERS = 20;
     static final int LINKS = PEERS * (PEERS - 1) / 2;
     static final String HOST_PREFIX = System.getProperty("bench.mesh.hosts", "127.0.3.");
-    static final int HOST_FIRST = 100;
+    static final int HOST_FIRST = Integer.getInteger("bench.mesh.first", 100);
     static final int PORT = 5555;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int DIAL_ATTEMPTS = 3;

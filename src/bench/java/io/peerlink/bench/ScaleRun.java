@@ -1,6 +1,5 @@
 package io.peerlink.bench;
 
-import io.peerlink.config.BenchPeers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -59,7 +58,7 @@ final class ScaleRun {
 
     static final String HANDSHAKE_AREA = "scale: handshakes served";
     static final int[] HANDSHAKE_CLIENTS = {8, 32};
-    static final int HANDSHAKE_ROUNDS = 3;
+    static final int HANDSHAKE_ROUNDS = 2;
 
     /**
      * Handshakes per second with 8 and 32 concurrent clients, peerlink and JDK TLS 1.3 through the

@@ -16,9 +16,9 @@ final class ThroughputRounds {
 
     static final String AREA = "throughput, 1 connection";
     static final String RATIO_AREA = "ratio, same round";
-    static final int ROUNDS = 5;
+    static final int ROUNDS = 3;
     /** The RSA baselines take seconds per round at 4 KiB and up: fewer rounds (one at 64 KiB). */
-    static final int SLOW_ROUNDS = 3;
+    static final int SLOW_ROUNDS = 2;
 
     /** Ratios reported, numerator / denominator, where both subjects ran. */
     static final List<String[]> PAIRS = List.of(

@@ -29,7 +29,7 @@ import org.springframework.context.annotation.Configuration;
  * the connection service (started and stopped by {@link PeerServiceLifecycle}) and its meters.
  */
 @Configuration(proxyBeanMethods = false)
-class PeerlinkConfiguration {
+public class PeerlinkConfiguration {
 
     /** Start-up dialling backs off from this ... */
     static final Duration RECONNECT_MIN_DELAY = Duration.ofSeconds(1);
@@ -137,8 +137,11 @@ class PeerlinkConfiguration {
         };
     }
 
-    /** The peer's settings; the handshakes' crypto pool gets one thread per core. */
-    static ConnectionSettings connectionSettings(PeerlinkProperties p) {
+    /**
+     * The peer's settings; the handshakes' crypto pool gets one thread per core. Public for code that
+     * wires peers without a Spring context (the benchmark's many peers in one JVM).
+     */
+    public static ConnectionSettings connectionSettings(PeerlinkProperties p) {
         int cryptoThreads = ConnectionSettings.defaultCryptoThreads();
         return new ConnectionSettings(p.listenHost(), p.listenPort(), p.connectTargets(), p.maxConnections(),
                 p.reservedConnectionsPercent(), p.maxUnknownConnectionsPerAddress(), p.maxHandshakes(), p.maxHandshakesPerAddress(), p.handshakeTimeout(), p.handshakeIdleTimeout(),

@@ -1,5 +1,6 @@
 package io.peerlink.api;
 
+import io.peerlink.support.SseClient;
 import static io.peerlink.api.RunningPeer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,6 +4,7 @@ import static io.peerlink.api.RunningPeer.body;
 import static io.peerlink.api.RunningPeer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerlink.support.SseClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -172,11 +173,11 @@ class PeerApiEndToEndTest {
             }
         }
         assertThat(seen).extracting(SseClient.Event::id).isSorted().doesNotHaveDuplicates();
-        assertThat(seen).filteredOn(e -> e.name().equals("peer"))
-                .anyMatch(e -> e.data().path("peerId").asString().equals(b.peerId)
-                        && e.data().path("event").asString().equals("connected"));
-        assertThat(seen).filteredOn(e -> e.name().equals("status") && e.data().path("id").asString().equals(id))
-                .extracting(e -> e.data().path("status").asString())
+        assertThat(seen).filteredOn(e -> e.type().equals("peer"))
+                .anyMatch(e -> e.json().path("peerId").asString().equals(b.peerId)
+                        && e.json().path("event").asString().equals("connected"));
+        assertThat(seen).filteredOn(e -> e.type().equals("status") && e.json().path("id").asString().equals(id))
+                .extracting(e -> e.json().path("status").asString())
                 .containsExactly("QUEUED", "SENT", "DELIVERED");
 
         // resume after the QUEUED event: the client gets exactly what came after it, first
@@ -187,8 +188,8 @@ class PeerApiEndToEndTest {
                 SseClient.Event got = resumed.next(java.time.Duration.ofSeconds(10));
                 assertThat(got).as("replayed event %s", want.id()).isNotNull();
                 assertThat(got.id()).isEqualTo(want.id());
-                assertThat(got.name()).isEqualTo(want.name());
-                assertThat(got.data()).isEqualTo(want.data());
+                assertThat(got.type()).isEqualTo(want.type());
+                assertThat(got.json()).isEqualTo(want.json());
             }
         }
 
@@ -197,10 +198,10 @@ class PeerApiEndToEndTest {
             SseClient.Event e;
             do {
                 e = atB.next(java.time.Duration.ofSeconds(10));
-            } while (e != null && !(e.name().equals("message") && e.data().path("id").asString().equals(id)));
+            } while (e != null && !(e.type().equals("message") && e.json().path("id").asString().equals(id)));
             assertThat(e).as("message event on B").isNotNull();
-            assertThat(e.data().path("text").asString()).isEqualTo("follow me");
-            assertThat(e.data().path("direction").asString()).isEqualTo("IN");
+            assertThat(e.json().path("text").asString()).isEqualTo("follow me");
+            assertThat(e.json().path("direction").asString()).isEqualTo("IN");
         }
     }
 
@@ -213,8 +214,8 @@ class PeerApiEndToEndTest {
     }
 
     private static boolean isStatus(SseClient.Event e, String id, String status) {
-        return e.name().equals("status") && e.data().path("id").asString().equals(id)
-                && e.data().path("status").asString().equals(status);
+        return e.type().equals("status") && e.json().path("id").asString().equals(id)
+                && e.json().path("status").asString().equals(status);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.peerlink.api;
 
 import io.peerlink.PeerlinkApplication;
+import io.peerlink.support.SseClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -127,7 +128,7 @@ final class RunningPeer implements AutoCloseable {
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
-        return SseClient.open(http, b.GET().build());
+        return SseClient.connect(http, b.GET().build(), "/api/events" + query + " at " + name, () -> "");
     }
 
     /** The newest cursor of the inbox: polls from 0 until a page comes back empty. */

@@ -1,5 +1,6 @@
 package io.peerlink.e2e;
 
+import io.peerlink.support.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.e2e.Messaging.InboxRead;
@@ -175,7 +176,7 @@ class BacklogE2ETest {
     static long liveHeap(PeerProcess peer) {
         try {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(peer.process.pid()), "GC.run")
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(peer.pid()), "GC.run")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

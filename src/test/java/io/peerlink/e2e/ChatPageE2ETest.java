@@ -2,6 +2,7 @@ package io.peerlink.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.peerlink.support.Http;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

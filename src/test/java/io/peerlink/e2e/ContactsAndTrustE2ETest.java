@@ -2,7 +2,9 @@ package io.peerlink.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.peerlink.e2e.SseClient.Event;
+import io.peerlink.support.SseClient.Event;
+import io.peerlink.support.Http;
+import io.peerlink.support.SseClient;
 import io.peerlink.support.SvgQrCodes;
 import java.io.IOException;
 import java.io.UncheckedIOException;

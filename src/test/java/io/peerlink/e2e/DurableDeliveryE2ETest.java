@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.e2e.Messaging.InboxRead;
 import io.peerlink.e2e.Messaging.Page;
+import io.peerlink.support.Http;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -3,7 +3,9 @@ package io.peerlink.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.peerlink.e2e.SseClient.Event;
+import io.peerlink.support.SseClient.Event;
+import io.peerlink.support.Http;
+import io.peerlink.support.SseClient;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

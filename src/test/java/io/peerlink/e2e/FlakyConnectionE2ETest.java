@@ -3,6 +3,7 @@ package io.peerlink.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.e2e.Messaging.InboxRead;
+import io.peerlink.support.Http;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

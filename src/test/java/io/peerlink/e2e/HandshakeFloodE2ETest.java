@@ -3,6 +3,7 @@ package io.peerlink.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.support.HandshakeFlood;
+import io.peerlink.support.Http;
 import io.peerlink.support.LatencyProbe;
 import io.peerlink.support.ProcessCpu;
 import java.io.IOException;
@@ -89,7 +90,7 @@ class HandshakeFloodE2ETest {
         Exchange cold = exchange(victimId, "before the attack (cold)");
         Exchange baseline = exchange(victimId, "before the attack");
         double forcedBefore = inboundFailures(victim, "handshake_decrypt_failed");
-        double cpuBefore = ProcessCpu.seconds(victim.process.pid());
+        double cpuBefore = ProcessCpu.seconds(victim.pid());
         double ownCpuBefore = ProcessCpu.seconds(ProcessHandle.current().pid());
         double machineBefore = ProcessCpu.machineSeconds();
         long attackStart = System.nanoTime();
@@ -110,7 +111,7 @@ class HandshakeFloodE2ETest {
         }
         double attackSeconds = (System.nanoTime() - attackStart) / 1e9;
         LatencyProbe.Result identity = probe.stop();
-        double cpu = (ProcessCpu.seconds(victim.process.pid()) - cpuBefore) / attackSeconds;
+        double cpu = (ProcessCpu.seconds(victim.pid()) - cpuBefore) / attackSeconds;
         double attackerCpu = (ProcessCpu.seconds(ProcessHandle.current().pid()) - ownCpuBefore) / attackSeconds;
         double machineCpu = (ProcessCpu.machineSeconds() - machineBefore) / attackSeconds;
         double forced = inboundFailures(victim, "handshake_decrypt_failed") - forcedBefore;
@@ -159,7 +160,7 @@ class HandshakeFloodE2ETest {
         Exchange baseline = exchange(victimId, "before the CLIENT_HELLO flood");
         double decryptedBefore = inboundFailures(victim, "handshake_decrypt_failed");
         double declinedBefore = inboundFailures(victim, "rate-limited");
-        double cpuBefore = ProcessCpu.seconds(victim.process.pid());
+        double cpuBefore = ProcessCpu.seconds(victim.pid());
         long attackStart = System.nanoTime();
         List<Exchange> exchanges = new ArrayList<>();
         HandshakeFlood.Counts counts;
@@ -174,7 +175,7 @@ class HandshakeFloodE2ETest {
             counts = flood.counts();
         }
         double seconds = (System.nanoTime() - attackStart) / 1e9;
-        double cpu = (ProcessCpu.seconds(victim.process.pid()) - cpuBefore) / seconds;
+        double cpu = (ProcessCpu.seconds(victim.pid()) - cpuBefore) / seconds;
         double decrypted = inboundFailures(victim, "handshake_decrypt_failed") - decryptedBefore;
         double declined = inboundFailures(victim, "rate-limited") - declinedBefore;
 

@@ -1,5 +1,6 @@
 package io.peerlink.e2e;
 
+import io.peerlink.support.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -192,9 +193,9 @@ class LocalApiE2ETest {
         PeerProcess peer = bindingPeer("local-exposed").env("SERVER_ADDRESS", "0.0.0.0")
                 .env("SERVER_PORT", Integer.toString(port));
         peer.start();
-        assertThat(peer.process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+        assertThat(peer.process().waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                 .as("the peer exits by itself\n%s", peer.logTail()).isTrue();
-        assertThat(peer.process.exitValue()).isNotZero();
+        assertThat(peer.process().exitValue()).isNotZero();
         assertThat(Files.readString(peer.log()))
                 .contains("APPLICATION FAILED TO START")
                 .contains("The HTTP API would listen on 0.0.0.0:" + port + " (every network interface), beyond "

@@ -3,6 +3,7 @@ package io.peerlink.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.peerlink.support.Http;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.peerlink.e2e;
 
+import io.peerlink.support.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.peerlink.support.TestIdentities;

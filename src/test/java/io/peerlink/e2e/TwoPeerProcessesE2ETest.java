@@ -3,6 +3,7 @@ package io.peerlink.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.peerlink.support.Http;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -360,7 +361,7 @@ class TwoPeerProcessesE2ETest {
         }
 
         @Override
-        void start() throws IOException {
+        public void start() throws IOException {
             super.start();
             cursor = 0;
         }

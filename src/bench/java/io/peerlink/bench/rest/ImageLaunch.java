@@ -1,5 +1,6 @@
 package io.peerlink.bench.rest;
 
+import io.peerlink.support.PeerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,8 +149,8 @@ final class ImageLaunch {
     /** A peer process of {@code image}: {@code java <ENTRYPOINT's JVM args> -jar app.jar} in the image directory. */
     static PeerProcess peer(Image image, String name, String host, Path dataDir, Path log, Path java,
             Map<String, String> settings, Duration lifetime) {
-        return new PeerProcess(name, host, dataDir, log, java, Path.of(APP_JAR), image.jvmArgs(), settings, lifetime,
-                image.dir());
+        return PeerProcess.builder(name, host, Path.of(APP_JAR)).dataDir(dataDir).log(log).java(java)
+                .jvmArgs(image.jvmArgs()).env(settings).lifetime(lifetime).workDir(image.dir()).build();
     }
 
     private static void run(List<String> command, Path dir, Map<String, String> env, Path log, Duration timeout)
@@ -217,7 +218,7 @@ final class ImageLaunch {
                 peers.add(peer);
                 peer.start(); // creates the key: every later start is a restart
                 peer.awaitHealthy(Duration.ofSeconds(60));
-                peer.stop();
+                peer.close();
                 System.out.printf(Locale.ROOT, "v%d [%s]: trained in %.1f s, cache %.1f MiB%n", i - 4, image.options(),
                         image.trainingSeconds(), image.cacheBytes() / 1048576.0);
             }
@@ -229,7 +230,7 @@ final class ImageLaunch {
                     double cpu = peer.cpuSeconds();
                     PeerProcess.sleepNanos(TimeUnit.SECONDS.toNanos(idle));
                     PeerProcess.Memory m = peer.memory();
-                    peer.stop();
+                    peer.close();
                     System.out.printf(Locale.ROOT, "round %d v%d: healthy %.2f s (%.1f s CPU), idle %d s RSS %.0f MiB "
                             + "(anon %.0f, file %.0f, HWM %.0f); load %s%n", round, v, healthy, cpu, idle, m.rssMiB(),
                             m.anonMiB(), m.fileMiB(), m.hwmMiB(),
@@ -237,7 +238,7 @@ final class ImageLaunch {
                 }
             }
         } finally {
-            peers.forEach(PeerProcess::stop);
+            peers.forEach(PeerProcess::close);
             WorkDirs.delete(work);
         }
     }

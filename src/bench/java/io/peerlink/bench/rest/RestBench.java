@@ -1,6 +1,8 @@
 package io.peerlink.bench.rest;
 
 import io.peerlink.bench.rest.LoadGenerator.Phase;
+import io.peerlink.support.PeerProcess;
+import io.peerlink.support.ProcessCpu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
@@ -29,7 +32,7 @@ import org.HdrHistogram.Histogram;
  *       several times the CPU per message), then closed loops with 1, 8 and 32 senders POSTing
  *       256-byte texts to peer-b, which sends them to peer-a; one receiver long-polls peer-a
  *       ({@code after=<cursor>&limit=1000&waitSeconds=5}). Sends/s = accepted 202s per second, median
- *       and range over 3 windows of 4 s after 2 s of warm-up. End-to-end latency = from the POST's
+ *       and range over 3 windows of 3 s after 2 s of warm-up. End-to-end latency = from the POST's
  *       start to the arrival of the poll response that carries the message (so it includes the
  *       POST's own round trip), over all messages of the windows; the spread column shows the
  *       windows' own percentiles. Every id that got a 202 must arrive exactly once, checked per run
@@ -117,7 +120,11 @@ public final class RestBench {
         }
 
         static Row failed(String setting, String why) {
-            return new Row(AREA, SUBJECT, setting, "-", Double.NaN, Double.NaN, Double.NaN, 0,
+            return failedIn(AREA, SUBJECT, setting, why);
+        }
+
+        static Row failedIn(String area, String subject, String setting, String why) {
+            return new Row(area, subject, setting, "-", Double.NaN, Double.NaN, Double.NaN, 0,
                     "FAILED: " + why.replace('|', '/').replace('\n', ' '));
         }
 
@@ -139,6 +146,7 @@ public final class RestBench {
     static final String HOST_A = HOSTS[0].strip();
     static final String HOST_B = HOSTS[1].strip();
     static final int KEY_SIZE = 3072;
+    static final String DEFAULT_BASELINE_HOSTS = "127.0.0.6,127.0.0.7";
     static final int[] SENDERS = {1, 8, 32};
     static final double FIXED_RATE = 1_000;
     static final String CLIENT = System.getProperty("bench.rest.client", "raw");
@@ -149,8 +157,6 @@ public final class RestBench {
     static final Duration IMAGE_IDLE = Duration.ofSeconds(20);
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
-    /** Kept back from the budget for stopping the peers and cleaning up. */
-    private static final Duration RESERVE = Duration.ofSeconds(15);
 
     private static final long STARTED = System.nanoTime();
 
@@ -178,14 +184,29 @@ public final class RestBench {
      * {@code scale} multiplies every measuring time (1 for figures; less only for trying it out).
      */
     public static List<Row> run(Path jar, Duration budget, double scale) {
+        return run(jar, null, null, budget, scale);
+    }
+
+    /**
+     * As {@link #run(Path, Duration, double)}; with a {@code baseline} jar (not null) a second pair of
+     * peers from it runs beside the first ({@code -Dbench.rest.baselineHosts}, default
+     * {@value #DEFAULT_BASELINE_HOSTS}), both pairs get the same JIT warm-up, and every setting runs on
+     * the two pairs one after the other (the order alternating from one setting to the next), so a
+     * burst of load falls on both; the baseline's rows carry {@code baselineLabel} as their subject,
+     * and a ratio row (this jar ÷ baseline, from the same round) follows for sends/s, e2e p99 and CPU
+     * per delivered message. The image-like start-up is left out then.
+     */
+    public static List<Row> run(Path jar, Path baseline, String baselineLabel, Duration budget, double scale) {
         List<Row> rows = new ArrayList<>();
-        if (IMAGE) {
+        if (IMAGE && baseline == null) {
             imageStartUp(jar, rows, scale); // before the budget's clock starts: it has its own bounds
         }
-        long deadline = System.nanoTime() + budget.toNanos();
         Path work = null;
         PeerProcess a = null;
         PeerProcess b = null;
+        PeerProcess a0 = null;
+        PeerProcess b0 = null;
+        List<LoadGenerator> loads = new ArrayList<>();
         Thread hook = null;
         try {
             if (!Files.isRegularFile(jar)) {
@@ -196,46 +217,64 @@ public final class RestBench {
             List<String> jvmArgs = peerJvmArgs();
             Map<String, String> settings = new HashMap<>();
             settings.put("PEERLINK_KEY_SIZE", Integer.toString(KEY_SIZE));
-            Duration lifetime = budget.plusSeconds(60); // backstop should this JVM be halted
+            Duration lifetime = budget.plusSeconds(240); // backstop should this JVM be halted
             Map<String, String> settingsB = new HashMap<>(settings);
             settingsB.put("PEERLINK_CONNECT", HOST_A + ":" + PeerProcess.PEER_PORT);
-            a = new PeerProcess("peer-a", HOST_A, work.resolve("peer-a"), work.resolve("peer-a.log"), java, jar,
+            a = process("peer-a", HOST_A, work.resolve("peer-a"), work.resolve("peer-a.log"), java, jar,
                     withJfr(jvmArgs, "peer-a"), settings, lifetime);
-            b = new PeerProcess("peer-b", HOST_B, work.resolve("peer-b"), work.resolve("peer-b.log"), java, jar,
+            b = process("peer-b", HOST_B, work.resolve("peer-b"), work.resolve("peer-b.log"), java, jar,
                     withJfr(jvmArgs, "peer-b"), settingsB, lifetime);
-            PeerProcess fa = a;
-            PeerProcess fb = b;
-            hook = new Thread(() -> {
-                fb.stop();
-                fa.stop();
-            }, "rest-bench-peers-stop");
+            if (baseline != null) {
+                String[] hosts = System.getProperty("bench.rest.baselineHosts", DEFAULT_BASELINE_HOSTS).split(",");
+                Map<String, String> settingsB0 = new HashMap<>(settings);
+                settingsB0.put("PEERLINK_CONNECT", hosts[0].strip() + ":" + PeerProcess.PEER_PORT);
+                a0 = process("base-a", hosts[0].strip(), work.resolve("base-a"), work.resolve("base-a.log"), java,
+                        baseline, withJfr(jvmArgs, "base-a"), settings, lifetime);
+                b0 = process("base-b", hosts[1].strip(), work.resolve("base-b"), work.resolve("base-b.log"), java,
+                        baseline, withJfr(jvmArgs, "base-b"), settingsB0, lifetime);
+            }
+            List<PeerProcess> all = Stream.of(b, a, b0, a0).filter(Objects::nonNull).toList();
+            hook = new Thread(() -> all.forEach(PeerProcess::close), "rest-bench-peers-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             String fileSystem = fileSystem(work);
             progress("peers: %s -jar %s %s; peer-a %s, peer-b %s (dials peer-a); RSA-%d; data directories in %s (%s)",
                     java, jar.getFileName(), String.join(" ", jvmArgs), HOST_A, HOST_B, KEY_SIZE, work, fileSystem);
-            a.requirePortsFree();
-            b.requirePortsFree();
+            for (PeerProcess p : all) {
+                p.requirePortsFree();
+            }
 
             startUp(a, b, rows);
+            if (baseline != null) {
+                progress("%s: %s -jar %s on %s and %s", baselineLabel, java, baseline, a0.host, b0.host);
+                a0.start();
+                a0.awaitHealthy(START_TIMEOUT);
+                b0.start();
+                b0.awaitHealthy(START_TIMEOUT);
+                b0.awaitConnected(Duration.ofSeconds(30));
+                a0.awaitConnected(Duration.ofSeconds(10));
+            }
             Duration idle = ms(5_000, scale);
             PeerProcess.sleepNanos(idle.toNanos());
             memory(rows, a, "idle " + seconds(idle) + " s after start-up", "RSS MiB", false);
             memory(rows, b, "idle " + seconds(idle) + " s after start-up", "RSS MiB", false);
 
-            long loadDeadline = deadline - RESERVE.toNanos();
-            PeerProcess pa = a;
-            PeerProcess pb = b;
-            LoadGenerator.Probe probe = () -> {
-                // the meters first: a scrape costs each peer a little CPU, at both ends alike
-                StoreMeters storeA = pa.storeMeters();
-                StoreMeters storeB = pb.storeMeters();
-                double[] cpu = {pa.cpuSeconds(), pb.cpuSeconds(), PeerProcess.cpuSeconds(ProcessHandle.current().pid()),
-                        PeerProcess.machineBusySeconds()};
-                return new LoadGenerator.Sample(cpu, storeA, storeB);
-            };
-            try (LoadGenerator load = new LoadGenerator(b.uri("/"), a.uri("/"), CLIENT, loadDeadline)) {
-                progress("load tool: %s", load.clientKind());
-                load(load, probe, rows, scale, loadDeadline, fileSystem);
+            // the budget is the load's: the peers' start-up (slow on a busy machine) does not eat into it
+            long loadDeadline = System.nanoTime() + budget.toNanos();
+            List<Pair> pairs = new ArrayList<>();
+            pairs.add(new Pair(SUBJECT, a, b, rows, newLoad(a, b, loadDeadline, loads)));
+            List<Row> baseRows = new ArrayList<>();
+            if (baseline != null) {
+                pairs.add(new Pair(baselineLabel, a0, b0, baseRows, newLoad(a0, b0, loadDeadline, loads)));
+            }
+            progress("load tool: %s", pairs.getFirst().load().clientKind());
+            load(pairs, scale, loadDeadline, fileSystem);
+            if (baseline != null) {
+                List<Row> mine = List.copyOf(rows);
+                for (Row r : baseRows) {
+                    rows.add(new Row(r.area(), baselineLabel, r.setting(), r.unit(), r.median(), r.min(), r.max(),
+                            r.n(), r.notes()));
+                }
+                rows.addAll(ratios(mine, baseRows, baselineLabel));
             }
             memory(rows, a, "after the load", "peak RSS MiB", true);
             memory(rows, b, "after the load", "peak RSS MiB", true);
@@ -243,11 +282,11 @@ public final class RestBench {
             progress("FAILED: %s", e);
             rows.add(Row.failed("set-up / run", e.toString()));
         } finally {
-            if (b != null) {
-                b.stop();
-            }
-            if (a != null) {
-                a.stop();
+            loads.forEach(LoadGenerator::close);
+            for (PeerProcess p : Arrays.asList(b, a, b0, a0)) {
+                if (p != null) {
+                    p.close();
+                }
             }
             if (hook != null) {
                 try {
@@ -293,7 +332,7 @@ public final class RestBench {
             peer.start();
             double first = peer.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
             double firstCpu = peer.cpuSeconds();
-            peer.stop();
+            peer.close();
             peer.start();
             double restart = peer.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
             double restartCpu = peer.cpuSeconds();
@@ -319,7 +358,7 @@ public final class RestBench {
             rows.add(Row.failed("image-like start-up", e.toString()));
         } finally {
             if (peer != null) {
-                peer.stop();
+                peer.close();
             }
             if (work != null) {
                 delete(work);
@@ -332,7 +371,7 @@ public final class RestBench {
         double aFirst = a.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
         double aFirstCpu = a.cpuSeconds();
         progress("peer-a healthy %.2f s after start (new RSA-%d key; %.1f s CPU)", aFirst, KEY_SIZE, aFirstCpu);
-        a.stop();
+        a.close();
 
         a.start();
         double aRestart = a.awaitHealthy(START_TIMEOUT).toNanos() / 1e9;
@@ -371,75 +410,149 @@ public final class RestBench {
 
     // ---- the load -----------------------------------------------------------------------------------
 
-    private static void load(LoadGenerator load, LoadGenerator.Probe probe, List<Row> rows, double scale,
-            long deadline, String fileSystem) throws InterruptedException {
+    /** One pair of peers of one jar under load, and the rows it gives. */
+    record Pair(String subject, PeerProcess a, PeerProcess b, List<Row> rows, LoadGenerator load) {
+
+        LoadGenerator.Probe probe() {
+            return () -> {
+                // the meters first: a scrape costs each peer a little CPU, at both ends alike
+                StoreMeters storeA = StoreMeters.of(a);
+                StoreMeters storeB = StoreMeters.of(b);
+                double[] cpu = {a.cpuSeconds(), b.cpuSeconds(), ProcessCpu.seconds(ProcessHandle.current().pid()),
+                        ProcessCpu.machineSeconds()};
+                return new LoadGenerator.Sample(cpu, storeA, storeB);
+            };
+        }
+    }
+
+    private static LoadGenerator newLoad(PeerProcess a, PeerProcess b, long deadline, List<LoadGenerator> loads) {
+        LoadGenerator load = new LoadGenerator(b.uri("/"), a.uri("/"), CLIENT, deadline);
+        loads.add(load);
+        return load;
+    }
+
+    private static void load(List<Pair> pairs, double scale, long deadline, String fileSystem)
+            throws InterruptedException {
         Duration warmup = ms(2_000, scale);
-        Duration window = ms(4_000, scale);
+        Duration window = ms(3_000, scale);
         int windows = 3;
         long drainAllowance = Duration.ofSeconds(3).toNanos();
-        List<Phase> checked = new ArrayList<>();
+        int n = pairs.size();
+        List<List<Phase>> checked = new ArrayList<>();
+        pairs.forEach(p -> checked.add(new ArrayList<>()));
 
         // The peers' JIT: load before anything counts (delivery is checked all the same). Cold, the
         // peers need several times the CPU per message that they need once C2 has compiled the paths,
         // and on 2 cores they keep getting faster for a minute: the warm-up takes whatever the budget
-        // leaves after the measured runs (at least 10 s, at most bench.rest.warmupSeconds).
-        long measuredNanos = SENDERS.length * (warmup.toNanos() + windows * window.toNanos() + drainAllowance)
-                + ms(1_000, scale).toNanos() + ms(5_000, scale).toNanos() + drainAllowance;
-        long spare = deadline - System.nanoTime() - measuredNanos - drainAllowance;
+        // leaves after the measured runs (at least 10 s, at most bench.rest.warmupSeconds), per pair.
+        long measuredNanos = n * (SENDERS.length * (warmup.toNanos() + windows * window.toNanos() + drainAllowance)
+                + ms(1_000, scale).toNanos() + ms(5_000, scale).toNanos() + drainAllowance);
+        long spare = (deadline - System.nanoTime() - measuredNanos) / n - drainAllowance;
         long warmupMillis = Math.max(Math.round(10_000 * Math.min(1, scale)),
                 Math.min(ms(WARMUP_SECONDS * 1_000L, scale).toMillis(), spare / 1_000_000));
         int warmupWindows = (int) Math.max(1, warmupMillis / 1_000);
         Duration jitWarmup = Duration.ofSeconds(warmupWindows);
-        String warmed = "no JIT warm-up (no time left)";
-        if (fits(deadline, jitWarmup.toNanos() + drainAllowance)) {
-            Phase p = load.closedLoop("JIT warm-up", WARMUP_SENDERS, Duration.ZERO, warmupWindows,
-                    jitWarmup.dividedBy(warmupWindows), probe);
-            checked.add(p);
-            progress("JIT warm-up, %d senders: %,d messages accepted, %,d received; sends/s per window %s; %s",
-                    WARMUP_SENDERS, p.accepted.size(), p.distinctReceived.get(),
-                    Arrays.stream(p.sendsPerSecond()).mapToObj(RestBench::format).toList(), cpuNote(p.usage.perSecond()));
-            double[] ramp = p.sendsPerSecond();
-            warmed = String.format(Locale.ROOT, "after a JIT warm-up of %d s with %d senders (%s sends/s in its first "
-                    + "second, %s in its last)", warmupWindows, WARMUP_SENDERS, format(ramp[0]),
-                    format(ramp[ramp.length - 1]));
+        String[] warmed = new String[n];
+        for (int i = 0; i < n; i++) {
+            Pair pair = pairs.get(i);
+            warmed[i] = "no JIT warm-up (no time left)";
+            if (fits(deadline, jitWarmup.toNanos() + drainAllowance)) {
+                Phase p = pair.load().closedLoop("JIT warm-up", WARMUP_SENDERS, Duration.ZERO, warmupWindows,
+                        jitWarmup.dividedBy(warmupWindows), pair.probe());
+                checked.get(i).add(p);
+                progress("%s: JIT warm-up, %d senders: %,d messages accepted, %,d received; sends/s per window %s; %s",
+                        pair.subject(), WARMUP_SENDERS, p.accepted.size(), p.distinctReceived.get(),
+                        Arrays.stream(p.sendsPerSecond()).mapToObj(RestBench::format).toList(),
+                        cpuNote(p.usage.perSecond()));
+                double[] ramp = p.sendsPerSecond();
+                warmed[i] = String.format(Locale.ROOT, "after a JIT warm-up of %d s with %d senders (%s sends/s in its "
+                        + "first second, %s in its last)", warmupWindows, WARMUP_SENDERS, format(ramp[0]),
+                        format(ramp[ramp.length - 1]));
+            }
         }
 
+        int round = 0;
         for (int senders : SENDERS) {
             String setting = senders + (senders == 1 ? " sender" : " senders") + ", " + LoadGenerator.TEXT_BYTES
                     + " B, closed loop";
-            long needed = warmup.toNanos() + windows * window.toNanos() + drainAllowance;
-            if (!fits(deadline, needed)) {
-                rows.add(Row.failed(setting, "skipped: not enough of the time budget left"));
-                continue;
+            for (int i : order(n, round++)) {
+                Pair pair = pairs.get(i);
+                long needed = warmup.toNanos() + windows * window.toNanos() + drainAllowance;
+                if (!fits(deadline, needed)) {
+                    pair.rows().add(Row.failed(setting, "skipped: not enough of the time budget left"));
+                    continue;
+                }
+                Phase p = pair.load().closedLoop(setting, senders, warmup, windows, window, pair.probe());
+                checked.get(i).add(p);
+                closedLoopRows(pair, p, setting, warmup, windows, window,
+                        senders == SENDERS[0] ? "; " + warmed[i] : "");
+                storeRows(pair.rows(), p, setting, fileSystem);
             }
-            Phase p = load.closedLoop(setting, senders, warmup, windows, window, probe);
-            checked.add(p);
-            closedLoopRows(rows, p, setting, warmup, windows, window, senders == SENDERS[0] ? "; " + warmed : "");
-            storeRows(rows, p, setting, fileSystem);
         }
 
         String setting = LoadGenerator.TEXT_BYTES + " B @ " + String.format(Locale.ROOT, "%,.0f", FIXED_RATE)
                 + " msg/s, open loop";
         Duration openWarmup = ms(1_000, scale);
         Duration openMeasure = ms(5_000, scale);
-        if (fits(deadline, openWarmup.toNanos() + openMeasure.toNanos() + drainAllowance)) {
-            Phase p = load.openLoop(setting, FIXED_RATE, openWarmup, openMeasure, probe);
-            checked.add(p);
-            openLoopRows(rows, p, setting, openWarmup, openMeasure);
-            storeRows(rows, p, setting, fileSystem);
-        } else {
-            rows.add(Row.failed(setting, "skipped: not enough of the time budget left"));
+        for (int i : order(n, round)) {
+            Pair pair = pairs.get(i);
+            if (fits(deadline, openWarmup.toNanos() + openMeasure.toNanos() + drainAllowance)) {
+                Phase p = pair.load().openLoop(setting, FIXED_RATE, openWarmup, openMeasure, pair.probe());
+                checked.get(i).add(p);
+                openLoopRows(pair, p, setting, openWarmup, openMeasure);
+                storeRows(pair.rows(), p, setting, fileSystem);
+            } else {
+                pair.rows().add(Row.failed(setting, "skipped: not enough of the time budget left"));
+            }
         }
+        for (int i = 0; i < n; i++) {
+            deliveryRow(pairs.get(i).rows(), pairs.get(i).load(), checked.get(i));
+        }
+    }
 
-        deliveryRow(rows, load, checked);
+    /** The pairs' order in a round: 0, 1 in even rounds, 1, 0 in odd ones. */
+    private static int[] order(int n, int round) {
+        return n == 1 ? new int[] {0} : round % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0};
+    }
+
+    /** Peers' CPU per delivered message over the measured windows (both peers together), in ms. */
+    private static void cpuRow(Pair pair, Phase p, String setting) {
+        long accepted = 0;
+        for (int i = 0; i < p.windows; i++) {
+            accepted += p.acceptedPerWindow.get(i);
+        }
+        double a = p.usage.cpuSeconds(0);
+        double b = p.usage.cpuSeconds(1);
+        double perMessage = accepted == 0 ? Double.NaN : 1e3 * (a + b) / accepted;
+        pair.rows().add(Row.of(setting, "CPU ms per delivered message", perMessage, String.format(Locale.ROOT,
+                "both peers' user+system CPU from /proc/<pid>/stat over the measured windows: peer-b (sends) %.2f s, "
+                        + "peer-a (receives) %.2f s, for %,d messages (each checked delivered)", b, a, accepted)));
+    }
+
+    /** This jar ÷ baseline for the settings' headline figures, each from the same round. */
+    private static List<Row> ratios(List<Row> mine, List<Row> base, String baselineLabel) {
+        List<Row> out = new ArrayList<>();
+        for (Row m : mine) {
+            if (!(m.unit().equals("sends/s") || m.unit().equals("e2e p99 ms") || m.unit().equals("e2e p50 ms")
+                    || m.unit().startsWith("CPU ms"))) {
+                continue;
+            }
+            base.stream().filter(b -> b.setting().equals(m.setting()) && b.unit().equals(m.unit()) && !b.failed())
+                    .findFirst().ifPresent(b -> out.add(new Row(m.area(), SUBJECT + " ÷ " + baselineLabel,
+                            m.setting(), m.unit() + " ratio", m.median() / b.median(), Double.NaN, Double.NaN, 1,
+                            String.format(Locale.ROOT, "%s against %s, same round", format(m.median()),
+                                    format(b.median())))));
+        }
+        return out;
     }
 
     private static boolean fits(long deadline, long nanos) {
         return System.nanoTime() + nanos < deadline;
     }
 
-    private static void closedLoopRows(List<Row> rows, Phase p, String setting, Duration warmup, int windows,
+    private static void closedLoopRows(Pair pair, Phase p, String setting, Duration warmup, int windows,
             Duration window, String extra) {
+        List<Row> rows = pair.rows();
         double[] rates = p.sendsPerSecond();
         Histogram all = p.e2eAll();
         double[] p50s = new double[windows];
@@ -460,13 +573,16 @@ public final class RestBench {
         rows.add(Row.of(setting, "e2e p99 ms", all.getValueAtPercentile(99) / 1e6, p99s, String.format(Locale.ROOT,
                 "max %.1f ms; POST → 202 p50 %.2f ms, p99 %.2f ms", all.getMaxValue() / 1e6,
                 p.post.getValueAtPercentile(50) / 1e6, p.post.getValueAtPercentile(99) / 1e6)));
-        progress("%s: %s sends/s (%s–%s), e2e p50 %.2f ms, p99 %.2f ms; POST p50 %.2f ms; %s; %s", setting,
+        cpuRow(pair, p, setting);
+        progress("%s, %s: %s sends/s (%s–%s), e2e p50 %.2f ms, p99 %.2f ms; POST p50 %.2f ms; %s; %s", pair.subject(),
+                setting,
                 format(Row.of("", "", rates, "").median()), format(min(rates)), format(max(rates)),
                 all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
                 p.post.getValueAtPercentile(50) / 1e6, deliveryNote(p), usage);
     }
 
-    private static void openLoopRows(List<Row> rows, Phase p, String setting, Duration warmup, Duration measure) {
+    private static void openLoopRows(Pair pair, Phase p, String setting, Duration warmup, Duration measure) {
+        List<Row> rows = pair.rows();
         Histogram all = p.e2eAll();
         double achieved = p.sendsPerSecond()[0];
         String behind = p.notSent.get() > 0 ? String.format(Locale.ROOT, "; %,d due sends NOT SENT (too many in flight)",
@@ -483,7 +599,9 @@ public final class RestBench {
                 p.post.getValueAtPercentile(99) / 1e6)));
         rows.add(Row.of(setting, "e2e p99.9 ms", all.getValueAtPercentile(99.9) / 1e6, String.format(Locale.ROOT,
                 "max %.1f ms%s", all.getMaxValue() / 1e6, all.getTotalCount() < 10_000 ? "; under 10,000 samples" : "")));
-        progress("%s: e2e p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms; achieved %s/s%s; %s; %s", setting,
+        cpuRow(pair, p, setting);
+        progress("%s, %s: e2e p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.1f ms; achieved %s/s%s; %s; %s",
+                pair.subject(), setting,
                 all.getValueAtPercentile(50) / 1e6, all.getValueAtPercentile(99) / 1e6,
                 all.getValueAtPercentile(99.9) / 1e6, all.getMaxValue() / 1e6, format(achieved), behind,
                 deliveryNote(p), usage);
@@ -576,7 +694,17 @@ public final class RestBench {
 
     // ---- helpers ------------------------------------------------------------------------------------
 
-    private static Path javaExecutable() {
+    /**
+     * A peer process of the bench: {@code jar} with {@code jvmArgs} and the environment
+     * {@code settings}, under {@code timeout(1)} for {@code lifetime}.
+     */
+    static PeerProcess process(String name, String host, Path dataDir, Path log, Path java, Path jar,
+            List<String> jvmArgs, Map<String, String> settings, Duration lifetime) {
+        return PeerProcess.builder(name, host, jar).dataDir(dataDir).log(log).java(java).jvmArgs(jvmArgs)
+                .env(settings).lifetime(lifetime).build();
+    }
+
+    static Path javaExecutable() {
         String configured = System.getProperty("bench.rest.java");
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
@@ -614,7 +742,7 @@ public final class RestBench {
     private static void keepLogs(Path work) {
         try {
             WorkDirs.keepLogs(work, System.getProperty("bench.rest.logs", System.getProperty("bench.dir", "")), "rest",
-                    List.of("peer-a", "peer-b"));
+                    List.of("peer-a", "peer-b", "base-a", "base-b"));
         } catch (IOException e) {
             progress("could not keep the peer logs: %s", e);
         }

@@ -1,5 +1,6 @@
 package io.peerlink.bench.rest;
 
+import io.peerlink.support.PeerProcess;
 import java.util.Locale;
 
 /**
@@ -22,6 +23,15 @@ record StoreMeters(double commits, double commitSeconds, double writes) {
     static final String WRITES = "peerlink_store_batch_size_sum";
 
     /** Reads the three series from Prometheus text; UNKNOWN when any is missing. */
+    /** The store's commit meters from the peer's {@code /actuator/prometheus}; UNKNOWN when it cannot be read. */
+    static StoreMeters of(PeerProcess peer) {
+        try {
+            return parse(peer.getBody("/actuator/prometheus"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return UNKNOWN;
+        }
+    }
+
     static StoreMeters parse(String prometheus) {
         double commits = value(prometheus, COMMITS);
         double seconds = value(prometheus, COMMIT_SECONDS);

@@ -1,9 +1,7 @@
-package io.peerlink.e2e;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+package io.peerlink.support;
 
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
@@ -23,16 +22,17 @@ import tools.jackson.databind.JsonNode;
  * A Server-Sent Events client of {@code GET /api/events}, the way a browser's EventSource reads it:
  * the JDK HttpClient's lines, parsed here ({@code id:}, {@code event:}, {@code data:} fields, a blank
  * line ends an event, {@code :} lines are comments). A reader thread puts each event in a queue;
- * {@link #awaitEvent} takes them with a deadline.
+ * {@link #awaitEvent} and {@link #next} take them with a deadline. Shared by the end-to-end tests
+ * (a {@link PeerProcess}) and the in-process API tests (any {@link HttpClient} and request).
  *
- * <p>{@link #awaitEvent} and {@link #received} are for one test thread.
+ * <p>{@link #awaitEvent}, {@link #next} and {@link #received} are for one test thread.
  */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
     /** One event as received; {@code id} is -1 when the event had no {@code id:} field. */
-    record Event(long id, String type, String data) {
+    public record Event(long id, String type, String data) {
 
-        JsonNode json() {
+        public JsonNode json() {
             return Http.parse(data);
         }
 
@@ -40,7 +40,7 @@ final class SseClient implements AutoCloseable {
          * What identifies the event, for comparing two streams: its id, type and the fields that say
          * what happened (ignoring field order and formatting).
          */
-        String signature() {
+        public String signature() {
             JsonNode d = json();
             return id + " " + type + " " + switch (type) {
                 case "status" -> d.path("id").asString() + " " + d.path("status").asString();
@@ -54,7 +54,9 @@ final class SseClient implements AutoCloseable {
     private static final Event END = new Event(-1, "(end of stream)", "");
 
     private final String description;
-    private final PeerProcess peer;
+    private final Supplier<String> diagnostics;
+    private final int status;
+    private final String contentType;
     private final Stream<String> lines;
     private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
     private final List<Event> received = new ArrayList<>();
@@ -63,11 +65,34 @@ final class SseClient implements AutoCloseable {
     private volatile Throwable readFailure;
     private boolean ended;
 
-    private SseClient(String description, PeerProcess peer, Stream<String> lines) {
+    private SseClient(String description, Supplier<String> diagnostics, HttpResponse<Stream<String>> response) {
         this.description = description;
-        this.peer = peer;
-        this.lines = lines;
-        this.reader = Thread.ofPlatform().daemon().name("sse-" + peer.name).start(this::read);
+        this.diagnostics = diagnostics;
+        this.status = response.statusCode();
+        this.contentType = response.headers().firstValue("Content-Type").orElse("");
+        this.lines = response.body();
+        // an error answer is no event stream: its body is left to whoever reads it (open)
+        this.reader = status == 200 ? Thread.ofPlatform().daemon().name("sse-client").start(this::read) : null;
+    }
+
+    /**
+     * Sends {@code request} and waits at most 15 s for the response head, whatever its status
+     * ({@link #status()}, {@link #contentType()}); {@code diagnostics} (a log tail, say) is added to
+     * every failure message.
+     */
+    public static SseClient connect(HttpClient client, HttpRequest request, String description,
+            Supplier<String> diagnostics) {
+        try {
+            return new SseClient(description, diagnostics,
+                    client.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).get(15, TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            throw new AssertionError("no response head within 15 s for " + description + "\n" + diagnostics.get(), e);
+        } catch (ExecutionException e) {
+            throw new AssertionError(description + " failed: " + e.getCause() + "\n" + diagnostics.get(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -75,7 +100,7 @@ final class SseClient implements AutoCloseable {
      * {@code "?after=0"} or {@code ""}); {@code lastEventId} is sent as {@code Last-Event-ID} unless null.
      * Waits at most 15 s for the response head, which must be 200 {@code text/event-stream}.
      */
-    static SseClient open(PeerProcess peer, String query, String lastEventId) {
+    public static SseClient open(PeerProcess peer, String query, String lastEventId) {
         HttpRequest.Builder b = HttpRequest.newBuilder(peer.uri("/api/events" + query))
                 .header("Accept", "text/event-stream");
         if (lastEventId != null) {
@@ -83,30 +108,28 @@ final class SseClient implements AutoCloseable {
         }
         String description = "/api/events" + query + (lastEventId == null ? "" : " Last-Event-ID: " + lastEventId)
                 + " at " + peer.name;
-        HttpResponse<Stream<String>> response;
-        try {
-            response = Http.CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines()).get(15, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new AssertionError("no response head within 15 s for " + description + "\n" + peer.logTail(), e);
-        } catch (ExecutionException e) {
-            throw new AssertionError(description + " failed: " + e.getCause() + "\n" + peer.logTail(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        if (response.statusCode() != 200) {
+        SseClient client = connect(Http.CLIENT, b.build(), description, peer::logTail);
+        if (client.status != 200) {
             String body;
-            try (Stream<String> s = response.body()) {
+            try (Stream<String> s = client.lines) {
                 body = String.join("\n", s.limit(20).toList());
             }
-            fail(description + " answered " + response.statusCode() + ": " + Http.abbreviate(body));
+            throw new AssertionError(description + " answered " + client.status + ": " + Http.abbreviate(body));
         }
-        String type = response.headers().firstValue("Content-Type").orElse("");
-        if (!type.startsWith("text/event-stream")) {
-            response.body().close();
-            fail(description + " answered Content-Type " + type + ", not text/event-stream");
+        if (!client.contentType.startsWith("text/event-stream")) {
+            client.close();
+            throw new AssertionError(description + " answered Content-Type " + client.contentType
+                    + ", not text/event-stream");
         }
-        return new SseClient(description, peer, response.body());
+        return client;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String contentType() {
+        return contentType;
     }
 
     private void read() {
@@ -158,19 +181,19 @@ final class SseClient implements AutoCloseable {
      * Takes events until one matches {@code until} and returns the events taken meanwhile (it
      * included). Fails if the stream ends or nothing matches within {@code timeout}.
      */
-    List<Event> awaitEvent(String what, Predicate<Event> until, Duration timeout) {
+    public List<Event> awaitEvent(String what, Predicate<Event> until, Duration timeout) {
         List<Event> taken = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Event e = ended ? END : poll(deadline);
+            Event e = ended || reader == null ? END : poll(deadline);
             if (e == null) {
-                fail("timed out after " + timeout.toSeconds() + " s waiting on " + description + " for " + what
-                        + "; events taken meanwhile: " + signatures(taken) + "\n" + peer.logTail());
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting on " + description
+                        + " for " + what + "; events taken meanwhile: " + signatures(taken) + "\n" + diagnostics.get());
             }
             if (e == END) {
                 ended = true;
-                fail(description + " ended (" + readFailure + ") before " + what + "; events taken meanwhile: "
-                        + signatures(taken) + "\n" + peer.logTail());
+                throw new AssertionError(description + " ended (" + readFailure + ") before " + what
+                        + "; events taken meanwhile: " + signatures(taken) + "\n" + diagnostics.get());
             }
             taken.add(e);
             received.add(e);
@@ -189,16 +212,32 @@ final class SseClient implements AutoCloseable {
         }
     }
 
+    /** The next event within {@code timeout}; null when none came or the stream ended. */
+    public Event next(Duration timeout) {
+        if (ended || reader == null) {
+            return null;
+        }
+        Event e = poll(System.nanoTime() + timeout.toNanos());
+        if (e == END) {
+            ended = true;
+            return null;
+        }
+        if (e != null) {
+            received.add(e);
+        }
+        return e;
+    }
+
     /** Every event taken so far, in the order received. */
-    List<Event> received() {
+    public List<Event> received() {
         return List.copyOf(received);
     }
 
-    int comments() {
+    public int comments() {
         return comments;
     }
 
-    static List<String> signatures(List<Event> events) {
+    public static List<String> signatures(List<Event> events) {
         return events.stream().map(Event::signature).toList();
     }
 
@@ -206,11 +245,16 @@ final class SseClient implements AutoCloseable {
     @Override
     public void close() {
         lines.close();
+        if (reader == null) {
+            return;
+        }
         try {
             reader.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        assertThat(reader.isAlive()).as("the SSE reader of %s still running 10 s after close", description).isFalse();
+        if (reader.isAlive()) {
+            throw new AssertionError("the SSE reader of " + description + " still running 10 s after close");
+        }
     }
 }

@@ -1,11 +1,14 @@
-package io.peerlink.config;
+package io.peerlink.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.peerlink.transport.ConnectionObserver;
 import io.peerlink.transport.ConnectionSettings;
 import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.config.PeerlinkConfiguration;
+import io.peerlink.config.PeerlinkProperties;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.IdentityStore;
+import io.peerlink.store.CommitObserver;
 import io.peerlink.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
@@ -24,11 +26,10 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * {@link Binder} (so every default is the product's {@code @DefaultValue}), the identity from
  * {@link IdentityStore} in the data directory, the SQLite store as {@link Store#openSqlite} opens it,
  * migrated, and the {@link ConnectionSettings} from {@link PeerlinkConfiguration#connectionSettings}.
- * What is left out: the meters (the observer is {@link ConnectionObserver#NONE}), the HTTP API and
- * the housekeeping timer.
- *
- * <p>It lives in the configuration package (in the benchmark's source root) only to reach those
- * package-private pieces instead of copying them.
+ * What is left out: the meters (the observers are {@link ConnectionObserver#NONE} and
+ * {@link CommitObserver#NONE}), the HTTP API and the housekeeping timer. Only public API: a peer
+ * process ({@link io.peerlink.support.PeerProcess}) would be the product as shipped, but twenty of
+ * them (the mesh) cost this 2-core machine a minute of start-up.
  */
 public final class BenchPeers {
 
@@ -85,7 +86,7 @@ public final class BenchPeers {
         Store store = null;
         try {
             Store.migrate(dataSource);
-            store = new Store(dataSource, Clock.systemUTC(), PeerlinkConfiguration.commitObserver(null));
+            store = new Store(dataSource, Clock.systemUTC(), CommitObserver.NONE);
             PeerConnectionService service = new PeerConnectionService(identity, connectionSettings(p), store,
                     ConnectionObserver.NONE, Clock.systemUTC());
             service.start();

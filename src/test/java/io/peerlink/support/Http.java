@@ -1,15 +1,18 @@
-package io.peerlink.e2e;
+package io.peerlink.support;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The one HTTP client and JSON mapper of the end-to-end tests, and small helpers on their values. */
-final class Http {
+/**
+ * The one HTTP client and JSON mapper of the end-to-end tests and the benchmark's process control
+ * ({@link PeerProcess}, {@link SseClient}), and small helpers on their values.
+ */
+public final class Http {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
-    static final HttpClient CLIENT = HttpClient.newBuilder()
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
@@ -17,16 +20,16 @@ final class Http {
     private Http() {
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         return JSON.readTree(json);
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         return JSON.writeValueAsString(value);
     }
 
     /** A field that must be there, as text; fails naming the field and the node otherwise. */
-    static String text(JsonNode node, String field) {
+    public static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull() || value.isMissingNode()) {
             throw new AssertionError("no \"" + field + "\" in " + abbreviate(node.toString()));
@@ -35,7 +38,7 @@ final class Http {
     }
 
     /** A number field that must be there; fails naming the field and the node otherwise. */
-    static long number(JsonNode node, String field) {
+    public static long number(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || !value.isNumber()) {
             throw new AssertionError("no number \"" + field + "\" in " + abbreviate(node.toString()));
@@ -43,7 +46,7 @@ final class Http {
         return value.asLong();
     }
 
-    static String abbreviate(String s) {
+    public static String abbreviate(String s) {
         return s.length() <= 500 ? s : s.substring(0, 500) + "...";
     }
 }
