@@ -223,8 +223,8 @@ class ContactSlotsE2ETest {
 
     /** {@code peerlink.handshakes} failed inbound with {@code reason}, from the victim's metrics endpoint. */
     private static double inboundFailures(String reason) {
-        HttpResponse<String> r = victim.request("GET", "/actuator/metrics/peerlink.handshakes?tag=result:failed"
-                + "&tag=direction:inbound&tag=reason:" + reason, null);
+        HttpResponse<String> r = victim.request("GET", "/actuator/metrics/peerlink.handshakes"
+                + "?tag=direction:inbound&tag=outcome:" + reason, null);
         if (r.statusCode() == 404) {
             return 0;
         }
