@@ -52,7 +52,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> handlePeerConnection(PeerConnectionException e, WebRequest request) {
         HttpStatus status = switch (e.kind()) {
             case UNREACHABLE, HANDSHAKE_FAILED -> HttpStatus.BAD_GATEWAY;
-            case FINGERPRINT_MISMATCH, KEY_CHANGED, NO_RECIPIENT, ID_CONFLICT, ALIAS_TAKEN, SAFETY_NUMBER_MISMATCH ->
+            case FINGERPRINT_MISMATCH, KEY_CHANGED, NO_RECIPIENT, ID_CONFLICT, ALIAS_TAKEN, SAFETY_NUMBER_MISMATCH,
+                    BLOCKED, RELATION ->
                     HttpStatus.CONFLICT;
             case SELF, INVALID -> HttpStatus.BAD_REQUEST;
             case UNKNOWN_PEER -> HttpStatus.NOT_FOUND;
@@ -69,6 +70,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case ALIAS_TAKEN -> "Alias taken";
             case SAFETY_NUMBER_MISMATCH -> "Safety number mismatch";
             case UNKNOWN_PEER -> "Unknown peer";
+            case BLOCKED -> "Peer blocked";
+            case RELATION -> "Not possible for this peer's relation";
             case NO_RECIPIENT -> "No recipient";
             case ID_CONFLICT -> "Message id already used";
             case TOO_LARGE -> "Message too large";

@@ -3,6 +3,7 @@ package io.peerlink.messaging;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.transport.PeerDirectory;
 import io.peerlink.identity.Fingerprints;
+import io.peerlink.store.Relation;
 import io.peerlink.store.Store;
 import io.peerlink.store.StoredPeer;
 import io.peerlink.store.Trust;
@@ -24,10 +25,12 @@ final class Contacts {
 
     private final Store store;
     private final PeerDirectory directory;
+    private final Relations relations;
 
-    Contacts(Store store, PeerDirectory directory) {
+    Contacts(Store store, PeerDirectory directory, Relations relations) {
         this.store = store;
         this.directory = directory;
+        this.relations = relations;
     }
 
     /** The known peer that {@code peerIdOrAlias} names, if any. */
@@ -84,7 +87,8 @@ final class Contacts {
                 p.connected() ? PeerState.CONNECTED : PeerState.DISCONNECTED, p.connectedAt(), p.key().pem(),
                 p.firstSeen(), p.lastSeen(), store.messages().undeliveredCount(peerId),
                 stored.map(StoredPeer::alias).orElse(null), stored.map(StoredPeer::trust).orElse(Trust.UNVERIFIED),
-                stored.map(StoredPeer::verifiedAt).orElse(null), store.peers().addresses(peerId));
+                stored.map(StoredPeer::verifiedAt).orElse(null), store.peers().addresses(peerId),
+                relations.relation(peerId).orElse(stored.map(StoredPeer::relation).orElse(Relation.REQUEST)));
     }
 
     /**

@@ -12,7 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class PeerRepository {
 
     private static final String COLUMNS = "peer_id, public_key, dial_address, first_seen, last_seen, forgotten_at, "
-            + "alias, trust, verified_at";
+            + "alias, trust, verified_at, relation";
     private static final RowMapper<StoredPeer> ROW = PeerRepository::map;
 
     private final JdbcClient jdbc;
@@ -23,14 +23,17 @@ public final class PeerRepository {
 
     /**
      * Records a handshake with {@code peerId}: inserts it, or updates {@code last_seen} and makes a
-     * forgotten peer known again. {@code dialAddress} (when this peer dialled) replaces the stored one.
+     * forgotten peer known again, with {@code relation}. {@code dialAddress} (when this peer dialled)
+     * replaces the stored one.
      */
-    void seen(String peerId, byte[] publicKey, String dialAddress, Instant now) {
-        jdbc.sql("INSERT INTO peers (peer_id, public_key, dial_address, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+    void seen(String peerId, byte[] publicKey, String dialAddress, Relation relation, Instant now) {
+        jdbc.sql("INSERT INTO peers (peer_id, public_key, dial_address, first_seen, last_seen, relation) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (peer_id) DO UPDATE SET last_seen = excluded.last_seen, forgotten_at = NULL, "
-                        + "dial_address = coalesce(excluded.dial_address, "
+                        + "relation = excluded.relation, dial_address = coalesce(excluded.dial_address, "
                         + "CASE WHEN peers.forgotten_at IS NULL THEN peers.dial_address END)")
-                .params(peerId, publicKey, dialAddress, now.toEpochMilli(), now.toEpochMilli()).update();
+                .params(peerId, publicKey, dialAddress, now.toEpochMilli(), now.toEpochMilli(), relation.name())
+                .update();
         if (dialAddress != null) {
             // trust on first use: this identity answered at that address (a pinned dial may move it)
             jdbc.sql("INSERT INTO addresses (address, peer_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
@@ -76,6 +79,19 @@ public final class PeerRepository {
                 .params(trust.name(), verifiedAt == null ? null : verifiedAt.toEpochMilli(), peerId).update();
     }
 
+    /** Sets the peer's relation; false when no row has that peerId. */
+    boolean setRelation(String peerId, Relation relation) {
+        return jdbc.sql("UPDATE peers SET relation = ? WHERE peer_id = ?").params(relation.name(), peerId).update() == 1;
+    }
+
+    /** The relation of every known peer, and of every blocked one (also forgotten). */
+    public java.util.Map<String, Relation> relations() {
+        java.util.Map<String, Relation> all = new java.util.HashMap<>();
+        jdbc.sql("SELECT peer_id, relation FROM peers WHERE forgotten_at IS NULL OR relation = 'BLOCKED'")
+                .query((rs, row) -> all.put(rs.getString(1), Relation.valueOf(rs.getString(2)))).list();
+        return all;
+    }
+
     /** Lets {@code address} answer with another identity on first use again. */
     void unbind(String peerId) {
         jdbc.sql("DELETE FROM addresses WHERE peer_id = ?").param(peerId).update();
@@ -106,6 +122,6 @@ public final class PeerRepository {
         return new StoredPeer(rs.getString("peer_id"), rs.getBytes("public_key"), rs.getString("dial_address"),
                 MessageRepository.instant(rs, "first_seen"), MessageRepository.instant(rs, "last_seen"),
                 MessageRepository.instant(rs, "forgotten_at"), rs.getString("alias"), Trust.valueOf(rs.getString("trust")),
-                MessageRepository.instant(rs, "verified_at"));
+                MessageRepository.instant(rs, "verified_at"), Relation.valueOf(rs.getString("relation")));
     }
 }
