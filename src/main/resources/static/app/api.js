@@ -106,6 +106,9 @@ export const api = {
   verify: async (id, safetyNumber) => (await request('POST', `${peerPath(id)}/verify`, { safetyNumber })).body,
   unverify: async (id) => (await request('DELETE', `${peerPath(id)}/verify`)).body,
   forget: (id) => request('DELETE', peerPath(id)),
+  accept: async (id) => (await request('POST', `${peerPath(id)}/accept`)).body,
+  block: async (id) => (await request('POST', `${peerPath(id)}/block`)).body,
+  unblock: async (id) => (await request('DELETE', `${peerPath(id)}/block`)).body,
   conversation: async (id, before, limit = 50) => {
     const q = new URLSearchParams({ limit: String(limit) });
     if (before) q.set('before', String(before));

@@ -1,13 +1,18 @@
 // The contact list: one button per known peer with its name, whether it is connected, how many
-// messages wait for it, unread messages from it and its trust.
+// messages wait for it, unread messages from it and its trust. Message requests (peers that
+// connected on their own, nobody accepted yet) and blocked peers are listed apart, above, with
+// accept / block / unblock buttons.
 
 import { ago, byId, fill, h } from './dom.js';
 import { avatar, displayName, trustBadge } from './people.js';
 
 let onSelect = () => {};
+let onRelation = () => {};
 
-export function init(select) {
+/** `select(peerId)` opens a conversation; `relation(action, peerId)` accepts, blocks or unblocks. */
+export function init(select, relation) {
   onSelect = select;
+  onRelation = relation || onRelation;
   const list = byId('contacts');
   // arrow keys move between contacts; Enter or Space opens one (it is a button)
   list.addEventListener('keydown', (e) => {
@@ -57,7 +62,9 @@ function fillButton(button, peer, selected, count) {
  * Draws the list: `peers` in the order given, `selected` the open one, `unread` a Map peerId -> count.
  * Each contact keeps its element from one drawing to the next, so the focus stays where it was.
  */
-export function render(peers, selected, unread) {
+export function render(all, selected, unread) {
+  const peers = all.filter((p) => p.relation !== 'REQUEST' && p.relation !== 'BLOCKED');
+  renderRequests(all.filter((p) => p.relation === 'REQUEST' || p.relation === 'BLOCKED'), unread);
   const list = byId('contacts');
   byId('contacts-empty').hidden = peers.length > 0;
   const wanted = new Set(peers.map((p) => p.peerId));
@@ -77,4 +84,26 @@ export function render(peers, selected, unread) {
     fillButton(li.firstChild, peer, peer.peerId === selected, unread.get(peer.peerId) || 0);
     if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
   });
+}
+
+function requestItem(peer, count) {
+  const blocked = peer.relation === 'BLOCKED';
+  const name = `${displayName(peer)}${count > 0 ? ` (${count} new)` : ''}`;
+  const actions = blocked
+    ? [h('button', { type: 'button', className: 'unblock', textContent: 'Unblock',
+      onclick: () => onRelation('unblock', peer.peerId) })]
+    : [h('button', { type: 'button', className: 'accept primary', textContent: 'Accept',
+      onclick: () => onRelation('accept', peer.peerId) }),
+    h('button', { type: 'button', className: 'block danger', textContent: 'Block',
+      onclick: () => onRelation('block', peer.peerId) })];
+  return h('li', { className: 'request', data: { peer: peer.peerId, relation: peer.relation } },
+    h('button', { type: 'button', className: 'request-name', textContent: blocked ? `${name}: blocked` : name,
+      onclick: () => onSelect(peer.peerId) }),
+    ...actions);
+}
+
+function renderRequests(requests, unread) {
+  byId('requests-section').hidden = requests.length === 0;
+  const list = byId('requests');
+  list.replaceChildren(...requests.map((p) => requestItem(p, unread.get(p.peerId) || 0)));
 }

@@ -129,6 +129,19 @@ function peerChanged(p) {
   renderContacts();
 }
 
+const RELATION_DONE = { accept: 'accepted', block: 'blocked', unblock: 'unblocked' };
+
+/** Accepts a message request, blocks a peer or lifts its block, and says so. */
+async function changeRelation(action, peerId) {
+  try {
+    const p = await api[action](peerId);
+    peerChanged(p);
+    toast(`${displayName(p)}: ${RELATION_DONE[action]}`);
+  } catch (e) {
+    toast(`That did not work: ${e.message}`, 'error');
+  }
+}
+
 function select(peerId) {
   const p = app.peers.get(peerId);
   if (!p) return;
@@ -166,6 +179,9 @@ function onEvent(type, data) {
     refreshPeers();   // the queued count
   } else if (type === 'peer') {
     refreshPeers();
+    if (data.event === 'request' && app.started) {
+      toast('A message request arrived: someone you did not dial connected to this peer');
+    }
     if (data.event === 'key-changed' && app.started) {
       const p = app.peers.get(data.peerId);
       toast(`The key of ${p ? displayName(p) : 'a contact'} changed: this peer refused the new one`, 'error');
@@ -188,7 +204,7 @@ function onStreamState(state) {
 async function start() {
   token.init();
   identity.init();
-  contacts.init(select);
+  contacts.init(select, changeRelation);
   connect.init((p, created) => {
     toast(created ? `Connected to ${displayName(p)}` : `${displayName(p)} was already connected`);
     app.peers.set(p.peerId, p);

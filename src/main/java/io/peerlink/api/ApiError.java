@@ -58,6 +58,10 @@ public enum ApiError {
     ALIAS_TAKEN(HttpStatus.CONFLICT, "Alias taken"),
     /** The safety number given is not the one this peer computes. */
     SAFETY_NUMBER_MISMATCH(HttpStatus.CONFLICT, "Safety number mismatch"),
+    /** The peer is blocked: unblock it first ({@code DELETE /api/peers/{peerId}/block}). */
+    BLOCKED(HttpStatus.CONFLICT, "Peer blocked"),
+    /** The action does not fit the peer's relation (accepting a blocked peer, unblocking one not blocked). */
+    RELATION(HttpStatus.CONFLICT, "Not possible for this peer's relation"),
     /** The text is over {@code peerlink.max-message-bytes}. */
     TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Message too large"),
     /** The request body is over the limit of the HTTP edge (refused before or while it is read). */

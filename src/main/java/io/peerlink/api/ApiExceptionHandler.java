@@ -95,6 +95,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case ALIAS_TAKEN -> ApiError.ALIAS_TAKEN;
             case SAFETY_NUMBER_MISMATCH -> ApiError.SAFETY_NUMBER_MISMATCH;
             case UNKNOWN_PEER -> ApiError.UNKNOWN_PEER;
+            case BLOCKED -> ApiError.BLOCKED;
+            case RELATION -> ApiError.RELATION;
             case NO_RECIPIENT -> ApiError.NO_RECIPIENT;
             case TOO_LARGE -> ApiError.TOO_LARGE;
             case ID_CONFLICT -> ApiError.ID_CONFLICT;

@@ -48,6 +48,7 @@ class OpenApiConfiguration {
     static final String SEND_CONFLICT = "SendConflict";
     static final String ALIAS_TAKEN = "AliasTaken";
     static final String SAFETY_NUMBER_MISMATCH = "SafetyNumberMismatch";
+    static final String RELATION_CONFLICT = "RelationConflict";
     static final String BODY_TOO_LARGE = "BodyTooLarge";
     static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
     static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
@@ -128,6 +129,12 @@ class OpenApiConfiguration {
                         example("Safety number mismatch", ApiError.SAFETY_NUMBER_MISMATCH,
                                 "that is not the safety number of " + Examples.PEER_ID,
                                 "/api/peers/" + Examples.PEER_ID + "/verify")))
+                .addResponses(RELATION_CONFLICT, problem("Not possible for the peer's relation; nothing changed",
+                        example("Blocked", ApiError.RELATION, "peer " + Examples.PEER_ID + " is blocked: lift the "
+                                + "block first (DELETE /api/peers/" + Examples.PEER_ID + "/block)",
+                                "/api/peers/" + Examples.PEER_ID + "/accept"),
+                        example("Not blocked", ApiError.RELATION, "peer " + Examples.PEER_ID + " is not blocked",
+                                "/api/peers/" + Examples.PEER_ID + "/block")))
                 .addResponses(BODY_TOO_LARGE, problem("The request body is over the limit (6 x max-message-bytes "
                                 + "+ 4 KiB); the connection closes",
                         example("Body too large", ApiError.BODY_TOO_LARGE, "the request body is 500000 bytes, over "

@@ -5,6 +5,7 @@ import static io.peerlink.api.OpenApiConfiguration.BAD_REQUEST;
 import static io.peerlink.api.OpenApiConfiguration.BODY_TOO_LARGE;
 import static io.peerlink.api.OpenApiConfiguration.CONNECT_CONFLICT;
 import static io.peerlink.api.OpenApiConfiguration.PEER_UNREACHABLE;
+import static io.peerlink.api.OpenApiConfiguration.RELATION_CONFLICT;
 import static io.peerlink.api.OpenApiConfiguration.SAFETY_NUMBER_MISMATCH;
 import static io.peerlink.api.OpenApiConfiguration.UNAVAILABLE;
 import static io.peerlink.api.OpenApiConfiguration.UNKNOWN_PEER;
@@ -153,6 +154,45 @@ class PeerController {
         return PeerResponse.of(service.unverify(peerId));
     }
 
+    @PostMapping("/{peerId}/accept")
+    @Operation(operationId = "acceptPeer", summary = "Accept a message request",
+            description = "The peer (relation REQUEST: it connected on its own and nobody accepted it) becomes a "
+                    + "CONTACT: what it sends is stored up to the per-peer storage quota, and the messages the "
+                    + "request quota held back arrive as it sends them again. A contact stays one.")
+    @ApiResponse(responseCode = "200", description = "The peer, now a contact")
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    @ApiResponse(responseCode = "409", ref = RELATION_CONFLICT)
+    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
+    PeerResponse accept(@Parameter(description = "the peer's peerId, fingerprint or alias",
+            example = Examples.PEER_ID) @PathVariable String peerId) {
+        return PeerResponse.of(service.accept(peerId));
+    }
+
+    @PostMapping("/{peerId}/block")
+    @Operation(operationId = "blockPeer", summary = "Block a peer",
+            description = "Closes its connection (close code BLOCKED), closes every later one right after its "
+                    + "handshake, stores nothing it sends and stops dialling it. Survives restarts and forgetting. "
+                    + "Blocking a blocked peer changes nothing.")
+    @ApiResponse(responseCode = "200", description = "The blocked peer")
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
+    PeerResponse block(@Parameter(description = "the peer's peerId, fingerprint or alias",
+            example = Examples.PEER_ID) @PathVariable String peerId) {
+        return PeerResponse.of(service.block(peerId));
+    }
+
+    @DeleteMapping("/{peerId}/block")
+    @Operation(operationId = "unblockPeer", summary = "Lift a block",
+            description = "The peer is a message request again (REQUEST).")
+    @ApiResponse(responseCode = "200", description = "The peer")
+    @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
+    @ApiResponse(responseCode = "409", ref = RELATION_CONFLICT)
+    @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
+    PeerResponse unblock(@Parameter(description = "the peer's peerId, fingerprint or alias",
+            example = Examples.PEER_ID) @PathVariable String peerId) {
+        return PeerResponse.of(service.unblock(peerId));
+    }
+
     @GetMapping("/{peerId}/messages")
     @Operation(operationId = "getConversation", summary = "The conversation with a peer",
             description = "Both directions, newest first, with their statuses. Page back by passing nextBefore as "
@@ -179,7 +219,7 @@ class PeerController {
     @Operation(operationId = "forgetPeer", summary = "Forget a peer",
             description = "Closes the connection with a goodbye, stops dialling the peer, and marks every message "
                     + "to it not yet delivered FAILED. Its history stays readable. The peer becomes known again if "
-                    + "it connects later.")
+                    + "it connects later: as a message request (REQUEST), or still BLOCKED if it was blocked.")
     @ApiResponse(responseCode = "204", description = "Forgotten")
     @ApiResponse(responseCode = "404", ref = UNKNOWN_PEER)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)

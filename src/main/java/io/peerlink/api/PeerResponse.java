@@ -4,6 +4,7 @@ import io.peerlink.transport.Direction;
 import io.peerlink.messaging.PeerState;
 import io.peerlink.messaging.PeerView;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.peerlink.store.Relation;
 import io.peerlink.store.Trust;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.List;
  *        (another identity answered at its address)
  * @param verifiedAt when its safety number was confirmed
  * @param addresses the {@code host:port} addresses this peer dialled it at
+ * @param relation CONTACT (this peer dialled it, or the user accepted it), REQUEST (it connected on
+ *        its own and nobody accepted it yet) or BLOCKED
  */
 @Schema(name = "Peer", description = "A known peer")
 record PeerResponse(
@@ -46,11 +49,12 @@ record PeerResponse(
         @Schema(example = "alice", nullable = true) String alias,
         @Schema(example = "VERIFIED") Trust trust,
         @Schema(example = Examples.INSTANT, nullable = true) Instant verifiedAt,
-        @Schema(example = "[\"192.0.2.10:5555\"]") List<String> addresses) {
+        @Schema(example = "[\"192.0.2.10:5555\"]") List<String> addresses,
+        @Schema(example = "CONTACT") Relation relation) {
 
     static PeerResponse of(PeerView v) {
         return new PeerResponse(v.peerId(), v.fingerprint(), v.safetyNumber(), v.address(), v.direction(), v.state(),
                 v.connectedAt(), v.publicKeyPem(), v.firstSeen(), v.lastSeen(), v.undelivered(), v.alias(), v.trust(),
-                v.verifiedAt(), v.addresses());
+                v.verifiedAt(), v.addresses(), v.relation());
     }
 }

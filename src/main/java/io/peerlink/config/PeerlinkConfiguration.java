@@ -110,8 +110,15 @@ public class PeerlinkConfiguration {
             ConnectionObserver connectionObserver, Clock peerlinkClock, Timers timers) {
         // who serves RSA-OAEP decryption and AES-GCM, before any handshake can run (ACCP loads in the background)
         CryptoProviders.configure(properties.cryptoProvider());
+        java.nio.file.FileStore disk;
+        try {
+            disk = java.nio.file.Files.getFileStore(properties.dataDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the free space of the disk of the data directory "
+                    + properties.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
+        }
         return new PeerConnectionService(identity, connectionSettings(properties), store, connectionObserver,
-                peerlinkClock, timers);
+                peerlinkClock, timers, properties.quotas(), () -> freeBytes(disk));
     }
 
     @Bean
@@ -135,6 +142,15 @@ public class PeerlinkConfiguration {
                     .description("Outbound messages waiting for the recipient's ACK (QUEUED or SENT)")
                     .register(registry);
         };
+    }
+
+    /** Usable bytes of {@code disk}; 0 when it cannot be read (then nothing more is acknowledged). */
+    private static long freeBytes(java.nio.file.FileStore disk) {
+        try {
+            return disk.getUsableSpace();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /**

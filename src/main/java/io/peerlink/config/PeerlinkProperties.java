@@ -64,6 +64,11 @@ import org.springframework.validation.annotation.Validated;
  * @param cryptoProvider who serves RSA-OAEP decryption and AES-GCM: {@code auto} (the Amazon Corretto
  *        Crypto Provider where it is faster, i.e. RSA-OAEP decryption, when it loads on this platform;
  *        the JDK otherwise), {@code accp} (ACCP for both, or no start) or {@code jdk}
+ * @param requests what is stored from identities that connected on their own and nobody accepted
+ * @param peerStorageQuota text stored from one contact at most (UTF-8 bytes); beyond it its messages
+ *        are not acknowledged and its connection is closed (CLOSE STORAGE_FULL)
+ * @param minFreeDisk below this much usable space on the data directory's disk, no message is
+ *        acknowledged (the senders keep them)
  */
 @ConfigurationProperties("peerlink")
 @Validated
@@ -89,7 +94,45 @@ public record PeerlinkProperties(
         @DefaultValue("15s") @NotNull Duration idleTimeout,
         @DefaultValue("1MB") @NotNull DataSize maxFrameBytes,
         @DefaultValue("1048576") @Min(1) long keyUpdateAfterFrames,
-        @DefaultValue("auto") @NotNull CryptoProviders.Setting cryptoProvider) {
+        @DefaultValue("auto") @NotNull CryptoProviders.Setting cryptoProvider,
+        @DefaultValue @NotNull @jakarta.validation.Valid Requests requests,
+        @DefaultValue("1GB") @NotNull DataSize peerStorageQuota,
+        @DefaultValue("256MB") @NotNull DataSize minFreeDisk) {
+
+    /**
+     * Message requests: identities that connected on their own and nobody accepted yet.
+     *
+     * @param enabled false: such identities are refused right after the handshake (CLOSE REQUESTS_REFUSED)
+     * @param firstContact while this peer has no contact at all, the first identity that dials in
+     *        becomes one without an accept (a fresh peer given out by its address); false: it is a
+     *        request like any other
+     * @param maxMessages messages stored per request at most
+     * @param maxBytes text stored per request at most (UTF-8 bytes)
+     * @param totalBytes text stored for all requests together at most
+     */
+    public record Requests(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("true") boolean firstContact,
+            @DefaultValue("20") @Min(0) int maxMessages,
+            @DefaultValue("256KB") @NotNull DataSize maxBytes,
+            @DefaultValue("16MB") @NotNull DataSize totalBytes) {
+    }
+
+    /** What this peer stores from others; call only on validated properties. */
+    public io.peerlink.messaging.Quotas quotas() {
+        return new io.peerlink.messaging.Quotas(requests.enabled(), requests.firstContact(), requests.maxMessages(),
+                requests.maxBytes().toBytes(), requests.totalBytes().toBytes(), peerStorageQuota.toBytes(),
+                minFreeDisk.toBytes());
+    }
+
+    @AssertTrue(message = "requests.max-bytes, requests.total-bytes, peer-storage-quota and min-free-disk must not "
+            + "be negative")
+    boolean isQuotasNotNegative() {
+        return requests == null || peerStorageQuota == null || minFreeDisk == null
+                || (requests.maxBytes() != null && requests.maxBytes().toBytes() >= 0 && requests.totalBytes() != null
+                        && requests.totalBytes().toBytes() >= 0 && peerStorageQuota.toBytes() >= 0
+                        && minFreeDisk.toBytes() >= 0);
+    }
 
     /** The {@link #apiToken} that makes the peer generate its own token and keep it in the data directory. */
     public static final String GENERATE_API_TOKEN = "generate";
@@ -209,6 +252,7 @@ public record PeerlinkProperties(
                 + handshakeIdleTimeout + ", apiToken="
                 + (!apiTokenEnabled() ? "(none)" : apiToken.equals(GENERATE_API_TOKEN) ? "(generate)" : "(set)") + ", keySize=" + keySize + ", keepAliveInterval="
                 + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes
-                + ", keyUpdateAfterFrames=" + keyUpdateAfterFrames + "]";
+                + ", keyUpdateAfterFrames=" + keyUpdateAfterFrames + ", requests=" + requests + ", peerStorageQuota="
+                + peerStorageQuota + ", minFreeDisk=" + minFreeDisk + "]";
     }
 }

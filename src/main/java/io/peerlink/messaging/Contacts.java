@@ -4,6 +4,7 @@ import io.peerlink.transport.DialTarget;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.transport.PeerDirectory;
 import io.peerlink.identity.Fingerprints;
+import io.peerlink.store.Relation;
 import io.peerlink.store.Store;
 import io.peerlink.store.StoredPeer;
 import io.peerlink.store.Trust;
@@ -29,21 +30,23 @@ final class Contacts {
     private final PeerDirectory directory;
     /** The peerIds pinned in {@code peerlink.connect} ({@code peerId@host:port}). */
     private final Set<String> pinned;
+    private final Relations relations;
 
-    Contacts(Store store, PeerDirectory directory, List<DialTarget> connect) {
+    Contacts(Store store, PeerDirectory directory, List<DialTarget> connect, Relations relations) {
         this.store = store;
         this.directory = directory;
         this.pinned = connect.stream().map(DialTarget::pin).filter(pin -> pin != null).collect(Collectors.toSet());
+        this.relations = relations;
     }
 
     /**
      * Whether {@code peerId} is a contact, for the transport's connection slots
-     * ({@link io.peerlink.transport.PeerStanding}): a peer known before this connection (in the
-     * store since start-up, or connected since, either way), or one pinned in {@code peerlink.connect}.
-     * Asked after the handshake, before the connection is attached; never waits for the store.
+     * ({@link io.peerlink.transport.PeerStanding}): a peer whose relation is CONTACT (this peer dialled
+     * it, or the user accepted it), or one pinned in {@code peerlink.connect}. Asked after the
+     * handshake, before the connection is attached; never waits for the store.
      */
     boolean isContact(String peerId) {
-        return directory.isKnown(peerId) || pinned.contains(peerId);
+        return pinned.contains(peerId) || relations.relation(peerId).map(r -> r == Relation.CONTACT).orElse(false);
     }
 
     /** The known peer that {@code peerIdOrAlias} names, if any. */
@@ -100,7 +103,8 @@ final class Contacts {
                 p.connected() ? PeerState.CONNECTED : PeerState.DISCONNECTED, p.connectedAt(), p.key().pem(),
                 p.firstSeen(), p.lastSeen(), store.messages().undeliveredCount(peerId),
                 stored.map(StoredPeer::alias).orElse(null), stored.map(StoredPeer::trust).orElse(Trust.UNVERIFIED),
-                stored.map(StoredPeer::verifiedAt).orElse(null), store.peers().addresses(peerId));
+                stored.map(StoredPeer::verifiedAt).orElse(null), store.peers().addresses(peerId),
+                relations.relation(peerId).orElse(stored.map(StoredPeer::relation).orElse(Relation.REQUEST)));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.peerlink.transport.PeerConnection;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.transport.PeerDirectory;
 import io.peerlink.transport.Sessions;
+import io.peerlink.wire.CloseCode;
 import io.peerlink.wire.Frame;
 import io.peerlink.wire.Limits;
 import java.nio.charset.StandardCharsets;
@@ -55,18 +56,25 @@ public final class Delivery implements Sessions.Owner {
     private final Duration commitTimeout;
     private final Map<PeerConnection, Window> windows = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> recorded = new ConcurrentHashMap<>();
+    /** Connections that were refused a message: nothing later on them is stored (order is kept). */
+    private final java.util.Set<PeerConnection> refusing = ConcurrentHashMap.newKeySet();
+    /** Per connection, the last inbound message's store write and ACK (a refusal closes after it). */
+    private final Map<PeerConnection, CompletableFuture<?>> lastAck = new ConcurrentHashMap<>();
+    private final Relations relations;
 
-    public Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock) {
-        this(store, directory, limits, clock, PeerConnectionService.COMMIT_TIMEOUT);
+    public Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock, Relations relations) {
+        this(store, directory, limits, clock, relations, PeerConnectionService.COMMIT_TIMEOUT);
     }
 
     /** As above, with another time-out for the send path's commit wait (tests). */
-    Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock, Duration commitTimeout) {
+    Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock, Relations relations,
+            Duration commitTimeout) {
         this.store = store;
         this.directory = directory;
         this.limits = limits;
         this.clock = clock;
         this.commitTimeout = commitTimeout;
+        this.relations = relations;
     }
 
     static Frame.Message frame(StoredMessage m) {
@@ -79,8 +87,17 @@ public final class Delivery implements Sessions.Owner {
      * the writer's order. {@link #recorded} gives the write to a caller that must see it committed.
      */
     @Override
-    public void handshaken(PeerKey peer, String dialAddress) {
-        CompletableFuture<Void> write = store.peerConnected(peer.peerId(), peer.spki(), dialAddress);
+    public CloseCode handshaken(PeerKey peer, String dialAddress) {
+        Relations.Admission admission = relations.admit(peer.peerId(), dialAddress != null);
+        if (admission.refusal() != null) {
+            return admission.refusal();
+        }
+        if (admission.newRequest()) {
+            log.info("Message request from {}: its messages are stored up to the request quota until accepted",
+                    peer.peerId());
+        }
+        CompletableFuture<Void> write = store.peerConnected(peer.peerId(), peer.spki(), dialAddress,
+                admission.relation(), admission.newRequest());
         recorded.put(peer.peerId(), write);
         write.whenComplete((ok, failure) -> {
             recorded.remove(peer.peerId(), write);
@@ -88,6 +105,7 @@ public final class Delivery implements Sessions.Owner {
                 log.warn("Peer {} not stored: {}", peer.peerId(), failure.toString());
             }
         });
+        return null;
     }
 
     /** The store write of the peer's last handshake while it is not committed yet. */
@@ -161,11 +179,37 @@ public final class Delivery implements Sessions.Owner {
 
     @Override
     public void onMessage(PeerConnection connection, Frame.Message m) {
-        CompletableFuture<?> stored = store.storeInbound(connection.peer().peerId(), m.id(), m.text(),
+        String peerId = connection.peer().peerId();
+        if (refusing.contains(connection)) {
+            // refused once: nothing later on this connection is stored, so the sender's order holds
+            connection.notAcknowledged();
+            return;
+        }
+        long bytes = m.text().getBytes(StandardCharsets.UTF_8).length;
+        CloseCode refusal = relations.reserve(peerId, bytes);
+        if (refusal != null) {
+            // not stored, not acknowledged: the sender keeps it and sends it again on a later connection
+            refusing.add(connection);
+            connection.notAcknowledged();
+            log.info("Connection to {}: message {} not stored ({}): closing; the sender keeps it", peerId, m.id(),
+                    refusal);
+            // after the ACKs of what was stored before it, so the sender does not send those again
+            CompletableFuture<?> before = lastAck.get(connection);
+            if (before == null) {
+                connection.close(refusal, "message not stored: " + refusal);
+            } else {
+                before.whenComplete((r, f) -> connection.close(refusal, "message not stored: " + refusal));
+            }
+            return;
+        }
+        CompletableFuture<Optional<StoredMessage>> stored = store.storeInbound(peerId, m.id(), m.text(),
                 Instant.ofEpochMilli(m.sentAtMillis()));
         // ACK only once committed: an ACK promises the message survives a crash here. A copy of a
         // message stored before is acknowledged again: its sender re-sends until it sees an ACK.
-        stored.whenComplete((result, failure) -> {
+        lastAck.put(connection, stored.whenComplete((result, failure) -> {
+            if (failure != null || result.isEmpty()) {
+                relations.release(peerId, bytes);
+            }
             if (failure == null) {
                 connection.acknowledge(m.id());
             } else {
@@ -173,7 +217,7 @@ public final class Delivery implements Sessions.Owner {
                 log.warn("Message {} from {} not stored ({}): not acknowledged, the sender will send it again",
                         m.id(), connection.peer().peerId(), failure.toString());
             }
-        });
+        }));
     }
 
     @Override
@@ -193,6 +237,8 @@ public final class Delivery implements Sessions.Owner {
     @Override
     public void onClosed(PeerConnection connection, String reason) {
         windows.remove(connection);
+        refusing.remove(connection);
+        lastAck.remove(connection);
         if (directory.detach(connection, clock.instant())) {
             store.peerDisconnected(connection.peer().peerId());
         }

@@ -16,6 +16,7 @@ import io.peerlink.transport.CryptoPool;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
 import io.peerlink.identity.PeerKey;
+import io.peerlink.store.Relation;
 import io.peerlink.store.Store;
 import io.peerlink.store.StoredMessage;
 import io.peerlink.store.StoredPeer;
@@ -67,6 +68,7 @@ public final class PeerConnectionService {
     private final Dialer dialer;
     private final Redialer redialer;
     private final Contacts contacts;
+    private final Relations relations;
     private final Inbox inbox;
     private final ConnectionSlots connectionSlots;
     private final Timers timers;
@@ -74,26 +76,43 @@ public final class PeerConnectionService {
     private final boolean ownTimers;
     private volatile boolean running;
 
-    /** A service with a timer thread of its own (tests). */
+    /** A service with a timer thread of its own and the default quotas (tests). */
     public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
             ConnectionObserver observer, Clock clock) {
-        this(identity, settings, store, observer, clock, new Timers(), true, COMMIT_TIMEOUT);
+        this(identity, settings, store, observer, clock, new Timers(), true, Quotas.DEFAULTS, () -> Long.MAX_VALUE,
+                COMMIT_TIMEOUT);
+    }
+
+    /** A service with a timer thread of its own (tests); {@code freeDisk} gives the store's free bytes. */
+    public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock, Quotas quotas, java.util.function.LongSupplier freeDisk) {
+        this(identity, settings, store, observer, clock, new Timers(), true, quotas, freeDisk, COMMIT_TIMEOUT);
     }
 
     /** A service whose timers run on {@code timers} (the application's one timer thread). */
     public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
             ConnectionObserver observer, Clock clock, Timers timers) {
-        this(identity, settings, store, observer, clock, timers, false, COMMIT_TIMEOUT);
+        this(identity, settings, store, observer, clock, timers, false, Quotas.DEFAULTS, () -> Long.MAX_VALUE,
+                COMMIT_TIMEOUT);
+    }
+
+    /** As above, with the quotas and the store's free bytes ({@code freeDisk}). */
+    public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock, Timers timers, Quotas quotas,
+            java.util.function.LongSupplier freeDisk) {
+        this(identity, settings, store, observer, clock, timers, false, quotas, freeDisk, COMMIT_TIMEOUT);
     }
 
     /** A service with a timer thread of its own and another time-out for the send path's commit wait (tests). */
     PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
             ConnectionObserver observer, Clock clock, Duration commitTimeout) {
-        this(identity, settings, store, observer, clock, new Timers(), true, commitTimeout);
+        this(identity, settings, store, observer, clock, new Timers(), true, Quotas.DEFAULTS, () -> Long.MAX_VALUE,
+                commitTimeout);
     }
 
     private PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
-            ConnectionObserver observer, Clock clock, Timers timers, boolean ownTimers, Duration commitTimeout) {
+            ConnectionObserver observer, Clock clock, Timers timers, boolean ownTimers, Quotas quotas,
+            java.util.function.LongSupplier freeDisk, Duration commitTimeout) {
         this.timers = timers;
         this.ownTimers = ownTimers;
         this.identity = identity;
@@ -102,8 +121,9 @@ public final class PeerConnectionService {
         SecureRandom random = new SecureRandom();
         this.directory = new PeerDirectory(identity);
         this.connectionSlots = new ConnectionSlots(settings, directory);
-        this.contacts = new Contacts(store, directory, settings.connect());
-        this.delivery = new Delivery(store, directory, settings.limits(), clock, commitTimeout);
+        this.relations = new Relations(quotas, freeDisk);
+        this.contacts = new Contacts(store, directory, settings.connect(), relations);
+        this.delivery = new Delivery(store, directory, settings.limits(), clock, relations, commitTimeout);
         this.sessions = new Sessions(settings, directory, delivery, observer, clock, timers);
         this.listener = new Listener(identity, settings, observer, random, connectionSlots, contacts::isContact,
                 sessions, timers);
@@ -142,6 +162,7 @@ public final class PeerConnectionService {
             return;
         }
         List<StoredPeer> known = store.peers().known();
+        relations.load(store.peers().relations(), store.messages().inboundUsage());
         for (StoredPeer p : known) {
             try {
                 directory.addKnown(PeerKey.fromSpki(p.publicKey()), p.firstSeen(), p.lastSeen());
@@ -308,8 +329,67 @@ public final class PeerConnectionService {
         }
         redialer.forget(id);
         await(store.forgetPeer(id));
+        relations.forget(id);
         log.info("Forgot peer {}", id);
         return true;
+    }
+
+    /**
+     * Makes a message request a contact: what it sends is stored up to the contacts' quota from now
+     * on (its messages held back by the request quota arrive when it sends them again). A contact
+     * stays one; a blocked peer must be unblocked first (RELATION).
+     */
+    public PeerView accept(String peerIdOrAlias) {
+        String id = contacts.require(peerIdOrAlias);
+        Relation current = relations.relation(id).orElse(Relation.REQUEST);
+        if (current == Relation.BLOCKED) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.RELATION,
+                    "peer " + id + " is blocked: lift the block first (DELETE /api/peers/" + id + "/block)");
+        }
+        if (current == Relation.REQUEST) {
+            // applied once committed, also when that comes after this call's wait (503)
+            await(store.setRelation(id, Relation.CONTACT, "accepted").thenRun(() -> {
+                relations.change(id, Relation.CONTACT);
+                log.info("Accepted the message request of {}", id);
+            }));
+        }
+        return contacts.view(id).orElseThrow();
+    }
+
+    /**
+     * Blocks a peer: its connection is closed (CLOSE BLOCKED), every later one right after its
+     * handshake, nothing it sends is stored, and this peer stops dialling it. Survives restarts and
+     * forgetting. Blocking a blocked peer changes nothing.
+     */
+    public PeerView block(String peerIdOrAlias) {
+        String id = contacts.require(peerIdOrAlias);
+        if (relations.relation(id).orElse(null) != Relation.BLOCKED) {
+            // applied once committed, also when that comes after this call's wait (503)
+            await(store.setRelation(id, Relation.BLOCKED, "blocked").thenRun(() -> {
+                relations.change(id, Relation.BLOCKED);
+                redialer.forget(id);
+                directory.connection(id).ifPresent(c -> c.close(CloseCode.BLOCKED, "blocked by the user"));
+                log.info("Blocked {}", id);
+            }));
+        }
+        return contacts.view(id).orElseThrow();
+    }
+
+    /**
+     * Lifts a block: the peer is a message request again (accept makes it a contact; dialling it
+     * does too). RELATION when it is not blocked.
+     */
+    public PeerView unblock(String peerIdOrAlias) {
+        String id = contacts.require(peerIdOrAlias);
+        if (relations.relation(id).orElse(null) != Relation.BLOCKED) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.RELATION, "peer " + id + " is not blocked");
+        }
+        // applied once committed, also when that comes after this call's wait (503)
+        await(store.setRelation(id, Relation.REQUEST, "unblocked").thenRun(() -> {
+            relations.change(id, Relation.REQUEST);
+            log.info("Lifted the block of {}", id);
+        }));
+        return contacts.view(id).orElseThrow();
     }
 
     // ------------------------------------------------------------------ messages

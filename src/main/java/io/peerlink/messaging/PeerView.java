@@ -1,6 +1,7 @@
 package io.peerlink.messaging;
 
 import io.peerlink.transport.Direction;
+import io.peerlink.store.Relation;
 import io.peerlink.store.Trust;
 import java.time.Instant;
 import java.util.List;
@@ -23,10 +24,11 @@ import java.util.List;
  * @param trust UNVERIFIED, VERIFIED or CHANGED
  * @param verifiedAt when its safety number was confirmed, or null
  * @param addresses the {@code host:port} addresses this peer dialled it at
+ * @param relation CONTACT, REQUEST (a stranger nobody accepted yet) or BLOCKED
  */
 public record PeerView(String peerId, String fingerprint, String safetyNumber, String address, Direction direction,
         PeerState state, Instant connectedAt, String publicKeyPem, Instant firstSeen, Instant lastSeen,
-        int undelivered, String alias, Trust trust, Instant verifiedAt, List<String> addresses) {
+        int undelivered, String alias, Trust trust, Instant verifiedAt, List<String> addresses, Relation relation) {
 
     public PeerView {
         addresses = addresses == null ? List.of() : List.copyOf(addresses);

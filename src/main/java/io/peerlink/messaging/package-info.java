@@ -13,7 +13,10 @@
  * <li>The connection reports it written: SENT. The peer's ACK: DELIVERED, and the window reads on.
  * A connection that ends first leaves it SENT: the next connection sends it again.</li>
  * </ol>
- * An inbound message: the connection hands it to {@link io.peerlink.messaging.Delivery}, which stores
+ * An inbound message: the connection hands it to {@link io.peerlink.messaging.Delivery}, which first
+ * reserves room for it against the sender's relation and quotas ({@link io.peerlink.messaging.Relations}:
+ * a blocked sender, a request over its quota, a contact over its storage quota or a nearly full disk
+ * get no ACK and a CLOSE saying why), then stores
  * it (a copy of one stored before costs no commit) and, once committed, has the connection ACK it;
  * {@link io.peerlink.messaging.Inbox} serves it to the API by cursor.
  */

@@ -233,4 +233,17 @@ public final class MessageRepository {
         long millis = rs.getLong(column);
         return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
+
+    /** What one peer's inbound messages take in the store. */
+    public record Usage(long messages, long bytes) {
+    }
+
+    /** Inbound messages stored per sender: their count and UTF-8 bytes of text. */
+    public java.util.Map<String, Usage> inboundUsage() {
+        java.util.Map<String, Usage> usage = new java.util.HashMap<>();
+        jdbc.sql("SELECT peer_id, count(*), coalesce(sum(length(CAST(body AS BLOB))), 0) FROM messages "
+                        + "WHERE direction = 'IN' GROUP BY peer_id")
+                .query((rs, row) -> usage.put(rs.getString(1), new Usage(rs.getLong(2), rs.getLong(3)))).list();
+        return usage;
+    }
 }

@@ -15,13 +15,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class PeerRepository {
 
     private static final String COLUMNS = "peer_id, public_key, dial_address, first_seen, last_seen, forgotten_at, "
-            + "alias, trust, verified_at";
+            + "alias, trust, verified_at, relation";
     private static final RowMapper<StoredPeer> ROW = PeerRepository::map;
 
-    private static final String SEEN = "INSERT INTO peers (peer_id, public_key, dial_address, first_seen, last_seen) "
-            + "VALUES (?, ?, ?, ?, ?) "
+    private static final String SEEN = "INSERT INTO peers (peer_id, public_key, dial_address, first_seen, last_seen, "
+            + "relation) VALUES (?, ?, ?, ?, ?, ?) "
             + "ON CONFLICT (peer_id) DO UPDATE SET last_seen = excluded.last_seen, forgotten_at = NULL, "
-            + "dial_address = coalesce(excluded.dial_address, "
+            + "relation = excluded.relation, dial_address = coalesce(excluded.dial_address, "
             + "CASE WHEN peers.forgotten_at IS NULL THEN peers.dial_address END)";
     private static final String BIND = "INSERT INTO addresses (address, peer_id, first_seen, last_seen) VALUES (?, ?, ?, ?) "
             + "ON CONFLICT (address) DO UPDATE SET last_seen = excluded.last_seen, "
@@ -39,10 +39,11 @@ public final class PeerRepository {
 
     /**
      * Records a handshake with {@code peerId}: inserts it, or updates {@code last_seen} and makes a
-     * forgotten peer known again. {@code dialAddress} (when this peer dialled) replaces the stored one.
+     * forgotten peer known again, with {@code relation}. {@code dialAddress} (when this peer dialled)
+     * replaces the stored one.
      */
-    void seen(String peerId, byte[] publicKey, String dialAddress, Instant now) {
-        writes.update(SEEN, peerId, publicKey, dialAddress, now.toEpochMilli(), now.toEpochMilli());
+    void seen(String peerId, byte[] publicKey, String dialAddress, Relation relation, Instant now) {
+        writes.update(SEEN, peerId, publicKey, dialAddress, now.toEpochMilli(), now.toEpochMilli(), relation.name());
         if (dialAddress != null) {
             // trust on first use: this identity answered at that address (a pinned dial may move it)
             writes.update(BIND, dialAddress, peerId, now.toEpochMilli(), now.toEpochMilli());
@@ -84,6 +85,19 @@ public final class PeerRepository {
                 verifiedAt == null ? null : verifiedAt.toEpochMilli(), peerId);
     }
 
+    /** Sets the peer's relation; false when no row has that peerId. */
+    boolean setRelation(String peerId, Relation relation) {
+        return writes.update("UPDATE peers SET relation = ? WHERE peer_id = ?", relation.name(), peerId) == 1;
+    }
+
+    /** The relation of every known peer, and of every blocked one (also forgotten). */
+    public java.util.Map<String, Relation> relations() {
+        java.util.Map<String, Relation> all = new java.util.HashMap<>();
+        jdbc.sql("SELECT peer_id, relation FROM peers WHERE forgotten_at IS NULL OR relation = 'BLOCKED'")
+                .query((rs, row) -> all.put(rs.getString(1), Relation.valueOf(rs.getString(2)))).list();
+        return all;
+    }
+
     /** Lets {@code address} answer with another identity on first use again. */
     void unbind(String peerId) {
         writes.update("DELETE FROM addresses WHERE peer_id = ?", peerId);
@@ -118,6 +132,6 @@ public final class PeerRepository {
         return new StoredPeer(rs.getString("peer_id"), rs.getBytes("public_key"), rs.getString("dial_address"),
                 MessageRepository.instant(rs, "first_seen"), MessageRepository.instant(rs, "last_seen"),
                 MessageRepository.instant(rs, "forgotten_at"), rs.getString("alias"), Trust.valueOf(rs.getString("trust")),
-                MessageRepository.instant(rs, "verified_at"));
+                MessageRepository.instant(rs, "verified_at"), Relation.valueOf(rs.getString("relation")));
     }
 }

@@ -196,13 +196,39 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** A handshake with the peer succeeded; {@code dialAddress} when this peer dialled it. */
+    /**
+     * A handshake with a contact succeeded; {@code dialAddress} when this peer dialled it.
+     */
     public CompletableFuture<Void> peerConnected(String peerId, byte[] publicKey, String dialAddress) {
+        return peerConnected(peerId, publicKey, dialAddress, Relation.CONTACT, false);
+    }
+
+    /**
+     * A handshake with the peer succeeded; {@code dialAddress} when this peer dialled it. The peer's
+     * relation becomes {@code relation}; {@code newRequest} records a {@code request} peer event
+     * before the {@code connected} one (a stranger's first connection).
+     */
+    public CompletableFuture<Void> peerConnected(String peerId, byte[] publicKey, String dialAddress,
+            Relation relation, boolean newRequest) {
         return writer.submit(() -> {
             Instant now = clock.instant();
-            peers.seen(peerId, publicKey, dialAddress, now);
+            peers.seen(peerId, publicKey, dialAddress, relation, now);
+            if (newRequest) {
+                events.peer(peerId, "request", now);
+            }
             events.peer(peerId, "connected", now);
             return null;
+        });
+    }
+
+    /** Sets a stored peer's relation, with a peer event named after it; false when no such peer is stored. */
+    public CompletableFuture<Boolean> setRelation(String peerId, Relation relation, String event) {
+        return writer.submit(() -> {
+            if (!peers.setRelation(peerId, relation)) {
+                return false;
+            }
+            events.peer(peerId, event, clock.instant());
+            return true;
         });
     }
 

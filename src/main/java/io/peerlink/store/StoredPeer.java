@@ -14,9 +14,10 @@ import java.time.Instant;
  * @param alias the user's name for it, or null
  * @param trust how far its key is trusted
  * @param verifiedAt when the user confirmed its safety number (VERIFIED only)
+ * @param relation CONTACT, REQUEST or BLOCKED
  */
 public record StoredPeer(String peerId, byte[] publicKey, String dialAddress, Instant firstSeen, Instant lastSeen,
-        Instant forgottenAt, String alias, Trust trust, Instant verifiedAt) {
+        Instant forgottenAt, String alias, Trust trust, Instant verifiedAt, Relation relation) {
 
     public boolean known() {
         return forgottenAt == null;
@@ -24,6 +25,6 @@ public record StoredPeer(String peerId, byte[] publicKey, String dialAddress, In
 
     @Override
     public String toString() {
-        return "StoredPeer[" + peerId + ", dialAddress=" + dialAddress + ", known=" + known() + "]";
+        return "StoredPeer[" + peerId + ", dialAddress=" + dialAddress + ", known=" + known() + ", relation=" + relation + "]";
     }
 }

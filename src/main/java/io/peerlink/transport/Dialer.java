@@ -190,6 +190,11 @@ public final class Dialer {
             if (registered == Sessions.Registered.STOPPED) {
                 throw stopping();
             }
+            if (registered == Sessions.Registered.REFUSED) {
+                throw new PeerConnectionException(PeerConnectionException.Kind.BLOCKED, "the peer at " + address
+                        + " (" + session.peer().peerId() + ") is blocked here: lift the block first "
+                        + "(DELETE /api/peers/{peerId}/block)");
+            }
             return new Dialled(session.peer().peerId(), registered == Sessions.Registered.ATTACHED);
         } catch (IOException e) {
             throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,

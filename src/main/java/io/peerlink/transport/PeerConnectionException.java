@@ -22,6 +22,10 @@ public final class PeerConnectionException extends RuntimeException {
         ALIAS_TAKEN,
         /** The safety number given is not the peer's. */
         SAFETY_NUMBER_MISMATCH,
+        /** The peer is blocked: lift the block first. */
+        BLOCKED,
+        /** The peer's relation does not allow that (accepting a blocked peer, lifting a block that is none). */
+        RELATION,
         /** No such peer is known. */
         UNKNOWN_PEER,
         /** No peer is connected, or several are and none was named. */

@@ -30,15 +30,16 @@ public final class Sessions {
     public interface Owner extends PeerConnection.Handler {
         /**
          * A peer completed a handshake: record it (the write is queued before the connection is
-         * visible; nothing waits for its commit here).
+         * visible; nothing waits for its commit here), or refuse it: then the connection is closed at
+         * once with the close code returned. Null admits it.
          */
-        void handshaken(PeerKey peer, String dialAddress);
+        CloseCode handshaken(PeerKey peer, String dialAddress);
 
         /** The connection is attached and running: send what waits for its peer. */
         void attached(PeerConnection connection);
     }
 
-    enum Registered { ATTACHED, DUPLICATE, STOPPED }
+    enum Registered { ATTACHED, DUPLICATE, STOPPED, REFUSED }
 
     private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
@@ -83,11 +84,18 @@ public final class Sessions {
         }
         pending.establish();
         // queued for the store before it is attached, outside every lock: later writes come after it
+        CloseCode refusal = null;
         try {
-            owner.handshaken(session.peer(), dialAddress);
+            refusal = owner.handshaken(session.peer(), dialAddress);
         } catch (RuntimeException e) {
             // the store is closing: the connection still runs; its messages will not be stored
             log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());
+        }
+        if (refusal != null) {
+            // refused right after the handshake: the CLOSE tells the peer why, nothing is read
+            fresh.reject(refusal);
+            log.info("Refused {} ({}, {}): {}", session.peer().peerId(), direction, fresh.remoteAddress(), refusal);
+            return Registered.REFUSED;
         }
         Instant now = clock.instant();
         PeerDirectory.Attach outcome = null;

@@ -21,6 +21,20 @@ public enum CloseCode {
     DUPLICATE(0x0006),
     /** The receiver has no room for another connection. */
     TOO_MANY_CONNECTIONS(0x0007),
+    /** The receiver's user blocked this identity: nothing it sends is stored. */
+    BLOCKED(0x0008),
+    /**
+     * The sender is a message request (not accepted by the receiver's user) and has reached the
+     * request quota: its unacknowledged messages stay with it until the request is accepted.
+     */
+    REQUEST_QUOTA(0x0009),
+    /** The receiver takes no message requests: only identities it knows may connect. */
+    REQUESTS_REFUSED(0x000A),
+    /**
+     * The receiver stores no more from this sender for now: its storage quota is used up, or the
+     * receiver's disk is nearly full. Unacknowledged messages stay with the sender.
+     */
+    STORAGE_FULL(0x000B),
     /** Sent or received for any code this implementation does not know. */
     UNKNOWN(0xFFFF);
 

@@ -118,6 +118,21 @@ class ApiContractTest {
         HTTP.close();
     }
 
+    /** Waits (bounded: 10 s) until the late commit of a relation change shows in {@code GET /api/peers/{id}}. */
+    private void awaitRelation(String peerId, String relation) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String seen = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = send(get("/api/peers/" + peerId, TOKEN));
+            seen = JSON.readTree(r.body()).path("relation").asString();
+            if (relation.equals(seen)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("peer " + peerId + " is " + seen + ", not " + relation + " after 10 s");
+    }
+
     /** One request: which operation and status it should produce. */
     record Call(String operationId, int status, Supplier<HttpRequest> request) {
     }
@@ -200,6 +215,11 @@ class ApiContractTest {
         call("getConversation", 404, () -> get(unknown + "/messages", TOKEN));
         call("followEvents", 400, () -> request("GET", "/api/events", TOKEN).header("Last-Event-ID", "x").build());
         call("forgetPeer", 404, () -> request("DELETE", unknown, TOKEN).build());
+        call("acceptPeer", 200, () -> request("POST", peer + "/accept", TOKEN).build());
+        call("acceptPeer", 404, () -> request("POST", unknown + "/accept", TOKEN).build());
+        call("blockPeer", 404, () -> request("POST", unknown + "/block", TOKEN).build());
+        call("unblockPeer", 404, () -> request("DELETE", unknown + "/block", TOKEN).build());
+        call("unblockPeer", 409, () -> request("DELETE", peer + "/block", TOKEN).build());
         run();
 
         // 200 of the event stream: an inbound message too, so that each kind of event happened
@@ -233,8 +253,27 @@ class ApiContractTest {
         call("verifyPeer", 503, () -> json("POST", peer + "/verify", "{\"safetyNumber\":\"" + safetyNumber + "\"}"));
         call("unverifyPeer", 503, () -> request("DELETE", peer + "/verify", TOKEN).build());
         call("forgetPeer", 503, () -> request("DELETE", "/api/peers/" + otherId, TOKEN).build());
+        call("blockPeer", 503, () -> request("POST", "/api/peers/" + otherId + "/block", TOKEN).build());
         runAtOnce();
         GATE.release();
+
+        // the relation's changes: a blocked peer cannot be accepted; the block is lifted, set again, and
+        // lifted late (503, committed after the wait): the peer is then a request, whose acceptance comes late too
+        call("blockPeer", 200, () -> request("POST", peer + "/block", TOKEN).build());
+        call("acceptPeer", 409, () -> request("POST", peer + "/accept", TOKEN).build());
+        call("unblockPeer", 200, () -> request("DELETE", peer + "/block", TOKEN).build());
+        call("blockPeer", 200, () -> request("POST", peer + "/block", TOKEN).build());
+        run();
+        GATE.hold();
+        call("unblockPeer", 503, () -> request("DELETE", peer + "/block", TOKEN).build());
+        runAtOnce();
+        GATE.release();
+        awaitRelation(remoteId, "REQUEST");
+        GATE.hold();
+        call("acceptPeer", 503, () -> request("POST", peer + "/accept", TOKEN).build());
+        runAtOnce();
+        GATE.release();
+        awaitRelation(remoteId, "CONTACT");
         call("forgetPeer", 204, () -> request("DELETE", peer, TOKEN).build());
         run();
 

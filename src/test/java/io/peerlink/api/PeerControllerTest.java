@@ -233,4 +233,39 @@ class PeerControllerTest {
                 .andExpect(jsonPath("$.title").value("Unknown peer"));
         expectProblem(mvc.perform(get("/api/nothing-here")), 404, "No endpoint GET /api/nothing-here");
     }
+
+    @Test
+    void acceptsBlocksAndUnblocksAPeerAndRefusesWhatItsRelationDoesNotAllow() throws Exception {
+        String id = remote.identity().peerId();
+        connect("{\"host\":\"127.0.0.1\",\"port\":" + remote.listenPort() + "}").andExpect(status().isCreated())
+                .andExpect(jsonPath("$.relation").value("CONTACT"));
+
+        mvc.perform(post("/api/peers/" + id + "/block")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.relation").value("BLOCKED"));
+        mvc.perform(post("/api/peers/" + id + "/block")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.relation").value("BLOCKED"));
+        mvc.perform(get("/api/peers/" + id)).andExpect(jsonPath("$.relation").value("BLOCKED"));
+        expectProblem(mvc.perform(post("/api/peers/" + id + "/accept")), 409, "is blocked: lift the block first")
+                .andExpect(jsonPath("$.title").value("Not possible for this peer's relation"));
+        // dialling a blocked peer is refused too
+        expectProblem(connect("{\"host\":\"127.0.0.1\",\"port\":" + remote.listenPort() + "}"), 409,
+                "is blocked here");
+
+        mvc.perform(delete("/api/peers/" + id + "/block")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.relation").value("REQUEST"));
+        expectProblem(mvc.perform(delete("/api/peers/" + id + "/block")), 409, "is not blocked");
+        mvc.perform(post("/api/peers/" + id + "/accept")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.relation").value("CONTACT"));
+        mvc.perform(post("/api/peers/" + id + "/accept")).andExpect(status().isOk())
+                .andExpect(jsonPath("$.relation").value("CONTACT"));
+    }
+
+    @Test
+    void answersNotFoundForTheRelationOfAnUnknownPeer() throws Exception {
+        String unknown = "0".repeat(64);
+        expectProblem(mvc.perform(post("/api/peers/" + unknown + "/accept")), 404, "is known");
+        expectProblem(mvc.perform(post("/api/peers/" + unknown + "/block")), 404, "is known");
+        expectProblem(mvc.perform(delete("/api/peers/" + unknown + "/block")), 404, "is known")
+                .andExpect(jsonPath("$.code").value("unknown-peer"));
+    }
 }
