@@ -36,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * read that follows its commit finds it). A message written and never acknowledged goes out again on
  * the next connection. An inbound message is acknowledged only after it is committed here.
  *
+ * <p>Delivery talks to the transport through the transport's callbacks ({@link Sessions.Owner}: a
+ * peer handshaken, a connection attached, a message received, written or acknowledged, a connection
+ * ended) and a {@link Route} per connection (is it open, queue this message): another route to a
+ * peer (a relay, a mailbox) would be one more {@link Route} beside the direct connection.
+ *
  * <p>Thread-safe: called from every connection's threads and from the send path.
  */
 public final class Delivery implements Sessions.Owner {
@@ -90,7 +95,7 @@ public final class Delivery implements Sessions.Owner {
     /** Starts the connection's window: the undelivered messages go out, oldest first. */
     @Override
     public void attached(PeerConnection c) {
-        Window w = new Window(c);
+        Window w = new Window(Route.direct(c));
         windows.put(c, w);
         if (!c.isOpen()) {
             windows.remove(c, w);
@@ -175,12 +180,12 @@ public final class Delivery implements Sessions.Owner {
     }
 
     /**
-     * One connection's messages in flight. One thread at a time reads the store for it; a request to
+     * One route's messages in flight. One thread at a time reads the store for it; a request to
      * fill while it reads makes it read again once done. Guarded by its own monitor (never held during
      * a store read or a send).
      */
     private final class Window {
-        private final PeerConnection connection;
+        private final Route route;
         private final String peerId;
         private final Map<UUID, Long> inFlight = new HashMap<>();
         private long inFlightBytes;
@@ -188,9 +193,9 @@ public final class Delivery implements Sessions.Owner {
         private boolean reading;
         private boolean again;
 
-        Window(PeerConnection connection) {
-            this.connection = connection;
-            this.peerId = connection.peer().peerId();
+        Window(Route route) {
+            this.route = route;
+            this.peerId = route.peerId();
         }
 
         synchronized int size() {
@@ -228,7 +233,7 @@ public final class Delivery implements Sessions.Owner {
                         count = WINDOW_MESSAGES - inFlight.size();
                         bytes = WINDOW_BYTES - inFlightBytes;
                     }
-                    if (count > 0 && bytes > 0 && connection.isOpen()) {
+                    if (count > 0 && bytes > 0 && route.isOpen()) {
                         List<StoredMessage> next = store.messages().undeliveredAfter(peerId, after, count, bytes);
                         for (StoredMessage m : next) {
                             synchronized (this) {
@@ -237,7 +242,7 @@ public final class Delivery implements Sessions.Owner {
                                 inFlight.put(m.id(), size);
                                 inFlightBytes += size;
                             }
-                            if (!connection.send(frame(m))) {
+                            if (!route.send(frame(m))) {
                                 return queued; // closed: the next connection sends it
                             }
                             queued++;
@@ -253,7 +258,7 @@ public final class Delivery implements Sessions.Owner {
             } catch (RuntimeException e) {
                 // the store failed a read: this connection stops sending; the next one starts over
                 log.warn("Reading the undelivered messages to {} failed: {}", peerId, e.toString());
-                connection.close(io.peerlink.wire.CloseCode.GOING_AWAY, "the store failed a read");
+                route.abandon("the store failed a read");
                 return queued;
             } finally {
                 synchronized (this) {
