@@ -82,18 +82,13 @@ public final class Sessions {
             throw e;
         }
         pending.establish();
-        // queued for the store before it is attached, outside every lock: later writes come after it
-        try {
-            owner.handshaken(session.peer(), dialAddress);
-        } catch (RuntimeException e) {
-            // the store is closing: the connection still runs; its messages will not be stored
-            log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());
-        }
         Instant now = clock.instant();
         PeerDirectory.Attach outcome = null;
         synchronized (this) {
             if (open) {
-                outcome = directory.attach(fresh, now, PeerConnection::start);
+                // only the swap under the locks: nothing waits, nothing is written to the socket
+                outcome = directory.attach(fresh, now, c -> {
+                });
             }
         }
         if (outcome == null) {
@@ -108,7 +103,16 @@ public final class Sessions {
             return Registered.DUPLICATE;
         }
         log.info("Connected to {} ({}, {})", session.peer().peerId(), direction, fresh.remoteAddress());
-        // after the locks: the messages waiting for the peer go out, oldest first, in windows
+        // after the locks: the peer's record is queued for the store (not waited for) before the
+        // connection reads anything, so that every write about what it receives comes after it
+        try {
+            owner.handshaken(session.peer(), dialAddress);
+        } catch (RuntimeException e) {
+            // the store is closing: the connection still runs; its messages will not be stored
+            log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());
+        }
+        fresh.start();
+        // the messages waiting for the peer go out, oldest first, in windows
         owner.attached(fresh);
         return Registered.ATTACHED;
     }
