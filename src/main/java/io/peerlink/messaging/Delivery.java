@@ -71,9 +71,8 @@ public final class Delivery implements Sessions.Owner {
     }
 
     /**
-     * Records the handshake without waiting: the write is queued before the connection is
-     * attached, so every later write about this peer (its messages, an alias) commits after it, in
-     * the writer's order. {@link #recorded} gives the write to a caller that must see it committed.
+     * Records the handshake without waiting: the write is queued before the connection reads
+     * anything, so every write about what it receives commits after it, in the writer's order. {@link #recorded} gives the write to a caller that must see it committed.
      */
     @Override
     public void handshaken(PeerKey peer, String dialAddress) {

@@ -11,10 +11,11 @@
  * <li>The handshake ({@code handshake.HandshakeDriver}) runs its CPU-heavy steps on the
  * {@link io.peerlink.transport.CryptoPool}; the connection takes a connection
  * {@link io.peerlink.transport.Slot}.</li>
- * <li>{@link io.peerlink.transport.Sessions} tells its owner (messaging) the peer is handshaken (no
- * lock held), attaches the {@link io.peerlink.transport.PeerConnection} in the
- * {@link io.peerlink.transport.PeerDirectory} under the peer's entry lock (one connection per peer,
- * the tie-break on duplicates), then tells the owner it is attached.</li>
+ * <li>{@link io.peerlink.transport.Sessions} attaches the {@link io.peerlink.transport.PeerConnection}
+ * in the {@link io.peerlink.transport.PeerDirectory} under the peer's entry lock (one connection per
+ * peer, the tie-break on duplicates; only the swap happens under the lock), then, with no lock
+ * held, tells its owner (messaging) the peer is handshaken, starts the connection's loops and tells
+ * the owner it is attached.</li>
  * <li>The owner queues frames with {@code PeerConnection.send}; the send loop writes what is queued
  * in one batch and reports each MESSAGE written; the receive loop hands each MESSAGE and ACK to the
  * owner, and reads on only while fewer than {@code MAX_UNACKNOWLEDGED} messages wait for their ACK.</li>
