@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * read that follows its commit finds it). A message written and never acknowledged goes out again on
  * the next connection. An inbound message is acknowledged only after it is committed here.
  *
+ * <p>Delivery talks to the transport through the transport's callbacks ({@link Sessions.Owner}: a
+ * peer handshaken, a connection attached, a message received, written or acknowledged, a connection
+ * ended) and a {@link Route} per connection (is it open, queue this message): another route to a
+ * peer (a relay, a mailbox) would be one more {@link Route} beside the direct connection.
+ *
  * <p>Thread-safe: called from every connection's threads and from the send path.
  */
 public final class Delivery implements Sessions.Owner {
@@ -61,6 +66,8 @@ public final class Delivery implements Sessions.Owner {
     /** Per connection, the last inbound message's store write and ACK (a refusal closes after it). */
     private final Map<PeerConnection, CompletableFuture<?>> lastAck = new ConcurrentHashMap<>();
     private final Relations relations;
+    /** What {@link #admit} decided, until {@link #handshaken} records it (an entry per peer at most). */
+    private final Map<String, Relations.Admission> admitted = new ConcurrentHashMap<>();
 
     public Delivery(Store store, PeerDirectory directory, Limits limits, Clock clock, Relations relations) {
         this(store, directory, limits, clock, relations, PeerConnectionService.COMMIT_TIMEOUT);
@@ -81,16 +88,28 @@ public final class Delivery implements Sessions.Owner {
         return new Frame.Message(m.id(), m.createdAt().toEpochMilli(), m.text());
     }
 
-    /**
-     * Records the handshake without waiting: the write is queued before the connection is
-     * attached, so every later write about this peer (its messages, an alias) commits after it, in
-     * the writer's order. {@link #recorded} gives the write to a caller that must see it committed.
-     */
+    /** Admits a handshaken peer by its relation and quotas (in memory), or says why not. */
     @Override
-    public CloseCode handshaken(PeerKey peer, String dialAddress) {
+    public CloseCode admit(PeerKey peer, String dialAddress) {
         Relations.Admission admission = relations.admit(peer.peerId(), dialAddress != null);
         if (admission.refusal() != null) {
             return admission.refusal();
+        }
+        admitted.put(peer.peerId(), admission);
+        return null;
+    }
+
+    /**
+     * Records the handshake without waiting: the write is queued before the connection reads
+     * anything, so every write about what it receives commits after it, in the writer's order.
+     * {@link #recorded} gives the write to a caller that must see it committed.
+     */
+    @Override
+    public void handshaken(PeerKey peer, String dialAddress) {
+        Relations.Admission admission = admitted.remove(peer.peerId());
+        if (admission == null) {
+            // admitted by a connection that lost to this one: its relation is the same
+            admission = relations.admit(peer.peerId(), dialAddress != null);
         }
         if (admission.newRequest()) {
             log.info("Message request from {}: its messages are stored up to the request quota until accepted",
@@ -105,7 +124,6 @@ public final class Delivery implements Sessions.Owner {
                 log.warn("Peer {} not stored: {}", peer.peerId(), failure.toString());
             }
         });
-        return null;
     }
 
     /** The store write of the peer's last handshake while it is not committed yet. */
@@ -116,7 +134,7 @@ public final class Delivery implements Sessions.Owner {
     /** Starts the connection's window: the undelivered messages go out, oldest first. */
     @Override
     public void attached(PeerConnection c) {
-        Window w = new Window(c);
+        Window w = new Window(Route.direct(c));
         windows.put(c, w);
         if (!c.isOpen()) {
             windows.remove(c, w);
@@ -251,12 +269,12 @@ public final class Delivery implements Sessions.Owner {
     }
 
     /**
-     * One connection's messages in flight. One thread at a time reads the store for it; a request to
+     * One route's messages in flight. One thread at a time reads the store for it; a request to
      * fill while it reads makes it read again once done. Guarded by its own monitor (never held during
      * a store read or a send).
      */
     private final class Window {
-        private final PeerConnection connection;
+        private final Route route;
         private final String peerId;
         private final Map<UUID, Long> inFlight = new HashMap<>();
         private long inFlightBytes;
@@ -264,9 +282,9 @@ public final class Delivery implements Sessions.Owner {
         private boolean reading;
         private boolean again;
 
-        Window(PeerConnection connection) {
-            this.connection = connection;
-            this.peerId = connection.peer().peerId();
+        Window(Route route) {
+            this.route = route;
+            this.peerId = route.peerId();
         }
 
         synchronized int size() {
@@ -304,7 +322,7 @@ public final class Delivery implements Sessions.Owner {
                         count = WINDOW_MESSAGES - inFlight.size();
                         bytes = WINDOW_BYTES - inFlightBytes;
                     }
-                    if (count > 0 && bytes > 0 && connection.isOpen()) {
+                    if (count > 0 && bytes > 0 && route.isOpen()) {
                         List<StoredMessage> next = store.messages().undeliveredAfter(peerId, after, count, bytes);
                         for (StoredMessage m : next) {
                             synchronized (this) {
@@ -313,7 +331,7 @@ public final class Delivery implements Sessions.Owner {
                                 inFlight.put(m.id(), size);
                                 inFlightBytes += size;
                             }
-                            if (!connection.send(frame(m))) {
+                            if (!route.send(frame(m))) {
                                 return queued; // closed: the next connection sends it
                             }
                             queued++;
@@ -329,7 +347,7 @@ public final class Delivery implements Sessions.Owner {
             } catch (RuntimeException e) {
                 // the store failed a read: this connection stops sending; the next one starts over
                 log.warn("Reading the undelivered messages to {} failed: {}", peerId, e.toString());
-                connection.close(io.peerlink.wire.CloseCode.GOING_AWAY, "the store failed a read");
+                route.abandon("the store failed a read");
                 return queued;
             } finally {
                 synchronized (this) {

@@ -8,7 +8,8 @@
  * ({@link io.peerlink.messaging.Contacts}) and hands the text to
  * {@link io.peerlink.messaging.Delivery}, which stores it QUEUED and waits for the commit.</li>
  * <li>If the peer is connected, its connection's window reads the message from the store (after
- * the last one it read) and queues it on the connection; otherwise the next connection's window
+ * the last one it read) and queues it on the connection's {@link io.peerlink.messaging.Route};
+ * otherwise the next connection's window
  * reads it, with the rest of the backlog, oldest first, a window at a time.</li>
  * <li>The connection reports it written: SENT. The peer's ACK: DELIVERED, and the window reads on.
  * A connection that ends first leaves it SENT: the next connection sends it again.</li>

@@ -74,6 +74,8 @@ public final class Redialer {
         private volatile Thread attempt;
         /** The back-off: touched only by the attempt in progress (attempts never overlap). */
         private Duration delay = minDelay;
+        /** Whether the last look found the peer connected (touched only by the attempt in progress). */
+        private boolean connected;
 
         Loop(DialTarget target, String peerId) {
             this.target = target;
@@ -115,12 +117,21 @@ public final class Redialer {
                 String id = peerId;
                 if (id != null && directory.connection(id).isPresent()) {
                     // connected: look again soon, then dial once the connection is gone
+                    connected = true;
                     delay = minDelay;
+                    schedule(jittered(minDelay));
+                    return;
+                }
+                if (connected) {
+                    // the connection just ended: wait a moment first (the user may be forgetting the peer,
+                    // and both sides should not dial back in lock step)
+                    connected = false;
                     schedule(jittered(minDelay));
                     return;
                 }
                 try {
                     peerId = dialer.dial(target).peerId();
+                    connected = true;
                     delay = minDelay;
                     schedule(jittered(minDelay));
                     return;

@@ -29,11 +29,16 @@ public final class Sessions {
      */
     public interface Owner extends PeerConnection.Handler {
         /**
-         * A peer completed a handshake: record it (the write is queued before the connection is
-         * visible; nothing waits for its commit here), or refuse it: then the connection is closed at
-         * once with the close code returned. Null admits it.
+         * A peer completed a handshake: admit it (null), or refuse it with the close code returned
+         * (then the connection is closed at once, before it is attached). Decided without waiting.
          */
-        CloseCode handshaken(PeerKey peer, String dialAddress);
+        CloseCode admit(PeerKey peer, String dialAddress);
+
+        /**
+         * An admitted peer's connection is attached: record it (the write is queued before the
+         * connection reads anything; nothing waits for its commit here).
+         */
+        void handshaken(PeerKey peer, String dialAddress);
 
         /** The connection is attached and running: send what waits for its peer. */
         void attached(PeerConnection connection);
@@ -83,16 +88,10 @@ public final class Sessions {
             throw e;
         }
         pending.establish();
-        // queued for the store before it is attached, outside every lock: later writes come after it
-        CloseCode refusal = null;
-        try {
-            refusal = owner.handshaken(session.peer(), dialAddress);
-        } catch (RuntimeException e) {
-            // the store is closing: the connection still runs; its messages will not be stored
-            log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());
-        }
+        // refused right after the handshake (a blocked peer, a request over its quota): the CLOSE tells
+        // the peer why, nothing is read or recorded. Decided in memory, no lock held.
+        CloseCode refusal = owner.admit(session.peer(), dialAddress);
         if (refusal != null) {
-            // refused right after the handshake: the CLOSE tells the peer why, nothing is read
             fresh.reject(refusal);
             log.info("Refused {} ({}, {}): {}", session.peer().peerId(), direction, fresh.remoteAddress(), refusal);
             return Registered.REFUSED;
@@ -101,7 +100,9 @@ public final class Sessions {
         PeerDirectory.Attach outcome = null;
         synchronized (this) {
             if (open) {
-                outcome = directory.attach(fresh, now, PeerConnection::start);
+                // only the swap under the locks: nothing waits, nothing is written to the socket
+                outcome = directory.attach(fresh, now, c -> {
+                });
             }
         }
         if (outcome == null) {
@@ -116,7 +117,16 @@ public final class Sessions {
             return Registered.DUPLICATE;
         }
         log.info("Connected to {} ({}, {})", session.peer().peerId(), direction, fresh.remoteAddress());
-        // after the locks: the messages waiting for the peer go out, oldest first, in windows
+        // after the locks: the peer's record is queued for the store (not waited for) before the
+        // connection reads anything, so that every write about what it receives comes after it
+        try {
+            owner.handshaken(session.peer(), dialAddress);
+        } catch (RuntimeException e) {
+            // the store is closing: the connection still runs; its messages will not be stored
+            log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());
+        }
+        fresh.start();
+        // the messages waiting for the peer go out, oldest first, in windows
         owner.attached(fresh);
         return Registered.ATTACHED;
     }

@@ -14,10 +14,12 @@
  * ({@link io.peerlink.transport.PeerStanding}) or an own dial, any free one or the one of the unknown
  * identity idle the longest, let go for it; as an unknown identity, one within the unknowns' caps,
  * or CLOSE TOO_MANY_CONNECTIONS.</li>
- * <li>{@link io.peerlink.transport.Sessions} tells its owner (messaging) the peer is handshaken (no
- * lock held), attaches the {@link io.peerlink.transport.PeerConnection} in the
- * {@link io.peerlink.transport.PeerDirectory} under the peer's entry lock (one connection per peer,
- * the tie-break on duplicates), then tells the owner it is attached.</li>
+ * <li>{@link io.peerlink.transport.Sessions} asks its owner (messaging) whether it admits the peer
+ * (a blocked peer or a request over its quota gets its CLOSE here), attaches the
+ * {@link io.peerlink.transport.PeerConnection} in the {@link io.peerlink.transport.PeerDirectory}
+ * under the peer's entry lock (one connection per peer, the tie-break on duplicates; only the swap
+ * happens under the lock), then, with no lock held, tells its owner the peer is handshaken, starts
+ * the connection's loops and tells the owner it is attached.</li>
  * <li>The owner queues frames with {@code PeerConnection.send}; the send loop writes what is queued
  * in one batch and reports each MESSAGE written; the receive loop hands each MESSAGE and ACK to the
  * owner, and reads on only while fewer than {@code MAX_UNACKNOWLEDGED} messages wait for their ACK.</li>

@@ -113,7 +113,7 @@ class StalledReaderE2ETest {
             // meanwhile B and C exchange messages with the victim, both ways
             List<String> toV = new ArrayList<>();
             List<String> toC = new ArrayList<>();
-            for (int round = 0; round < 20; round++) {
+            for (int round = 0; round < 10; round++) {
                 toV.add(Http.text(Messaging.send(b, idV, "from b " + round), "id"));
                 toC.add(Http.text(Messaging.send(victim, idC, "to c " + round), "id"));
                 E2e.sleep(500);
