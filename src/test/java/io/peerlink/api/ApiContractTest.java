@@ -253,12 +253,14 @@ class ApiContractTest {
         call("verifyPeer", 503, () -> json("POST", peer + "/verify", "{\"safetyNumber\":\"" + safetyNumber + "\"}"));
         call("unverifyPeer", 503, () -> request("DELETE", peer + "/verify", TOKEN).build());
         call("forgetPeer", 503, () -> request("DELETE", "/api/peers/" + otherId, TOKEN).build());
-        call("blockPeer", 503, () -> request("POST", "/api/peers/" + otherId + "/block", TOKEN).build());
+        call("blockPeer", 503, () -> request("POST", peer + "/block", TOKEN).build());
         runAtOnce();
         GATE.release();
+        awaitRelation(remoteId, "BLOCKED");
 
-        // the relation's changes: a blocked peer cannot be accepted; the block is lifted, set again, and
-        // lifted late (503, committed after the wait): the peer is then a request, whose acceptance comes late too
+        // the relation's changes: the late block holds (blocking again changes nothing); a blocked peer
+        // cannot be accepted; the block is lifted, set again, and lifted late (503, committed after the
+        // wait): the peer is then a request, whose acceptance comes late too
         call("blockPeer", 200, () -> request("POST", peer + "/block", TOKEN).build());
         call("acceptPeer", 409, () -> request("POST", peer + "/accept", TOKEN).build());
         call("unblockPeer", 200, () -> request("DELETE", peer + "/block", TOKEN).build());

@@ -44,6 +44,7 @@ class SpecLimitsTest {
         code.put("max-connections", (long) defaults.maxConnections());
         code.put("max-handshakes", (long) defaults.maxHandshakes());
         code.put("max-handshakes-per-address", (long) defaults.maxHandshakesPerAddress());
+        code.put("max-unknown-connections-per-address", (long) defaults.maxUnknownConnectionsPerAddress());
         code.put("requests.max-messages", (long) quotas.requestMaxMessages());
         code.put("requests.max-bytes", quotas.requestMaxBytes());
         code.put("requests.total-bytes", quotas.requestTotalBytes());
