@@ -81,9 +81,16 @@ class StalledReaderE2ETest {
         AtomicLong closedAt = new AtomicLong();
         AtomicLong sent = new AtomicLong();
         long attackStarted = System.nanoTime();
+        io.peerlink.identity.Identity attackerIdentity = TestIdentities.named("stalled-reader");
         try (ProtocolPeer attacker = ProtocolPeer.connect(E2e.hostC(), E2e.hostA(), E2e.PEER_PORT,
-                TestIdentities.named("stalled-reader"))) {
+                attackerIdentity)) {
             attacker.socket.setSoTimeout(0);
+            // a stranger that dials in is a message request, cut off by the request quota (issue 17)
+            // after 20 messages: the victim accepts it first, so that what must stop it here is the
+            // stalled write, as it would a contact's
+            String acceptPath = "/api/peers/" + attackerIdentity.peerId() + "/accept";
+            E2e.await("the victim to accept the attacker as a contact", Duration.ofSeconds(30),
+                    () -> victim.request("POST", acceptPath, null).statusCode() == 200, logs());
             Thread flood = Thread.ofVirtual().start(() -> {
                 UUID repeated = UUID.randomUUID();
                 String text = "z".repeat(200);
