@@ -301,9 +301,10 @@ public final class Listener implements AutoCloseable {
             }
         }
         if (refusal != null) {
+            // counted before the CLOSE goes out: whoever hears it can already see the count
+            observer.handshakeFailed(Direction.INBOUND, refusal.tag());
             sessions.refuse(pending, done.in(), done.out(), session, Direction.INBOUND,
                     CloseCode.TOO_MANY_CONNECTIONS);
-            observer.handshakeFailed(Direction.INBOUND, refusal.tag());
             logOnce(source, refusal.tag(), Level.INFO, "Refused {} from {} after its handshake: " + detail(refusal)
                     + (contact ? "" : " (not a contact)") + "{}", peerId, from);
             return;
