@@ -287,10 +287,26 @@ class SealedMessagesTest {
         Prekey prekey = oneTime(bob3072, 1);
         byte[] sealed = SealedMessages.seal(key, bundle(bob3072, prekey), UUID.randomUUID(), NOW, "hi", RANDOM);
         int overhead = sealed.length - 2;
-        // 1125 key material + 2 + 850 certificate (420-byte spki, 384-byte signature) + 16 + 24 + 16
+        // 1125 key material + 2 + 850 certificate (422-byte spki, 384-byte signature) + 16 + 24 + 16
         assertThat(overhead).isEqualTo(SealedFormat.KEY_MATERIAL_LENGTH + 2 + key.certificate().encode().length
                 + SealedFormat.TAG_LENGTH + SealedFormat.BODY_FIXED_LENGTH + SealedFormat.TAG_LENGTH);
         assertThat(overhead).isEqualTo(2033).isLessThanOrEqualTo(2048);
+    }
+
+    @Test
+    void sizesAreTheSpecs() {
+        // docs/PROTOCOL.md 12.6
+        assertThat(SealedFormat.PREKEY_BODY_LENGTH).isEqualTo(1229);
+        assertThat(SealedFormat.KEY_MATERIAL_LENGTH + 2 + SealedFormat.TAG_LENGTH + SealedFormat.BODY_FIXED_LENGTH
+                + SealedFormat.TAG_LENGTH).isEqualTo(1183);
+        assertThat(SealedFormat.MIN_CERTIFICATE_LENGTH).isEqualTo(301);
+        assertThat(SealedFormat.MAX_CERTIFICATE_LENGTH).isEqualTo(2168);
+        assertThat(SealedFormat.MIN_SEALED_LENGTH).isEqualTo(1484);
+        assertThat(SealedFormat.MAX_SEALED_LENGTH).isEqualTo(68_887);
+        assertThat(SealedFormat.MAX_TEXT_BYTES).isEqualTo(65_536);
+        assertThat(SealedFormat.OPEN_GRACE_MILLIS).isEqualTo(30 * DAY);
+        assertThat(aliceKey.certificate().encode()).hasSize(594);
+        assertThat(new PrekeyBundle(bob.publicKey().spki(), oneTime(bob, 1).signed()).encode()).hasSize(1784);
     }
 
     /** A sealing key with a certificate that is not its own: what an impostor would send. */
