@@ -181,7 +181,7 @@ public final class SealedMessages {
             byte[] certBytes = state.decryptWithTranscript(encCert);
             state.mixHash(encCert);
             SenderCertificate certificate = SenderCertificate.decode(certBytes);
-            PeerKey sender = certificate.verify();
+            PeerKey sender = VerifiedCertificates.SHARED.sender(certBytes, certificate);
             if (nowMillis > certificate.expiresAt() + SealedFormat.OPEN_GRACE_MILLIS) {
                 throw new SealedException(EXPIRED, "sealing key of " + sender.peerId() + " expired at "
                         + certificate.expiresAt() + ", more than " + SealedFormat.OPEN_GRACE_MILLIS
