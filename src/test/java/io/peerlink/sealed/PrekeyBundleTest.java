@@ -17,6 +17,8 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +125,42 @@ class PrekeyBundleTest {
         SignedPrekey unreduced = signed(bob, prekey.signed().x25519(), badEk);
         VerifiedBundle bad = new PrekeyBundle(bob.publicKey().spki(), unreduced).verify(bob.peerId(), NOW);
         refused(() -> SealedMessages.seal(aliceKey, bad, UUID.randomUUID(), NOW, "x", RANDOM), Reason.BAD_PREKEY);
+    }
+
+    /**
+     * The X25519 u-coordinates of low order (and their non-canonical forms, with the top bit set or at
+     * and above p), as listed in Wycheproof's x25519 tests and libsodium's blocklist: a prekey with any
+     * of them is refused when sealing, and an {@code e} with any of them does not open.
+     */
+    static final List<String> LOW_ORDER = List.of(
+            "0000000000000000000000000000000000000000000000000000000000000000",
+            "0100000000000000000000000000000000000000000000000000000000000000",
+            "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+            "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "0000000000000000000000000000000000000000000000000000000000000080",
+            "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880",
+            "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f11d7",
+            "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+
+    @Test
+    void lowOrderPointsAreRefusedAsPrekeysAndAsEphemeralKeys() throws Exception {
+        SealingKey aliceKey = SealingKey.generate(alice, NOW + DAY, RANDOM);
+        MemoryPrekeyStore store = new MemoryPrekeyStore().add(prekey);
+        byte[] sealed = SealedMessages.seal(aliceKey, new PrekeyBundle(bob.publicKey().spki(), prekey.signed())
+                .verify(bob.peerId(), NOW), UUID.randomUUID(), NOW, "x", RANDOM);
+        for (String point : LOW_ORDER) {
+            byte[] u = HexFormat.of().parseHex(point);
+            VerifiedBundle low = new PrekeyBundle(bob.publicKey().spki(),
+                    signed(bob, u, prekey.signed().encapsulationKey())).verify(bob.peerId(), NOW);
+            refused(() -> SealedMessages.seal(aliceKey, low, UUID.randomUUID(), NOW, "x", RANDOM), Reason.BAD_PREKEY);
+            byte[] withLowE = sealed.clone();
+            System.arraycopy(u, 0, withLowE, SealedFormat.HEADER_LENGTH, u.length);
+            refused(() -> SealedMessages.open(bob, store, withLowE, NOW), Reason.NOT_AUTHENTIC);
+        }
+        assertThat(SealedMessages.open(bob, store, sealed, NOW).text()).isEqualTo("x");
     }
 
     /** A prekey with the given public keys, correctly signed by {@code owner}: what a broken owner might publish. */
