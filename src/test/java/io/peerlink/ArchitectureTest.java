@@ -23,7 +23,7 @@ class ArchitectureTest {
     void protocolPackagesDoNotImportSpring() {
         noClasses().that().resideInAnyPackage("io.peerlink.crypto..", "io.peerlink.identity..",
                         "io.peerlink.handshake..", "io.peerlink.wire..", "io.peerlink.transport..",
-                        "io.peerlink.messaging..")
+                        "io.peerlink.messaging..", "io.peerlink.sealed..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.servlet..")
                 .check(CLASSES);
     }
@@ -31,7 +31,7 @@ class ArchitectureTest {
     @Test
     void protocolPackagesDoNotDependOnTheServiceOrApi() {
         noClasses().that().resideInAnyPackage("io.peerlink.crypto..", "io.peerlink.identity..",
-                        "io.peerlink.handshake..", "io.peerlink.wire..")
+                        "io.peerlink.handshake..", "io.peerlink.wire..", "io.peerlink.sealed..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.peerlink.transport..", "io.peerlink.messaging..", "io.peerlink.api..",
                         "io.peerlink.config..", "io.peerlink.store..")
                 .check(CLASSES);

@@ -8,7 +8,8 @@ import java.util.HexFormat;
 
 /**
  * A peer's long-term RSA identity: its key pair and the names derived from the public key. The
- * private key is used for RSA-OAEP decryption only, never for signatures.
+ * private key decrypts RSA-OAEP in the handshake and signs (RSA-PSS) only the two labelled structures
+ * of docs/PROTOCOL.md section 12: prekeys and sealing keys.
  */
 public final class Identity {
 

@@ -13,7 +13,7 @@ import java.util.List;
  * {@code SHA-256(label || uint32_be(i))} for i = 0, 1, 2, ... Every draw is recorded so that the test
  * can name what each draw was for; any other way of drawing randomness throws. Tests only.
  */
-final class StreamRandom extends SecureRandom {
+public final class StreamRandom extends SecureRandom {
 
     private final byte[] label;
     private final List<byte[]> draws = new ArrayList<>();
@@ -21,7 +21,7 @@ final class StreamRandom extends SecureRandom {
     private int blockPosition;
     private int counter;
 
-    StreamRandom(String label) {
+    public StreamRandom(String label) {
         super(new RefusingSpi(), null);
         this.label = label.getBytes(StandardCharsets.US_ASCII);
     }
@@ -60,7 +60,7 @@ final class StreamRandom extends SecureRandom {
         // SecureRandom's constructor path may call this with 0; ignore, the stream is fixed.
     }
 
-    synchronized List<byte[]> draws() {
+    public synchronized List<byte[]> draws() {
         return List.copyOf(draws);
     }
 
