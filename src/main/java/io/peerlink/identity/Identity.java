@@ -9,7 +9,7 @@ import java.util.HexFormat;
 /**
  * A peer's long-term RSA identity: its key pair and the names derived from the public key. The
  * private key decrypts RSA-OAEP in the handshake and signs (RSA-PSS) only the two labelled structures
- * of docs/PROTOCOL.md section 12: prekeys and sealing keys.
+ * of docs/PROTOCOL.md section 13: prekeys and sealing keys.
  */
 public final class Identity {
 

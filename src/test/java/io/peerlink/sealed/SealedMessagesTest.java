@@ -295,7 +295,7 @@ class SealedMessagesTest {
 
     @Test
     void sizesAreTheSpecs() {
-        // docs/PROTOCOL.md 12.6
+        // docs/PROTOCOL.md 13.6
         assertThat(SealedFormat.PREKEY_BODY_LENGTH).isEqualTo(1229);
         assertThat(SealedFormat.KEY_MATERIAL_LENGTH + 2 + SealedFormat.TAG_LENGTH + SealedFormat.BODY_FIXED_LENGTH
                 + SealedFormat.TAG_LENGTH).isEqualTo(1183);
