@@ -349,11 +349,13 @@ public final class Delivery implements Sessions.Owner {
                     again = true; // the read under way reads again when done
                     return;
                 }
+                boolean room = inFlight.size() < WINDOW_MESSAGES
+                        && (inFlight.isEmpty() || inFlightBytes + size <= WINDOW_BYTES);
+                if (!room) {
+                    exhausted = false; // it waits in the store for the read that follows the ACKs
+                    return;
+                }
                 if (exhausted) {
-                    if (inFlight.size() >= WINDOW_MESSAGES || (!inFlight.isEmpty() && inFlightBytes + size > WINDOW_BYTES)) {
-                        exhausted = false; // it waits in the store for the read that follows the ACKs
-                        return;
-                    }
                     inFlight.put(m.id(), size);
                     inFlightBytes += size;
                 }
@@ -381,15 +383,14 @@ public final class Delivery implements Sessions.Owner {
                     long after;
                     int count;
                     long bytes;
-                    java.util.Set<UUID> skip;
+                    java.util.Set<UUID> skip = java.util.Set.of();
                     synchronized (this) {
                         again = false;
                         after = lastCursor;
                         count = WINDOW_MESSAGES - inFlight.size();
                         bytes = WINDOW_BYTES - inFlightBytes;
-                        skip = inFlight.isEmpty() && delivering.isEmpty() ? java.util.Set.of()
-                                : new java.util.HashSet<>(inFlight.keySet());
-                        if (!delivering.isEmpty()) {
+                        if (count > 0 && bytes > 0 && !(inFlight.isEmpty() && delivering.isEmpty())) {
+                            skip = new java.util.HashSet<>(inFlight.keySet());
                             skip.addAll(delivering);
                         }
                     }
