@@ -1,6 +1,7 @@
 package io.peerlink.messaging;
 
 import io.peerlink.identity.PeerKey;
+import io.peerlink.store.MessageRepository;
 import io.peerlink.store.Store;
 import io.peerlink.store.StoredMessage;
 import io.peerlink.transport.PeerConnection;
@@ -175,7 +176,7 @@ public final class Delivery implements Sessions.Owner {
             // committed later: the open connection's window reads it then, as had this call waited
             write.thenAccept(late -> {
                 if (late.created()) {
-                    directory.connection(late.message().peerId()).map(windows::get).ifPresent(Window::fill);
+                    offer(late.message());
                 }
             });
             throw new PeerConnectionException(PeerConnectionException.Kind.COMMIT_TIMEOUT, e.getMessage()
@@ -190,9 +191,14 @@ public final class Delivery implements Sessions.Owner {
             }
             return new PeerConnectionService.Sent(m, false);
         }
-        // after the commit: either the open connection's window reads it now, or the next one does
-        directory.connection(m.peerId()).map(windows::get).ifPresent(Window::fill);
+        // after the commit: either the open connection's window takes it now, or the next one reads it
+        offer(m);
         return new PeerConnectionService.Sent(m, true);
+    }
+
+    /** A message just committed goes to the window of the peer's open connection, if it has one. */
+    private void offer(StoredMessage m) {
+        directory.connection(m.peerId()).map(windows::get).ifPresent(w -> w.offer(m));
     }
 
     @Override
@@ -240,10 +246,15 @@ public final class Delivery implements Sessions.Owner {
 
     @Override
     public void onAck(PeerConnection connection, Frame.Ack ack) {
-        store.markDelivered(connection.peer().peerId(), ack.id());
+        CompletableFuture<?> delivered = store.markDelivered(connection.peer().peerId(), ack.id());
         Window w = windows.get(connection);
-        if (w != null && w.acknowledged(ack.id())) {
-            w.fill();
+        if (w != null) {
+            boolean refill = w.acknowledged(ack.id());
+            // after acknowledged(): its DELIVERED may be committed already
+            delivered.whenComplete((r, f) -> w.delivered(ack.id()));
+            if (refill) {
+                w.fill();
+            }
         }
     }
 
@@ -275,16 +286,29 @@ public final class Delivery implements Sessions.Owner {
     }
 
     /**
-     * One route's messages in flight. One thread at a time reads the store for it; a request to
-     * fill while it reads makes it read again once done. Guarded by its own monitor (never held during
-     * a store read or a send).
+     * One route's messages in flight. Messages come into it two ways: a store read (the backlog, after
+     * the last cursor read, oldest first), or an offer of a message just committed ({@link #offer}),
+     * taken without a read when the last read reached the end of the peer's undelivered messages
+     * ({@link #exhausted}) and the window has room: every message committed after that read is
+     * offered by the call that stored it, so nothing can be missed. Without room the offer clears
+     * {@link #exhausted}, and the next read (after the ACKs that make room) takes it from the store.
+     * A read passes over what is in flight or acknowledged and not yet DELIVERED (offered messages
+     * may have cursors above the last one read), so each message goes out once per connection.
+     *
+     * <p>One thread at a time reads the store for it; a request to fill while it reads makes it read
+     * again once done. Guarded by its own monitor (never held during a store read or a send).
      */
     private final class Window {
         private final Route route;
         private final String peerId;
         private final Map<UUID, Long> inFlight = new HashMap<>();
+        /** Acknowledged, their DELIVERED not committed yet: a read passes over them. */
+        private final java.util.Set<UUID> delivering = new java.util.HashSet<>();
         private long inFlightBytes;
+        /** The cursor the last store read reached (offered messages do not move it). */
         private long lastCursor;
+        /** The last read reached the end of the backlog: messages committed since are offered. */
+        private boolean exhausted;
         private boolean reading;
         private boolean again;
 
@@ -297,14 +321,57 @@ public final class Delivery implements Sessions.Owner {
             return inFlight.size();
         }
 
-        /** Frees the place of an acknowledged message; true when the window is half empty. */
+        /**
+         * Frees the place of an acknowledged message; true when the window is half empty and the
+         * store may hold more for it (a read is due).
+         */
         synchronized boolean acknowledged(UUID id) {
             Long bytes = inFlight.remove(id);
             if (bytes == null) {
                 return false;
             }
+            delivering.add(id);
             inFlightBytes -= bytes;
-            return inFlight.size() <= WINDOW_MESSAGES / 2 && inFlightBytes <= WINDOW_BYTES / 2;
+            return !exhausted && inFlight.size() <= WINDOW_MESSAGES / 2 && inFlightBytes <= WINDOW_BYTES / 2;
+        }
+
+        /** The acknowledged message's DELIVERED is committed (or failed): a read finds it no more. */
+        synchronized void delivered(UUID id) {
+            delivering.remove(id);
+        }
+
+        /**
+         * A message to this peer was just committed: it goes out at once when the window has room and
+         * nothing older waits in the store; otherwise a read takes it (now, or once ACKs make room).
+         */
+        void offer(StoredMessage m) {
+            long size = m.text().getBytes(StandardCharsets.UTF_8).length;
+            boolean direct;
+            synchronized (this) {
+                if (m.cursor() <= lastCursor || inFlight.containsKey(m.id()) || delivering.contains(m.id())) {
+                    return; // a read took it
+                }
+                if (reading) {
+                    again = true; // the read under way reads again when done
+                    return;
+                }
+                boolean room = inFlight.size() < WINDOW_MESSAGES
+                        && (inFlight.isEmpty() || inFlightBytes + size <= WINDOW_BYTES);
+                if (!room) {
+                    exhausted = false; // it waits in the store for the read that follows the ACKs
+                    return;
+                }
+                if (exhausted) {
+                    inFlight.put(m.id(), size);
+                    inFlightBytes += size;
+                }
+                direct = exhausted;
+            }
+            if (direct) {
+                route.send(frame(m)); // false: closed, the next connection sends it
+            } else {
+                fill();
+            }
         }
 
         /** Reads the next messages into the window and queues them; returns how many it queued. */
@@ -322,17 +389,29 @@ public final class Delivery implements Sessions.Owner {
                     long after;
                     int count;
                     long bytes;
+                    java.util.Set<UUID> skip = java.util.Set.of();
                     synchronized (this) {
                         again = false;
                         after = lastCursor;
                         count = WINDOW_MESSAGES - inFlight.size();
                         bytes = WINDOW_BYTES - inFlightBytes;
+                        if (count > 0 && bytes > 0 && !(inFlight.isEmpty() && delivering.isEmpty())) {
+                            skip = new java.util.HashSet<>(inFlight.keySet());
+                            skip.addAll(delivering);
+                        }
                     }
                     if (count > 0 && bytes > 0 && route.isOpen()) {
-                        List<StoredMessage> next = store.messages().undeliveredAfter(peerId, after, count, bytes);
-                        for (StoredMessage m : next) {
+                        MessageRepository.Undelivered next =
+                                store.messages().undeliveredAfter(peerId, after, count, bytes, skip);
+                        synchronized (this) {
+                            exhausted = next.complete();
+                            if (next.messages().isEmpty()) {
+                                lastCursor = Math.max(lastCursor, next.cursor());
+                            }
+                        }
+                        for (StoredMessage m : next.messages()) {
                             synchronized (this) {
-                                lastCursor = m.cursor();
+                                lastCursor = Math.max(lastCursor, m.cursor());
                                 long size = m.text().getBytes(StandardCharsets.UTF_8).length;
                                 inFlight.put(m.id(), size);
                                 inFlightBytes += size;
@@ -341,6 +420,9 @@ public final class Delivery implements Sessions.Owner {
                                 return queued; // closed: the next connection sends it
                             }
                             queued++;
+                        }
+                        synchronized (this) {
+                            lastCursor = Math.max(lastCursor, next.cursor());
                         }
                     }
                     synchronized (this) {

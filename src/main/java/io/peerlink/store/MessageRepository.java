@@ -164,20 +164,51 @@ public final class MessageRepository {
      * more than {@code maxBytes} of text (UTF-8) in all. Rows past the window are not read.
      */
     public List<StoredMessage> undeliveredAfter(String peerId, long after, int maxCount, long maxBytes) {
+        return undeliveredAfter(peerId, after, maxCount, maxBytes, java.util.Set.of()).messages();
+    }
+
+    /**
+     * As {@link #undeliveredAfter(String, long, int, long)}, passing over the messages in {@code skip}
+     * (they take no place in the window, their cursor still counts as read), and saying whether the read
+     * reached the end of the peer's undelivered messages.
+     */
+    public Undelivered undeliveredAfter(String peerId, long after, int maxCount, long maxBytes,
+            java.util.Set<UUID> skip) {
+        int limit = maxCount + skip.size();
         return jdbc.sql("SELECT " + COLUMNS + ", length(CAST(body AS BLOB)) AS body_bytes FROM messages "
                         + "WHERE peer_id = ? AND status IN ('QUEUED', 'SENT') AND seq > ? ORDER BY seq LIMIT ?")
-                .params(peerId, after, maxCount).query((ResultSet rs) -> {
+                .params(peerId, after, limit).query((ResultSet rs) -> {
                     List<StoredMessage> window = new java.util.ArrayList<>();
                     long bytes = 0;
+                    long last = after;
+                    int rows = 0;
                     while (rs.next()) {
-                        bytes += rs.getLong("body_bytes");
-                        if (!window.isEmpty() && bytes > maxBytes) {
-                            break;
+                        rows++;
+                        if (skip.contains(UUID.fromString(rs.getString("id")))) {
+                            last = rs.getLong("seq");
+                            continue;
                         }
-                        window.add(map(rs, window.size()));
+                        bytes += rs.getLong("body_bytes");
+                        if (window.size() == maxCount || (!window.isEmpty() && bytes > maxBytes)) {
+                            return new Undelivered(window, last, false);
+                        }
+                        StoredMessage m = map(rs, window.size());
+                        window.add(m);
+                        last = m.cursor();
                     }
-                    return window;
+                    // fewer rows than the limit: nothing undelivered is left after them
+                    return new Undelivered(window, last, rows < limit);
                 });
+    }
+
+    /**
+     * A window read by {@link #undeliveredAfter(String, long, int, long, java.util.Set)}.
+     *
+     * @param messages the messages read, oldest first
+     * @param cursor the cursor of the last row read (a skipped one included), or {@code after} when none
+     * @param complete whether no undelivered message to the peer has a cursor above {@code cursor}
+     */
+    public record Undelivered(List<StoredMessage> messages, long cursor, boolean complete) {
     }
 
     public int undeliveredCount(String peerId) {

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * the store's opening to {@link #close}, and runs each transaction on it by hand: begin, the tasks,
  * commit (or rollback).
  *
- * <p>No caller's code runs on the writer thread: a task's future is completed on a virtual thread of
- * its own, so a dependent stage ({@code whenComplete}, {@code thenAccept}, ...) registered before the
+ * <p>No caller's code runs on the writer thread: the futures of a committed batch are completed, in
+ * order, on a virtual thread of the batch's own (one hand-off per commit, not per task), so a dependent stage ({@code whenComplete}, {@code thenAccept}, ...) registered before the
  * commit runs there, and one registered after it runs on the thread that registers it. Otherwise a
  * connection's callback (queueing an ACK, say) would run on the writer thread, hold up every commit
  * behind it, and could wait for the writer itself (a full queue, a {@code join()}) forever.
@@ -247,10 +247,10 @@ final class StoreWriter implements AutoCloseable {
     /** Signals the commit, completes the futures, and runs the after-commit steps (before their own futures). */
     private void committed(List<Task<?>> tasks) {
         afterCommit.run();
-        for (Task<?> task : tasks) {
-            if (task.afterCommit == null) {
-                offWriterThread(task::complete);
-            }
+        // one hand-off for the batch: its futures complete in order on one virtual thread
+        List<Task<?>> plain = tasks.stream().filter(task -> task.afterCommit == null).toList();
+        if (!plain.isEmpty()) {
+            offWriterThread(() -> plain.forEach(Task::complete));
         }
         for (Task<?> task : tasks) {
             if (task.afterCommit != null) {

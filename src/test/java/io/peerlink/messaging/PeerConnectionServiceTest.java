@@ -59,6 +59,63 @@ public class PeerConnectionServiceTest {
     }
 
     @Test
+    void concurrentSendersOnAnOpenConnectionDeliverEveryMessageOnceAndEachSendersInOrder() throws Exception {
+        // alice commits slowly (each commit 50 ms longer), so her ACKs lag and bob's window of
+        // 4 MiB fills: sends then wait in the store for the reads that follow the ACKs
+        PeerConnectionService slowAlice = SlowCommitServices.create(alice.identity(),
+                ConnectionSettings.forTests("127.0.0.1"), (writes, nanos) -> sleep(50), ConnectionObserver.NONE,
+                PeerConnectionService.COMMIT_TIMEOUT);
+        slowAlice.start();
+        bob.start();
+        try {
+            // alice dials: bob is her contact, not a message request held to the request quota
+            slowAlice.connect("127.0.0.1", bob.listenPort(), null);
+            awaitConnected(bob, 1);
+            String aliceId = alice.identity().peerId();
+            int senders = 8;
+            int each = 25;
+            String filler = "x".repeat(60 * 1024);
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < senders; t++) {
+                int sender = t;
+                threads.add(Thread.ofVirtual().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        bob.send(aliceId, sender + ":" + i + ":" + filler);
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join(Duration.ofSeconds(60));
+            }
+            java.util.List<String> texts = new java.util.ArrayList<>();
+            long cursor = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (texts.size() < senders * each && System.nanoTime() < deadline) {
+                Inbox.Page page = slowAlice.inbox().poll(cursor, 100, null, Duration.ofSeconds(1));
+                page.messages().forEach(m -> texts.add(m.text().substring(0, m.text().indexOf(':', 2))));
+                cursor = page.nextCursor();
+            }
+            assertThat(texts).hasSize(senders * each).doesNotHaveDuplicates();
+            for (int t = 0; t < senders; t++) {
+                String prefix = t + ":";
+                assertThat(texts.stream().filter(x -> x.startsWith(prefix)).toList()).as("sender %d's order", t)
+                        .isEqualTo(java.util.stream.IntStream.range(0, each).mapToObj(i -> prefix + i).toList());
+            }
+            awaitUnacknowledged(bob, aliceId, 0);
+        } finally {
+            slowAlice.stop();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void connectingTwiceGivesBackTheExistingConnection() throws Exception {
         alice.start();
         bob.start();

@@ -156,7 +156,8 @@ public final class RestBench {
     static final boolean IMAGE = Boolean.parseBoolean(System.getProperty("bench.rest.image", "true"));
     static final Duration IMAGE_IDLE = Duration.ofSeconds(20);
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
+    /** How long a peer may take to become healthy ({@code -Dbench.rest.startTimeoutSeconds}, default 40). */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(Long.getLong("bench.rest.startTimeoutSeconds", 40));
 
     private static final long STARTED = System.nanoTime();
 
