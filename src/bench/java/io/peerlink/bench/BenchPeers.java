@@ -13,9 +13,18 @@ import io.peerlink.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import io.peerlink.identity.PeerKey;
+import io.peerlink.store.Relation;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -26,8 +35,9 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * {@link Binder} (so every default is the product's {@code @DefaultValue}), the identity from
  * {@link IdentityStore} in the data directory, the SQLite store as {@link Store#openSqlite} opens it,
  * migrated, and the {@link ConnectionSettings} from {@link PeerlinkConfiguration#connectionSettings}.
- * What is left out: the meters (the observers are {@link ConnectionObserver#NONE} and
- * {@link CommitObserver#NONE}), the HTTP API and the housekeeping timer. Only public API: a peer
+ * What is left out: the meters (the commit observer is {@link CommitObserver#NONE}, the connection
+ * observer the caller's or {@link ConnectionObserver#NONE}), the HTTP API and the housekeeping timer;
+ * the quotas are the bound properties' ({@link PeerlinkProperties#quotas}) with no disk check. Only public API: a peer
  * process ({@link io.peerlink.support.PeerProcess}) would be the product as shipped, but twenty of
  * them (the mesh) cost this 2-core machine a minute of start-up.
  */
@@ -78,6 +88,22 @@ public final class BenchPeers {
 
     /** Opens the identity and the store in {@code data-dir} and starts the peer service. */
     public static Peer start(Map<String, String> properties) throws IOException {
+        return start(properties, ConnectionObserver.NONE);
+    }
+
+    /** As {@link #start(Map)}, the connections counted by {@code observer}. */
+    public static Peer start(Map<String, String> properties, ConnectionObserver observer) throws IOException {
+        return start(properties, observer, List.of());
+    }
+
+    /**
+     * As {@link #start(Map, ConnectionObserver)}, with {@code contacts} (public keys) stored as the
+     * peer's contacts before it starts, as the store records a peer this one dialled or the user
+     * accepted ({@link Store#peerConnected} with relation CONTACT, no dial address, so nothing re-dials
+     * them): a peer that knows its {@code contacts.size()} correspondents.
+     */
+    public static Peer start(Map<String, String> properties, ConnectionObserver observer, List<PublicKey> contacts)
+            throws IOException {
         quietLogs();
         PeerlinkProperties p = properties(properties);
         Path dataDir = p.dataDir();
@@ -87,8 +113,9 @@ public final class BenchPeers {
         try {
             Store.migrate(dataSource);
             store = new Store(dataSource, Clock.systemUTC(), CommitObserver.NONE);
+            addContacts(store, contacts);
             PeerConnectionService service = new PeerConnectionService(identity, connectionSettings(p), store,
-                    ConnectionObserver.NONE, Clock.systemUTC());
+                    observer, Clock.systemUTC(), p.quotas(), () -> Long.MAX_VALUE);
             service.start();
             return new Peer(service, store, dataSource, p);
         } catch (IOException | RuntimeException e) {
@@ -97,6 +124,22 @@ public final class BenchPeers {
             }
             dataSource.close();
             throw e;
+        }
+    }
+
+    private static void addContacts(Store store, List<PublicKey> contacts) throws IOException {
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        try {
+            for (PublicKey key : contacts) {
+                PeerKey peer = PeerKey.of((RSAPublicKey) key);
+                writes.add(store.peerConnected(peer.peerId(), peer.spki(), null, Relation.CONTACT, false));
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while storing the contacts", e);
+        } catch (ExecutionException | TimeoutException | ClassCastException e) {
+            throw new IOException("storing " + contacts.size() + " contacts failed", e);
         }
     }
 }

@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,12 +24,17 @@ import java.util.concurrent.TimeUnit;
  * so one-time costs (classes, JCA caches, the store) stay out of the per-connection figure.
  *
  * <p>Settings of the peer under test: the product's defaults, except {@code max-connections}
- * ({@value #MAX_CONNECTIONS}, default 64), the listen address, and the slots of unknown identities
- * (every client is one): {@code reserved-connections-percent} 0 and
- * {@code max-unknown-connections-per-address} {@value #CONNECTIONS} / {@value #SOURCES}. The clients dial
- * {@value #DIAL_CONCURRENCY} at a time: at most half of the default {@code max-handshakes} (32), so
- * the per-source token bucket, which only applies above half, never refuses, and far below the
- * per-address limit (8) since consecutive clients use different source addresses.
+ * ({@value #MAX_CONNECTIONS}, default 64) and the listen address. The clients are the peer's
+ * contacts (their keys are stored as contacts before the peer starts, {@link BenchPeers#start(Map,
+ * io.peerlink.transport.ConnectionObserver, List)}): a peer with 1,000 correspondents, as issue 12
+ * meant it. As unknown identities (issue 17) they would meet the caps that keep strangers from
+ * taking a peer's connections (25 % of the slots reserved for contacts, 4 unknowns per address) and
+ * the message-request quota (20 messages per stranger) in the load windows; those defaults are the
+ * product's and stay. The clients dial {@value #DIAL_CONCURRENCY} at a time from {@value #SOURCES}
+ * source addresses, consecutive clients from different ones: far below the per-address handshake
+ * limit (8), and the per-source token bucket (20 handshakes a second, bursts of 5) allows
+ * {@value #SOURCES} × 20 a second, several times the set-up rate. The peer's own count of failed
+ * handshakes by reason ({@link HandshakeCounts}) goes into each row and into a failure.
  */
 final class ScaleRun {
 
@@ -126,6 +133,7 @@ final class ScaleRun {
         Path work = directory.resolve("scale");
         BenchPeers.Peer peer = null;
         Process clients = null;
+        HandshakeCounts counts = new HandshakeCounts();
         try {
             BenchKeys.Cache keys = BenchKeys.ensure(keys(directory), CLIENT_KEY_BITS, CONNECTIONS);
             BenchMain.progress("scale: %d client keys (RSA-%d) in %s%s", keys.count(), CLIENT_KEY_BITS, keys.file(),
@@ -133,15 +141,17 @@ final class ScaleRun {
                             keys.generated(), keys.generateSeconds()));
             Path dataDir = fresh(work.resolve("peer"));
             BenchKeys.identity(keys(directory), "scale-peer", 3072, dataDir);
-            // the clients are unknown identities to the peer: no reserve for contacts, 20 per address
+            // the clients are the peer's contacts; every admission default is the product's
+            List<PublicKey> contacts = BenchKeys.read(keys.file(), CONNECTIONS).stream().map(KeyPair::getPublic)
+                    .toList();
             peer = BenchPeers.start(Map.of("listen-host", PEER_HOST, "listen-port", "0", "data-dir",
-                    dataDir.toString(), "max-connections", Integer.toString(MAX_CONNECTIONS),
-                    "reserved-connections-percent", "0", "max-unknown-connections-per-address",
-                    Integer.toString(CONNECTIONS / SOURCES)));
+                    dataDir.toString(), "max-connections", Integer.toString(MAX_CONNECTIONS)), counts, contacts);
             var p = peer.properties();
             String settings = "max-connections " + MAX_CONNECTIONS + " (default 64), max-handshakes "
                     + p.maxHandshakes() + ", per address " + p.maxHandshakesPerAddress() + ", keep-alive "
-                    + p.keepAliveInterval().toSeconds() + " s, idle time-out " + p.idleTimeout().toSeconds() + " s";
+                    + p.keepAliveInterval().toSeconds() + " s, idle time-out " + p.idleTimeout().toSeconds()
+                    + " s, contact reserve " + p.reservedConnectionsPercent() + " %, unknowns per address "
+                    + p.maxUnknownConnectionsPerAddress() + " (the clients are contacts)";
             List<String> sources = new ArrayList<>();
             for (int i = 0; i < SOURCES; i++) {
                 sources.add(SOURCE_PREFIX + (SOURCE_FIRST + i));
@@ -159,11 +169,11 @@ final class ScaleRun {
 
             HeapSnapshot empty = HeapSnapshot.take(work);
             String[] first = control.ask("CONNECT 0 " + BASE, "CONNECTED");
-            requireOpen(first, BASE, peer);
+            requireOpen(first, BASE, peer, counts);
             Thread.sleep(1_000);
             HeapSnapshot base = HeapSnapshot.take(work);
             String[] all = control.ask("CONNECT " + BASE + " " + CONNECTIONS, "CONNECTED");
-            requireOpen(all, CONNECTIONS, peer);
+            requireOpen(all, CONNECTIONS, peer, counts);
             double setupSeconds = Long.parseLong(all[3]) / 1e3;
             Thread.sleep(2_000);
             HeapSnapshot full = HeapSnapshot.take(work);
@@ -185,8 +195,10 @@ final class ScaleRun {
                             full.virtualThreads() - base.virtualThreads(), BASE, CONNECTIONS));
             results.add(AREA, "peerlink", "connection set-up", "connections/s", added / setupSeconds,
                     String.format(Locale.ROOT, "%d full handshakes (peer RSA-3072, clients RSA-%d) through the "
-                            + "listener's admission, %d dialling at once from %d source addresses; %s; client keys %s",
-                            added, CLIENT_KEY_BITS, DIAL_CONCURRENCY, SOURCES, settings, keys.generated() == 0
+                            + "listener's admission, %d dialling at once from %d source addresses (%s re-dialled "
+                            + "after the peer closed them right after the handshake); %s; the peer: %s; client keys %s",
+                            added, CLIENT_KEY_BITS, DIAL_CONCURRENCY, SOURCES, all[4], settings, counts,
+                            keys.generated() == 0
                                     ? "from the cache" : String.format(Locale.ROOT, "generated first (%.0f s)",
                                             keys.generateSeconds())));
             // RSS is not a row: this JVM's heap (-Xms1g) is touched page by page as it is used, so the
@@ -206,7 +218,8 @@ final class ScaleRun {
             String[] open = control.ask("OPEN", "OPEN");
             if (Integer.parseInt(open[1]) != CONNECTIONS || peer.service().connectedCount() != CONNECTIONS) {
                 throw new IllegalStateException("after the load " + open[1] + " clients and "
-                        + peer.service().connectedCount() + " peer connections were open, not " + CONNECTIONS);
+                        + peer.service().connectedCount() + " peer connections were open, not " + CONNECTIONS
+                        + "; the peer: " + counts);
             }
             Thread.sleep(1_000);
             HeapSnapshot afterLoad = HeapSnapshot.take(work);
@@ -243,7 +256,8 @@ final class ScaleRun {
         }
     }
 
-    private static void requireOpen(String[] answer, int expected, BenchPeers.Peer peer) throws InterruptedException {
+    private static void requireOpen(String[] answer, int expected, BenchPeers.Peer peer, HandshakeCounts counts)
+            throws InterruptedException {
         int open = Integer.parseInt(answer[1]);
         // the peer attaches a connection just after its side of the handshake: give it a moment
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -252,7 +266,8 @@ final class ScaleRun {
         }
         if (open != expected || peer.service().connectedCount() != expected) {
             throw new IllegalStateException(open + " clients and " + peer.service().connectedCount()
-                    + " peer connections open, " + expected + " expected (" + String.join(" ", answer) + ")");
+                    + " peer connections open, " + expected + " expected (" + String.join(" ", answer) + "); the peer: "
+                    + counts);
         }
     }
 

@@ -96,7 +96,17 @@ public final class MessageRepository {
 
     /** QUEUED or SENT → DELIVERED, for an ACK from {@code peerId}; empty for any other message. */
     Optional<StoredMessage> markDelivered(String peerId, UUID id, Instant at) {
-        return writes.queryOne(MARK_DELIVERED, ROW, at.toEpochMilli(), at.toEpochMilli(), id.toString(), peerId);
+        return markDelivered(peerId, id, at, at);
+    }
+
+    /** As above; {@code sentAt} becomes its sent time unless it has one. */
+    Optional<StoredMessage> markDelivered(String peerId, UUID id, Instant at, Instant sentAt) {
+        return writes.queryOne(MARK_DELIVERED, ROW, at.toEpochMilli(), sentAt.toEpochMilli(), id.toString(), peerId);
+    }
+
+    /** The outbound message {@code id} while it is QUEUED, as the writer sees it (writer thread only). */
+    Optional<StoredMessage> findQueuedForWrite(UUID id) {
+        return writes.queryOne(OUTBOUND_BY_ID, ROW, id.toString()).filter(m -> m.status() == MessageStatus.QUEUED);
     }
 
     /** Every undelivered message to {@code peerId} → FAILED with {@code reason}; returns them, oldest first. */

@@ -445,6 +445,84 @@ class StoreTest {
     }
 
     /** A clock the test moves forward. */
+    @Test
+    void aSentWriteWhoseDeliveryIsQueuedBehindItEndsAsTheTwoWritesDoAlone() throws Exception {
+        GateClock clock = new GateClock();
+        store.peerConnected(B, KEY, null).join();
+        try (Store gated = new Store(dataSource, clock)) {
+            UUID id = gated.acceptOutbound(UUID.randomUUID(), A, "x".repeat(60 * 1024)).join().message().id();
+            UUID other = gated.acceptOutbound(UUID.randomUUID(), A, "other").join().message().id();
+            clock.close();
+            CompletableFuture<Optional<StoredMessage>> sent = gated.markSent(id);
+            clock.awaitWaiting();
+            // the writer is inside the SENT write: the ACKs' writes queue behind it (a writer that lags)
+            CompletableFuture<Optional<StoredMessage>> delivered = gated.markDelivered(A, id);
+            CompletableFuture<Optional<StoredMessage>> sentOther = gated.markSent(other);
+            CompletableFuture<Optional<StoredMessage>> otherFromB = gated.markDelivered(B, other);
+            clock.open();
+
+            StoredMessage s = sent.get(5, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+            assertThat(s.status()).isEqualTo(MessageStatus.SENT);
+            StoredMessage d = delivered.get(5, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+            assertThat(d.status()).isEqualTo(MessageStatus.DELIVERED);
+            assertThat(d.sentAt()).as("the sent time of the SENT write").isEqualTo(s.sentAt());
+            assertThat(d.text()).hasSize(60 * 1024);
+            // an ACK from another peer changes nothing: the SENT it stood behind is still written
+            assertThat(sentOther.get(5, java.util.concurrent.TimeUnit.SECONDS)).map(StoredMessage::status)
+                    .contains(MessageStatus.SENT);
+            assertThat(otherFromB.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+            assertThat(gated.messages().find(other)).map(StoredMessage::status).contains(MessageStatus.SENT);
+            assertThat(gated.messages().find(id)).map(StoredMessage::status).contains(MessageStatus.DELIVERED);
+
+            assertThat(gated.events().after(0, 100).stream().filter(e -> e.type() == StoredEvent.Type.STATUS)
+                    .map(e -> e.messageId() + " " + e.detail()).toList()).containsExactly(
+                            id + " QUEUED", other + " QUEUED", id + " SENT", id + " DELIVERED", other + " SENT");
+        }
+    }
+
+    /** A clock that, once closed, makes the next caller wait until it is opened (the writer, here). */
+    private static final class GateClock extends Clock {
+        private final java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean closed;
+
+        void close() {
+            closed = true;
+        }
+
+        void awaitWaiting() throws InterruptedException {
+            assertThat(waiting.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+
+        void open() {
+            opened.countDown();
+        }
+
+        @Override
+        public Instant instant() {
+            if (closed) {
+                closed = false;
+                waiting.countDown();
+                try {
+                    opened.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Instant.now();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
     private static final class MutableClock extends Clock {
         private volatile Instant now;
 
