@@ -14,7 +14,6 @@ import io.peerlink.sealed.SealedException.Reason;
 import io.peerlink.support.TestIdentities;
 import java.math.BigInteger;
 import java.security.KeyPairGenerator;
-import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -176,6 +175,9 @@ class PrekeyBundleTest {
         byte[] forBob = SignedPrekey.signedData(bob.publicKey(), prekey.signed().body());
         byte[] forMallory = SignedPrekey.signedData(mallory.publicKey(), prekey.signed().body());
         assertThat(forBob).isNotEqualTo(forMallory);
-        assertThat(((RSAPublicKey) bob.publicKey().key()).getModulus().bitLength()).isEqualTo(2048);
+        // so bob's signature does not verify as mallory's, over the same body
+        byte[] bobsSignature = prekey.signed().signature();
+        assertThat(RsaPss.verify(bob.publicKey().key(), forBob, bobsSignature)).isTrue();
+        assertThat(RsaPss.verify(bob.publicKey().key(), forMallory, bobsSignature)).isFalse();
     }
 }
