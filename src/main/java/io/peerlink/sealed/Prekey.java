@@ -53,7 +53,7 @@ public final class Prekey {
     }
 
     /**
-     * The form the owner keeps it in, private keys included (docs/PROTOCOL.md 12.2, "stored form";
+     * The form the owner keeps it in, private keys included (docs/PROTOCOL.md 13.2, "stored form";
      * never sent anywhere):
      *
      * <pre>
