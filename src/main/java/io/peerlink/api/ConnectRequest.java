@@ -17,7 +17,9 @@ import jakarta.validation.constraints.Size;
  * @param expectedFingerprint optional: the peer's fingerprint or peerId (spaces, colons and case
  *        ignored); a peer with any other identity is refused before ours is revealed to it
  * @param invite instead of host, port and fingerprint: another peer's invite link,
- *        {@code peerlink://<peerId>@<host>:<port>} (its {@code GET /api/identity} gives it)
+ *        {@code peerlink://<peerId>@<host>:<port>} (its {@code GET /api/identity} gives it), possibly
+ *        with a one-time grant ({@code ?grant=<token>}, from its {@code POST /api/invites}) that makes
+ *        this peer a contact there without an accept
  */
 @Schema(name = "ConnectRequest", description = "Where to dial, and optionally whom to expect there")
 @ConnectTarget
@@ -39,9 +41,15 @@ record ConnectRequest(
         String expectedFingerprint,
 
         @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true,
-                description = "another peer's invite link; then leave host, port and expectedFingerprint out")
+                description = "another peer's invite link (GET /api/identity, or a one-time one with ?grant= from "
+                        + "POST /api/invites); then leave host, port and expectedFingerprint out")
         @Size(max = 400, message = "must be at most 400 characters")
         String invite) {
+
+    /** The invite's one-time grant token, or null (a valid request only). */
+    byte[] grant() {
+        return invite == null ? null : Invite.read(invite).grantBytes();
+    }
 
     /** Where to dial: from the invite, or from host, port and fingerprint (a valid request only). */
     DialTarget target() {

@@ -69,6 +69,7 @@ import org.springframework.validation.annotation.Validated;
  *        are not acknowledged and its connection is closed (CLOSE STORAGE_FULL)
  * @param minFreeDisk below this much usable space on the data directory's disk, no message is
  *        acknowledged (the senders keep them)
+ * @param invites the one-time grants of the invites this peer gives out ({@code POST /api/invites})
  */
 @ConfigurationProperties("peerlink")
 @Validated
@@ -97,7 +98,8 @@ public record PeerlinkProperties(
         @DefaultValue("auto") @NotNull CryptoProviders.Setting cryptoProvider,
         @DefaultValue @NotNull @jakarta.validation.Valid Requests requests,
         @DefaultValue("1GB") @NotNull DataSize peerStorageQuota,
-        @DefaultValue("256MB") @NotNull DataSize minFreeDisk) {
+        @DefaultValue("256MB") @NotNull DataSize minFreeDisk,
+        @DefaultValue @NotNull @jakarta.validation.Valid Invites invites) {
 
     /**
      * Message requests: identities that connected on their own and nobody accepted yet.
@@ -116,6 +118,24 @@ public record PeerlinkProperties(
             @DefaultValue("20") @Min(0) int maxMessages,
             @DefaultValue("256KB") @NotNull DataSize maxBytes,
             @DefaultValue("16MB") @NotNull DataSize totalBytes) {
+    }
+
+    /**
+     * The one-time grants that invites carry (docs/PROTOCOL.md section 8.2): whoever connects with
+     * such an invite is a contact at once, without an accept.
+     *
+     * @param grantLifetime a grant not used within this expires; its invite then makes a message request
+     * @param maxOpenGrants grants neither used nor expired at most; beyond it {@code POST /api/invites}
+     *        answers 409
+     */
+    public record Invites(
+            @DefaultValue("7d") @NotNull Duration grantLifetime,
+            @DefaultValue("1000") @Min(1) @Max(1_000_000) int maxOpenGrants) {
+    }
+
+    @AssertTrue(message = "invites.grant-lifetime must be positive")
+    boolean isGrantLifetimePositive() {
+        return invites == null || invites.grantLifetime() == null || invites.grantLifetime().isPositive();
     }
 
     /** What this peer stores from others; call only on validated properties. */

@@ -5,6 +5,7 @@ import io.peerlink.handshake.Session;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
 import io.peerlink.wire.CloseCode;
+import io.peerlink.wire.Frame;
 import io.peerlink.wire.ProtocolException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -31,6 +32,8 @@ public final class Dialer {
 
     private static final Logger log = LoggerFactory.getLogger(Dialer.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** The protocol version that has GRANT. */
+    private static final int GRANT_VERSION = 2;
 
     /** The outcome of a dial: the peer, and whether this dial created its connection. */
     /**
@@ -85,6 +88,16 @@ public final class Dialer {
      * connected is not handshaken twice: the existing connection is given back.
      */
     public Dialled dial(DialTarget target) {
+        return dial(target, null);
+    }
+
+    /**
+     * As {@link #dial(DialTarget)}; {@code grant}, when not null, is the one-time grant token of the
+     * invite the target came from: sent as the connection's first record (GRANT) when the server
+     * speaks protocol version 2, else only logged as not sent (this peer then stays a message request
+     * there until the other side accepts it). Not sent on a connection that already existed.
+     */
+    public Dialled dial(DialTarget target, byte[] grant) {
         String host = target.host();
         int port = target.port();
         String address = target.address();
@@ -180,9 +193,18 @@ public final class Dialer {
                 }
                 pending.hold(taken);
             }
+            Frame.Grant opening = null;
+            if (grant != null) {
+                if (session.version() >= GRANT_VERSION) {
+                    opening = new Frame.Grant(grant);
+                } else {
+                    log.info("{} speaks protocol version {}, which has no GRANT: the invite's grant is not sent, and "
+                            + "this peer is a message request there until it is accepted", address, session.version());
+                }
+            }
             Sessions.Registered registered;
             try {
-                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, address);
+                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, address, opening);
             } catch (IOException e) {
                 throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to "
                         + address + " was lost right after its handshake: " + Sessions.describe(e));

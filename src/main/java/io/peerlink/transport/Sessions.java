@@ -3,6 +3,7 @@ package io.peerlink.transport;
 import io.peerlink.identity.PeerKey;
 import io.peerlink.handshake.Session;
 import io.peerlink.wire.CloseCode;
+import io.peerlink.wire.Frame;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,6 +76,15 @@ public final class Sessions {
      */
     Registered register(PendingConnection pending, InputStream in, OutputStream out, Session session,
             Direction direction, String dialAddress) throws IOException {
+        return register(pending, in, out, session, direction, dialAddress, null);
+    }
+
+    /**
+     * As above; {@code opening}, when not null, is the connection's first frame, queued before the
+     * connection starts and before its owner queues anything (a client's GRANT).
+     */
+    Registered register(PendingConnection pending, InputStream in, OutputStream out, Session session,
+            Direction direction, String dialAddress, Frame opening) throws IOException {
         PeerConnection fresh;
         try {
             fresh = new PeerConnection(pending.socket(), in, out, session, direction, clock.instant(),
@@ -124,6 +134,9 @@ public final class Sessions {
         } catch (RuntimeException e) {
             // the store is closing: the connection still runs; its messages will not be stored
             log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());
+        }
+        if (opening != null) {
+            fresh.send(opening);
         }
         fresh.start();
         // the messages waiting for the peer go out, oldest first, in windows

@@ -20,6 +20,7 @@ import java.util.UUID;
  * KEEP_ALIVE | 0x03 |
  * CLOSE      | 0x04 | code (uint16) |
  * KEY_UPDATE | 0x05 |
+ * GRANT      | 0x06 | token (16..64 bytes, the rest of the record) |   (version 2)
  * </pre>
  * All integers are big-endian; a UUID is its 128 bits, most significant first.
  */
@@ -48,6 +49,7 @@ public final class FrameCodec {
             case Frame.KeepAlive k -> 0;
             case Frame.Close c -> WireConstants.CLOSE_LENGTH;
             case Frame.KeyUpdate u -> 0;
+            case Frame.Grant g -> g.length();
         };
     }
 
@@ -78,6 +80,11 @@ public final class FrameCodec {
                 destination[at++] = (byte) c.code().code();
             }
             case Frame.KeyUpdate u -> destination[at++] = WireConstants.INNER_KEY_UPDATE;
+            case Frame.Grant g -> {
+                destination[at++] = WireConstants.INNER_GRANT;
+                g.copyTo(destination, at);
+                at += g.length();
+            }
         }
         return at - offset;
     }
@@ -132,6 +139,17 @@ public final class FrameCodec {
             case WireConstants.INNER_KEY_UPDATE -> {
                 expectLength("KEY_UPDATE", bodyLength, 0);
                 yield new Frame.KeyUpdate();
+            }
+            case WireConstants.INNER_GRANT -> {
+                if (bodyLength < WireConstants.MIN_GRANT_LENGTH || bodyLength > WireConstants.MAX_GRANT_LENGTH) {
+                    throw new ProtocolException(MALFORMED, "GRANT body must be " + WireConstants.MIN_GRANT_LENGTH
+                            + " to " + WireConstants.MAX_GRANT_LENGTH + " bytes, was " + bodyLength);
+                }
+                byte[] token = new byte[bodyLength];
+                b.get(token);
+                Frame.Grant grant = new Frame.Grant(token);
+                java.util.Arrays.fill(token, (byte) 0);
+                yield grant;
             }
             default -> throw new ProtocolException(MALFORMED, String.format(Locale.ROOT, "unknown inner frame type 0x%02x", type));
         };

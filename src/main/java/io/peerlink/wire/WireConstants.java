@@ -38,6 +38,8 @@ public final class WireConstants {
     public static final byte INNER_KEEP_ALIVE = 0x03;
     public static final byte INNER_CLOSE = 0x04;
     public static final byte INNER_KEY_UPDATE = 0x05;
+    /** A one-time grant from an invite (protocol version 2, docs/PROTOCOL.md section 8.2). */
+    public static final byte INNER_GRANT = 0x06;
 
     // Handshake field sizes.
     public static final int NONCE_LENGTH = 32;
@@ -68,4 +70,7 @@ public final class WireConstants {
     public static final int MESSAGE_FIXED_LENGTH = MESSAGE_ID_LENGTH + TIMESTAMP_LENGTH;
     public static final int ACK_LENGTH = MESSAGE_ID_LENGTH;
     public static final int CLOSE_LENGTH = 2;
+    /** A GRANT's token: at least 128 bits, at most 512. */
+    public static final int MIN_GRANT_LENGTH = 16;
+    public static final int MAX_GRANT_LENGTH = 64;
 }

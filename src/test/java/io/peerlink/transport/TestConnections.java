@@ -90,6 +90,10 @@ final class TestConnections {
         }
 
         @Override
+        public void onGrant(PeerConnection connection, Frame.Grant grant) {
+        }
+
+        @Override
         public void onClosed(PeerConnection connection, String reason) {
             closed.incrementAndGet();
         }
