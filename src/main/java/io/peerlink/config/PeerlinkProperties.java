@@ -69,6 +69,9 @@ import org.springframework.validation.annotation.Validated;
  *        are not acknowledged and its connection is closed (CLOSE STORAGE_FULL)
  * @param minFreeDisk below this much usable space on the data directory's disk, no message is
  *        acknowledged (the senders keep them)
+ * @param protocolMaxVersion the highest peer protocol version this peer speaks (docs/PROTOCOL.md
+ *        section 5): it offers and accepts 1 up to it. 2 by default; 1 makes a peer of version 1 only,
+ *        as before version 2 existed (to try interoperability)
  * @param invites the one-time grants of the invites this peer gives out ({@code POST /api/invites})
  */
 @ConfigurationProperties("peerlink")
@@ -99,6 +102,7 @@ public record PeerlinkProperties(
         @DefaultValue @NotNull @jakarta.validation.Valid Requests requests,
         @DefaultValue("1GB") @NotNull DataSize peerStorageQuota,
         @DefaultValue("256MB") @NotNull DataSize minFreeDisk,
+        @DefaultValue("2") @Min(WireConstants.VERSION_1) @Max(WireConstants.MAX_VERSION) int protocolMaxVersion,
         @DefaultValue @NotNull @jakarta.validation.Valid Invites invites) {
 
     /**
@@ -273,6 +277,6 @@ public record PeerlinkProperties(
                 + (!apiTokenEnabled() ? "(none)" : apiToken.equals(GENERATE_API_TOKEN) ? "(generate)" : "(set)") + ", keySize=" + keySize + ", keepAliveInterval="
                 + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes
                 + ", keyUpdateAfterFrames=" + keyUpdateAfterFrames + ", requests=" + requests + ", peerStorageQuota="
-                + peerStorageQuota + ", minFreeDisk=" + minFreeDisk + "]";
+                + peerStorageQuota + ", minFreeDisk=" + minFreeDisk + ", protocolMaxVersion=" + protocolMaxVersion + "]";
     }
 }

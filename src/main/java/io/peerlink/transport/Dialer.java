@@ -32,8 +32,6 @@ public final class Dialer {
 
     private static final Logger log = LoggerFactory.getLogger(Dialer.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** The protocol version that has GRANT. */
-    private static final int GRANT_VERSION = 2;
 
     /** The outcome of a dial: the peer, and whether this dial created its connection. */
     /**
@@ -135,7 +133,7 @@ public final class Dialer {
                                 refusal.set(Refusal.ALREADY_CONNECTED);
                             }
                             return refusal.get() == null;
-                        }, timers.handshakeDeadlines());
+                        }, timers.handshakeDeadlines(), settings.maxProtocolVersion());
             } catch (HandshakeDriver.UnexpectedPeerException e) {
                 String actual = e.actual().peerId();
                 switch (refusal.get()) {
@@ -195,7 +193,7 @@ public final class Dialer {
             }
             Frame.Grant opening = null;
             if (grant != null) {
-                if (session.version() >= GRANT_VERSION) {
+                if (session.version() >= io.peerlink.wire.WireConstants.VERSION_2) {
                     opening = new Frame.Grant(grant);
                 } else {
                     log.info("{} speaks protocol version {}, which has no GRANT: the invite's grant is not sent, and "

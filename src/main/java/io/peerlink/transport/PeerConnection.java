@@ -85,8 +85,6 @@ public final class PeerConnection {
     public static final int MAX_QUEUED_BYTES = 8 * 1024 * 1024;
     /** Received messages at most that wait for their ACK to be written before the next frame is read. */
     public static final int MAX_UNACKNOWLEDGED = 64;
-    /** The protocol version that has GRANT. */
-    private static final int GRANT_VERSION = 2;
     /** A write goes to the socket in chunks of this many bytes; each one taken is progress. */
     static final int WRITE_CHUNK = 16 * 1024;
 
@@ -133,7 +131,7 @@ public final class PeerConnection {
         this.timers = timers;
         this.idleTimeout = idleTimeout;
         this.progress = new ProgressStream(out);
-        this.reader = new RecordReader(in, session.receiveCipher(), limits);
+        this.reader = new RecordReader(in, session.receiveCipher(), limits, session.version());
         this.writer = new RecordWriter(progress, session.sendCipher(), limits);
         socket.setSoTimeout((int) idleTimeout.toMillis());
     }
@@ -386,7 +384,7 @@ public final class PeerConnection {
                     case Frame.KeyUpdate u -> throw new IllegalStateException("the reader consumes KEY_UPDATE");
                     case Frame.Grant g -> {
                         // only the client, only once, only first, only from version 2 (docs/PROTOCOL.md 8.2)
-                        if (direction != Direction.INBOUND || !firstFrame || session.version() < GRANT_VERSION) {
+                        if (direction != Direction.INBOUND || !firstFrame || session.version() < io.peerlink.wire.WireConstants.VERSION_2) {
                             g.wipe();
                             throw new ProtocolException(ProtocolException.Reason.UNEXPECTED_FRAME, "GRANT "
                                     + (direction != Direction.INBOUND ? "from the server"
