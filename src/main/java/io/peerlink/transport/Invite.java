@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * padding, 16 to 64 bytes; the dialler presents it once after the handshake (GRANT, section 8.2) and
  * is then a contact there without an accept;</li>
  * <li>{@code relay=<relayId>@<host>:<port>} (may repeat): a relay the inviting peer is reachable
- * through (section 12); with at least one, the direct address may be absent:
+ * through (the relay section); with at least one, the direct address may be absent:
  * {@code peerlink://<peerId>?relay=...}.</li>
  * </ul>
  * Names and values are percent-decoded. An unknown parameter, an empty value or a parameter given
