@@ -82,7 +82,8 @@ public record Invite(String peerId, DialTarget direct, List<DialTarget> relays, 
     public static Invite read(String invite) {
         String s = invite.strip();
         if (!s.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throw new IllegalArgumentException("an invite starts with peerlink://");
+            String shown = s.length() > 100 ? s.substring(0, 100) + "..." : s;
+            throw new IllegalArgumentException("an invite starts with peerlink://, not '" + shown + "'");
         }
         s = s.substring(PREFIX.length());
         if (s.indexOf('#') >= 0) {
