@@ -27,7 +27,9 @@ class IdentityController {
     @GetMapping("/api/identity")
     @Operation(operationId = "getIdentity", summary = "Show this peer's identity",
             description = "The peerId, a fingerprint to read out to the other side, the public key, the peer port, "
-                    + "the invite link another peer connects with (POST /api/peers {\"invite\": ...}), and the largest "
+                    + "the invite link another peer connects with (POST /api/peers {\"invite\": ...}; it is a message "
+                    + "request here until accepted, where POST /api/invites makes a one-time invite that needs no "
+                    + "accept), and the largest "
                     + "message text this peer sends or accepts (maxMessageBytes, in UTF-8 bytes), and which crypto providers "
                     + "serve RSA-OAEP decryption and AES-GCM (cryptoProviders; peerlink.crypto-provider).")
     @ApiResponse(responseCode = "200", description = "This peer's identity")
