@@ -62,6 +62,10 @@ public enum ApiError {
     BLOCKED(HttpStatus.CONFLICT, "Peer blocked"),
     /** The action does not fit the peer's relation (accepting a blocked peer, unblocking one not blocked). */
     RELATION(HttpStatus.CONFLICT, "Not possible for this peer's relation"),
+    /** No invite can be made: this peer does not know the address others reach it at. */
+    NO_ADDRESS(HttpStatus.CONFLICT, "Address unknown"),
+    /** {@code peerlink.invites.max-open-grants} invites are open (neither used nor expired). */
+    TOO_MANY_INVITES(HttpStatus.CONFLICT, "Too many open invites"),
     /** The text is over {@code peerlink.max-message-bytes}. */
     TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "Message too large"),
     /** The request body is over the limit of the HTTP edge (refused before or while it is read). */

@@ -17,7 +17,9 @@ import jakarta.validation.constraints.Size;
  * @param expectedFingerprint optional: the peer's fingerprint or peerId (spaces, colons and case
  *        ignored); a peer with any other identity is refused before ours is revealed to it
  * @param invite instead of host, port and fingerprint: another peer's invite link,
- *        {@code peerlink://<peerId>@<host>:<port>} (its {@code GET /api/identity} gives it)
+ *        {@code peerlink://<peerId>@<host>:<port>} (its {@code GET /api/identity} gives it), possibly
+ *        with a one-time grant ({@code ?grant=<token>}, from its {@code POST /api/invites}) that makes
+ *        this peer a contact there without an accept
  */
 @Schema(name = "ConnectRequest", description = "Where to dial, and optionally whom to expect there")
 @ConnectTarget
@@ -39,18 +41,24 @@ record ConnectRequest(
         String expectedFingerprint,
 
         @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true,
-                description = "another peer's invite link, possibly with relays (?relay=<relayId>@<host>:<port>, "
-                        + "repeatable; the direct address may be absent); then leave host, port and expectedFingerprint out")
+                description = "another peer's invite link (GET /api/identity, or a one-time one with ?grant= from "
+                        + "POST /api/invites), possibly with relays (?relay=<relayId>@<host>:<port>, repeatable; the "
+                        + "direct address may be absent); then leave host, port and expectedFingerprint out")
         @Size(max = 400, message = "must be at most 400 characters")
         String invite) {
 
+    /** The invite's one-time grant token, or null (a valid request only). */
+    byte[] grant() {
+        return invite == null ? null : Invite.read(invite).grantBytes();
+    }
+
     /** Where to dial: the invite, or host, port and fingerprint as an invite without relays (a valid request only). */
-    Invite.Link target() {
+    Invite target() {
         if (invite != null) {
-            return Invite.parseLink(invite);
+            return Invite.read(invite);
         }
         DialTarget direct = new DialTarget(host.strip(), port,
                 expectedFingerprint == null ? null : Fingerprints.normalise(expectedFingerprint));
-        return new Invite.Link(direct.pin(), direct, java.util.List.of(), java.util.Map.of());
+        return new Invite(direct.pin(), direct, java.util.List.of(), null);
     }
 }

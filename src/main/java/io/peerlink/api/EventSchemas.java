@@ -35,15 +35,23 @@ final class EventSchemas {
                         ._enum(List.of("QUEUED", "SENT", "DELIVERED", "FAILED")))
                 .addProperty("at", typed("string").format("date-time").description("when it changed"))
                 .required(List.of("id", "peerId", "cursor", "status", "at")));
-        components.addSchemas("PeerEventData", typed("object").description("A peer connected, disconnected or was "
-                        + "forgotten")
+        components.addSchemas("PeerEventData", typed("object").description("Something happened to a peer: it "
+                        + "connected or disconnected, was forgotten, its key changed, it sent its first message request "
+                        + "(request), was accepted, blocked or unblocked, presented an invite's one-time grant and is a "
+                        + "contact now (granted) or stays a request (grant-refused, reason used, expired or unknown), "
+                        + "or refused this peer's connection for now (refused, reason its close code: REQUEST_QUOTA, "
+                        + "REQUESTS_REFUSED, STORAGE_FULL, BLOCKED or TOO_MANY_CONNECTIONS; said once until a "
+                        + "connection ends without a refusal)")
                 .addProperty("peerId", typed("string"))
-                .addProperty("event", typed("string")._enum(List.of("connected", "disconnected", "forgotten")))
+                .addProperty("event", typed("string")._enum(List.of("connected", "disconnected", "forgotten",
+                        "key-changed", "request", "accepted", "blocked", "unblocked", "granted", "grant-refused",
+                        "refused")))
+                .addProperty("reason", typed("string").description("grant-refused and refused only: why"))
                 .addProperty("at", typed("string").format("date-time"))
                 .required(List.of("peerId", "event", "at")));
         components.addSchemas("MessageEvent", event("message", "an inbound message was stored", "MessageEventData"));
         components.addSchemas("StatusEvent", event("status", "an outbound message changed state", "StatusEventData"));
-        components.addSchemas("PeerEvent", event("peer", "a peer connected, disconnected or was forgotten",
+        components.addSchemas("PeerEvent", event("peer", "something happened to a peer (see PeerEventData)",
                 "PeerEventData"));
         components.addSchemas(STREAM, typed("array").description("Server-Sent Events (text/event-stream): each item "
                         + "is one event, written as `id: N`, `event: <name>` and one `data:` line of JSON. Comment "

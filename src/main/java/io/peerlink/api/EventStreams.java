@@ -83,8 +83,14 @@ class EventStreams implements SmartLifecycle {
                 data.put("at", e.at());
             }
             case PEER -> {
+                // "refused:REQUEST_QUOTA", "grant-refused:used": the event, then why
+                String detail = e.detail();
+                int colon = detail.indexOf(':');
                 data.put("peerId", e.peerId());
-                data.put("event", e.detail());
+                data.put("event", colon < 0 ? detail : detail.substring(0, colon));
+                if (colon >= 0) {
+                    data.put("reason", detail.substring(colon + 1));
+                }
                 data.put("at", e.at());
             }
         }

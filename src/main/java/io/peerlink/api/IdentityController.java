@@ -28,7 +28,9 @@ class IdentityController {
     @Operation(operationId = "getIdentity", summary = "Show this peer's identity",
             description = "The peerId, a fingerprint to read out to the other side, the public key, the peer port, "
                     + "the invite link another peer connects with (POST /api/peers {\"invite\": ...}; it names this peer's "
-                    + "relays too), this peer's relays with the state of each reservation (relays), and the largest "
+                    + "relays too, and it is a message request here until accepted, where POST /api/invites makes a "
+                    + "one-time invite that needs no accept), this peer's relays with the state of each reservation "
+                    + "(relays), and the largest "
                     + "message text this peer sends or accepts (maxMessageBytes, in UTF-8 bytes), and which crypto providers "
                     + "serve RSA-OAEP decryption and AES-GCM (cryptoProviders; peerlink.crypto-provider).")
     @ApiResponse(responseCode = "200", description = "This peer's identity")

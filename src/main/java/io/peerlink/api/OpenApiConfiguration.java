@@ -49,6 +49,7 @@ class OpenApiConfiguration {
     static final String ALIAS_TAKEN = "AliasTaken";
     static final String SAFETY_NUMBER_MISMATCH = "SafetyNumberMismatch";
     static final String RELATION_CONFLICT = "RelationConflict";
+    static final String INVITE_CONFLICT = "InviteConflict";
     static final String BODY_TOO_LARGE = "BodyTooLarge";
     static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
     static final String UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType";
@@ -57,7 +58,7 @@ class OpenApiConfiguration {
 
     /** Response schemas: the server always writes every one of their fields. */
     static final Set<String> RESPONSE_SCHEMAS = Set.of("Message", "Peer", "Identity", "CryptoProviders", "Messages",
-            "Conversation");
+            "Conversation", "Invite");
     /** Request schemas: bodies with other properties are refused (400 unknown-property). */
     static final Set<String> REQUEST_SCHEMAS = Set.of("SendMessageRequest", "ConnectRequest", "RenameRequest",
             "VerifyRequest");
@@ -135,6 +136,13 @@ class OpenApiConfiguration {
                                 "/api/peers/" + Examples.PEER_ID + "/accept"),
                         example("Not blocked", ApiError.RELATION, "peer " + Examples.PEER_ID + " is not blocked",
                                 "/api/peers/" + Examples.PEER_ID + "/block")))
+                .addResponses(INVITE_CONFLICT, problem("No invite made: this peer does not know the address others "
+                                + "reach it at, or peerlink.invites.max-open-grants invites are open",
+                        example("Address unknown", ApiError.NO_ADDRESS, "this peer does not know the address other "
+                                + "peers reach it at: set peerlink.advertised-address (host:port)", "/api/invites"),
+                        example("Too many open invites", ApiError.TOO_MANY_INVITES, "1000 invites are open (neither "
+                                + "used nor expired), the most peerlink.invites.max-open-grants allows; wait until "
+                                + "some are used or expire", "/api/invites")))
                 .addResponses(BODY_TOO_LARGE, problem("The request body is over the limit (6 x max-message-bytes "
                                 + "+ 4 KiB); the connection closes",
                         example("Body too large", ApiError.BODY_TOO_LARGE, "the request body is 500000 bytes, over "

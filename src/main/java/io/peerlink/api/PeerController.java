@@ -61,7 +61,12 @@ class PeerController {
                     + "connected gives back the existing connection (200). With expectedFingerprint, a peer with any "
                     + "other identity is refused (409) before this peer's identity is revealed to it. The peer is "
                     + "stored, and its address is dialled again whenever the connection drops (1 s back-off "
-                    + "doubling to 5 min), also after a restart, until the peer is forgotten with DELETE.")
+                    + "doubling to 5 min), also after a restart, until the peer is forgotten with DELETE. An invite "
+                    + "with a one-time grant (?grant=, from the other peer's POST /api/invites) presents it once "
+                    + "after the handshake: this peer is then the other's contact at once, with no accept. When "
+                    + "the other peer refuses what this one sends for now (it has not accepted it yet and its "
+                    + "request quota is used up, or its storage is full), the peer's refusal says so and the "
+                    + "messages wait here; the address is dialled again with the back-off.")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
             mediaType = "application/json", schema = @Schema(implementation = ConnectRequest.class), examples = {
                 @ExampleObject(name = "address only", summary = "Trust on first use",
@@ -81,11 +86,11 @@ class PeerController {
     @ApiResponse(responseCode = "502", ref = PEER_UNREACHABLE)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     ResponseEntity<PeerResponse> connect(@Valid @RequestBody ConnectRequest request) {
-        Invite.Link link = request.target();
+        Invite link = request.target();
         // an invite with relays: they are remembered and tried after the direct address
         PeerConnectionService.Connected connected = link.relays().isEmpty() && link.direct() != null
-                ? service.connect(link.direct())
-                : service.connect(link);
+                ? service.connect(link.direct(), request.grant())
+                : service.connect(link, request.grant());
         PeerView peer = connected.peer();
         if (!connected.created()) {
             return ResponseEntity.ok(PeerResponse.of(peer));

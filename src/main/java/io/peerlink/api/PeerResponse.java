@@ -30,6 +30,11 @@ import java.util.List;
  * @param addresses the {@code host:port} addresses this peer dialled it at
  * @param relation CONTACT (this peer dialled it, or the user accepted it), REQUEST (it connected on
  *        its own and nobody accepted it yet) or BLOCKED
+ * @param refusal why the peer refused the last connection, when it said it takes nothing more from
+ *        this peer for now (its close code): REQUEST_QUOTA (it has not accepted this peer, and holds no
+ *        more of its messages until it does), REQUESTS_REFUSED, STORAGE_FULL, BLOCKED or
+ *        TOO_MANY_CONNECTIONS. The messages to it wait here, and it is dialled again with the
+ *        back-off. Null while connected and after any other ending
  * @param route how the current connection runs: {@code direct}, or {@code relay} through a relay's
  *        circuit (the relay copies ciphertext only); {@code direct} when not connected
  * @param relayId the relay of a relayed connection, null when direct
@@ -54,12 +59,16 @@ record PeerResponse(
         @Schema(example = Examples.INSTANT, nullable = true) Instant verifiedAt,
         @Schema(example = "[\"192.0.2.10:5555\"]") List<String> addresses,
         @Schema(example = "CONTACT") Relation relation,
+        @Schema(example = "REQUEST_QUOTA", nullable = true, allowableValues = {"REQUEST_QUOTA", "REQUESTS_REFUSED",
+                "STORAGE_FULL", "BLOCKED", "TOO_MANY_CONNECTIONS"},
+                description = "the peer refused the last connection for now (its close code); null while connected")
+        String refusal,
         @Schema(example = "relay", allowableValues = {"direct", "relay"}) String route,
         @Schema(example = Examples.PEER_ID, nullable = true) String relayId) {
 
     static PeerResponse of(PeerView v) {
         return new PeerResponse(v.peerId(), v.fingerprint(), v.safetyNumber(), v.address(), v.direction(), v.state(),
                 v.connectedAt(), v.publicKeyPem(), v.firstSeen(), v.lastSeen(), v.undelivered(), v.alias(), v.trust(),
-                v.verifiedAt(), v.addresses(), v.relation(), v.route(), v.relayId());
+                v.verifiedAt(), v.addresses(), v.relation(), v.refusal(), v.route(), v.relayId());
     }
 }

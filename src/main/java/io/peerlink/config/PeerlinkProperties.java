@@ -75,6 +75,7 @@ import org.springframework.validation.annotation.Validated;
  * @param protocolMaxVersion the highest peer protocol version this peer speaks (docs/PROTOCOL.md
  *        section 5): it offers and accepts 1 up to it. 2 by default; 1 makes a peer of version 1 only,
  *        as before version 2 existed (to try interoperability)
+ * @param invites the one-time grants of the invites this peer gives out ({@code POST /api/invites})
  */
 @ConfigurationProperties("peerlink")
 @Validated
@@ -105,6 +106,7 @@ public record PeerlinkProperties(
         @DefaultValue("1GB") @NotNull DataSize peerStorageQuota,
         @DefaultValue("256MB") @NotNull DataSize minFreeDisk,
         @DefaultValue("2") @Min(WireConstants.VERSION_1) @Max(WireConstants.MAX_VERSION) int protocolMaxVersion,
+        @DefaultValue @NotNull @jakarta.validation.Valid Invites invites,
         @DefaultValue @NotNull @jakarta.validation.Valid Relay relay,
         @DefaultValue List<@HostAndPort String> relays) {
 
@@ -183,6 +185,24 @@ public record PeerlinkProperties(
             @DefaultValue("20") @Min(0) int maxMessages,
             @DefaultValue("256KB") @NotNull DataSize maxBytes,
             @DefaultValue("16MB") @NotNull DataSize totalBytes) {
+    }
+
+    /**
+     * The one-time grants that invites carry (docs/PROTOCOL.md section 8.2): whoever connects with
+     * such an invite is a contact at once, without an accept.
+     *
+     * @param grantLifetime a grant not used within this expires; its invite then makes a message request
+     * @param maxOpenGrants grants neither used nor expired at most; beyond it {@code POST /api/invites}
+     *        answers 409
+     */
+    public record Invites(
+            @DefaultValue("7d") @NotNull Duration grantLifetime,
+            @DefaultValue("1000") @Min(1) @Max(1_000_000) int maxOpenGrants) {
+    }
+
+    @AssertTrue(message = "invites.grant-lifetime must be positive")
+    boolean isGrantLifetimePositive() {
+        return invites == null || invites.grantLifetime() == null || invites.grantLifetime().isPositive();
     }
 
     /** What this peer stores from others; call only on validated properties. */

@@ -105,7 +105,7 @@ final class Contacts {
                 stored.map(StoredPeer::alias).orElse(null), stored.map(StoredPeer::trust).orElse(Trust.UNVERIFIED),
                 stored.map(StoredPeer::verifiedAt).orElse(null), store.peers().addresses(peerId),
                 relations.relation(peerId).orElse(stored.map(StoredPeer::relation).orElse(Relation.REQUEST)),
-                p.relayId());
+                p.refusal() == null ? null : p.refusal().name(), p.relayId());
     }
 
     /**

@@ -67,6 +67,8 @@ public final class Delivery implements Sessions.Owner {
     /** Per connection, the last inbound message's store write and ACK (a refusal closes after it). */
     private final Map<PeerConnection, CompletableFuture<?>> lastAck = new ConcurrentHashMap<>();
     private final Relations relations;
+    /** Per peer, the refusal its last connection ended with, while it keeps refusing (an entry per peer at most). */
+    private final Map<String, CloseCode> refusedWith = new ConcurrentHashMap<>();
     /** What {@link #admit} decided, until {@link #handshaken} records it (an entry per peer at most). */
     private final Map<String, Relations.Admission> admitted = new ConcurrentHashMap<>();
 
@@ -244,6 +246,47 @@ public final class Delivery implements Sessions.Owner {
         }));
     }
 
+    /**
+     * The peer presented a one-time grant: once the store has decided (an open grant is used and the
+     * request becomes a CONTACT in one commit, see {@link Store#redeemGrant}), the relation here
+     * follows. Waits for that commit (at most the commit time-out): the receive loop reads the
+     * peer's next frame only after it, so every message after the GRANT counts against the relation
+     * the grant gave. The token is wiped here and never logged.
+     */
+    @Override
+    public void onGrant(PeerConnection connection, Frame.Grant grant) {
+        String peerId = connection.peer().peerId();
+        byte[] token = grant.token();
+        grant.wipe();
+        byte[] hash = Grants.hash(token);
+        java.util.Arrays.fill(token, (byte) 0);
+        CompletableFuture<Store.Redemption> decided = store.redeemGrant(peerId, hash).thenApply(outcome -> {
+            if (outcome == Store.Redemption.GRANTED) {
+                relations.change(peerId, io.peerlink.store.Relation.CONTACT);
+            }
+            return outcome;
+        });
+        Store.Redemption outcome;
+        try {
+            outcome = PeerConnectionService.await(decided, commitTimeout);
+        } catch (PeerConnectionException e) {
+            // the commit still applies the grant when it comes; until then the peer is what it was
+            log.warn("The grant {} presented is not decided yet ({}): it stays a request until it is", peerId,
+                    e.getMessage());
+            return;
+        }
+        switch (outcome) {
+            case GRANTED -> log.info("{} presented an open invite grant: a contact now, no accept needed", peerId);
+            case NOT_NEEDED -> log.info("{} presented an invite grant but is no message request: the grant stays open",
+                    peerId);
+            case USED -> log.info("{} presented an invite grant that was used before: it stays a message request",
+                    peerId);
+            case EXPIRED -> log.info("{} presented an expired invite grant: it stays a message request", peerId);
+            case UNKNOWN -> log.info("{} presented an invite grant this peer never gave out: it stays a message "
+                    + "request", peerId);
+        }
+    }
+
     @Override
     public void onAck(PeerConnection connection, Frame.Ack ack) {
         CompletableFuture<?> delivered = store.markDelivered(connection.peer().peerId(), ack.id());
@@ -274,8 +317,18 @@ public final class Delivery implements Sessions.Owner {
         windows.remove(connection);
         refusing.remove(connection);
         lastAck.remove(connection);
+        String peerId = connection.peer().peerId();
         if (directory.detach(connection, clock.instant())) {
-            store.peerDisconnected(connection.peer().peerId());
+            store.peerDisconnected(peerId);
+            // the peer takes nothing more from this one for now: said once per kind of refusal (the
+            // re-dials it answers the same way, with back-off, add nothing), until a connection ends
+            // without one
+            CloseCode refusal = directory.refusal(peerId);
+            CloseCode before = refusal == null ? refusedWith.remove(peerId) : refusedWith.put(peerId, refusal);
+            if (refusal != null && refusal != before) {
+                log.info("{} refused this peer ({}): its messages wait here until it takes them", peerId, refusal);
+                store.refusedBy(peerId, refusal.name());
+            }
         }
         log.info("Connection to {} closed: {}", connection.peer().peerId(), reason);
     }

@@ -57,6 +57,17 @@ public final class PeerConnectionService {
     public record Connected(PeerView peer, boolean created) {
     }
 
+    /**
+     * A one-time grant for an invite: its token (base64url, 256 random bits; only its SHA-256 is
+     * stored, so this is the only copy) and when it expires.
+     */
+    public record Grant(String token, java.time.Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Grant[expiresAt=" + expiresAt + "]"; // the token stays out of logs
+        }
+    }
+
     /** What {@link #send} did: the stored message, and whether this call created it (false: a repeat). */
     public record Sent(StoredMessage message, boolean created) {
     }
@@ -80,6 +91,7 @@ public final class PeerConnectionService {
     private final RelayClient relayClient;
     /** Whether {@link #timers} is this service's own (closed by {@link #stop}) or the caller's. */
     private final boolean ownTimers;
+    private final SecureRandom random;
     private volatile boolean running;
 
     /** A service with a timer thread of its own and the default quotas (tests). */
@@ -145,7 +157,7 @@ public final class PeerConnectionService {
         this.identity = identity;
         this.settings = settings;
         this.store = store;
-        SecureRandom random = new SecureRandom();
+        this.random = new SecureRandom();
         this.directory = new PeerDirectory(identity);
         this.connectionSlots = new ConnectionSlots(settings, directory);
         this.relations = new Relations(quotas, freeDisk);
@@ -326,23 +338,19 @@ public final class PeerConnectionService {
     }
 
     /**
-     * Dials the target (see {@link Dialer#dial}) and keeps dialling it whenever the connection drops,
-     * until the peer is forgotten.
-     */
-    /**
      * Connects as an invite says: its relays are remembered for its peer (tried after the direct
      * address, now and on every re-dial), then the direct address is dialled, or, without one, the
-     * relays only.
+     * relays only; {@code grant} as for {@link #connect(DialTarget, byte[])}.
      */
-    public Connected connect(io.peerlink.transport.Invite.Link link) {
+    public Connected connect(io.peerlink.transport.Invite link, byte[] grant) {
         requireRunning();
         if (link.peerId() != null) {
             relayClient.learn(link.peerId(), link.relays());
         }
         if (link.direct() != null) {
-            return connect(link.direct());
+            return connect(link.direct(), grant);
         }
-        Dialer.Dialled d = dialer.dialThroughRelays(link.peerId());
+        Dialer.Dialled d = dialer.dialThroughRelays(link.peerId(), grant);
         delivery.recorded(d.peerId()).ifPresent(PeerConnectionService::await);
         PeerView view = contacts.view(d.peerId()).orElseThrow(() -> new PeerConnectionException(
                 PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to " + link.peerId()
@@ -350,9 +358,22 @@ public final class PeerConnectionService {
         return new Connected(view, d.created());
     }
 
+    /**
+     * Dials the target (see {@link Dialer#dial}) and keeps dialling it whenever the connection drops,
+     * until the peer is forgotten.
+     */
     public Connected connect(DialTarget target) {
+        return connect(target, null);
+    }
+
+    /**
+     * As {@link #connect(DialTarget)}; {@code grant}, when not null, is the one-time grant token of
+     * the invite the target came from: presented once after this dial's handshake (GRANT, protocol
+     * version 2), never on a later re-dial.
+     */
+    public Connected connect(DialTarget target, byte[] grant) {
         requireRunning();
-        Dialer.Dialled d = dialer.dial(target);
+        Dialer.Dialled d = dialer.dial(target, grant);
         // what the API shows of the peer next (its addresses, its name) is committed
         delivery.recorded(d.peerId()).ifPresent(PeerConnectionService::await);
         redialer.keep(new DialTarget(target.host(), target.port(), null), d.peerId());
@@ -467,6 +488,26 @@ public final class PeerConnectionService {
             log.info("Lifted the block of {}", id);
         }));
         return contacts.view(id).orElseThrow();
+    }
+
+    // ------------------------------------------------------------------ invites
+
+    /**
+     * Creates a one-time grant that expires after {@code lifetime}: whoever presents its token once
+     * after a handshake with this peer (GRANT, docs/PROTOCOL.md section 8.2) becomes a contact without
+     * an accept. Empty when {@code maxOpen} grants are neither used nor expired (nothing created).
+     */
+    public Optional<Grant> createGrant(Duration lifetime, int maxOpen) {
+        requireRunning();
+        byte[] token = new byte[Grants.TOKEN_BYTES];
+        random.nextBytes(token);
+        try {
+            return await(store.createGrant(Grants.hash(token), lifetime, maxOpen))
+                    .map(expiresAt -> new Grant(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(token),
+                            expiresAt));
+        } finally {
+            java.util.Arrays.fill(token, (byte) 0);
+        }
     }
 
     // ------------------------------------------------------------------ messages

@@ -25,13 +25,17 @@ import java.util.List;
  * @param verifiedAt when its safety number was confirmed, or null
  * @param addresses the {@code host:port} addresses this peer dialled it at
  * @param relation CONTACT, REQUEST (a stranger nobody accepted yet) or BLOCKED
+ * @param refusal when the peer closed the last connection saying it takes nothing more from this
+ *        peer for now, its close code's name (REQUEST_QUOTA, REQUESTS_REFUSED, STORAGE_FULL, BLOCKED,
+ *        TOO_MANY_CONNECTIONS): the messages to it wait here and it is dialled again with back-off;
+ *        null while connected and after any other ending
  * @param relayId the relay whose circuit carries the current connection; null when it is direct or
  *        there is none
  */
 public record PeerView(String peerId, String fingerprint, String safetyNumber, String address, Direction direction,
         PeerState state, Instant connectedAt, String publicKeyPem, Instant firstSeen, Instant lastSeen,
         int undelivered, String alias, Trust trust, Instant verifiedAt, List<String> addresses, Relation relation,
-        String relayId) {
+        String refusal, String relayId) {
 
     public PeerView {
         addresses = addresses == null ? List.of() : List.copyOf(addresses);

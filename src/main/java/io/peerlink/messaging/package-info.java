@@ -19,6 +19,9 @@
  * a blocked sender, a request over its quota, a contact over its storage quota or a nearly full disk
  * get no ACK and a CLOSE saying why), then stores
  * it (a copy of one stored before costs no commit) and, once committed, has the connection ACK it;
- * {@link io.peerlink.messaging.Inbox} serves it to the API by cursor.
+ * {@link io.peerlink.messaging.Inbox} serves it to the API by cursor. A client's GRANT, its first
+ * record when it dialled from a one-time invite, is decided before anything after it: an open grant
+ * is used in the commit that makes the sender a contact, so its messages count against a contact's
+ * quota from the first one on.
  */
 package io.peerlink.messaging;

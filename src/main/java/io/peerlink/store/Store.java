@@ -53,6 +53,7 @@ public final class Store implements AutoCloseable {
     private final MessageRepository messages;
     private final PeerRepository peers;
     private final EventRepository events;
+    private final GrantRepository grants;
     private final ChangeSignal changes = new ChangeSignal();
     /** The SQLite files besides the database: its write-ahead log and the log's index. */
     static final List<String> LOG_FILES = List.of("-wal", "-shm");
@@ -88,6 +89,7 @@ public final class Store implements AutoCloseable {
         this.messages = new MessageRepository(reads, writes);
         this.peers = new PeerRepository(reads, writes);
         this.events = new EventRepository(reads, writes);
+        this.grants = new GrantRepository(reads, writes);
         this.clock = clock;
         this.observer = observer;
         this.writer = new StoreWriter(writes, changes::changed, observer);
@@ -140,6 +142,10 @@ public final class Store implements AutoCloseable {
 
     public EventRepository events() {
         return events;
+    }
+
+    public GrantRepository grants() {
+        return grants;
     }
 
     /** Signalled after every commit. */
@@ -282,6 +288,69 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * Stores a new one-time grant ({@code tokenHash}, the SHA-256 of its token) that expires after
+     * {@code lifetime}; its expiry, or empty when {@code maxOpen} grants are open already (nothing stored).
+     */
+    public CompletableFuture<Optional<Instant>> createGrant(byte[] tokenHash, Duration lifetime, int maxOpen) {
+        byte[] hash = tokenHash.clone();
+        return writer.submit(() -> {
+            Instant now = clock.instant();
+            if (grants.countOpenForWrite(now) >= maxOpen) {
+                return Optional.<Instant>empty();
+            }
+            Instant expiresAt = now.plus(lifetime);
+            grants.insert(hash, now, expiresAt);
+            return Optional.of(expiresAt);
+        });
+    }
+
+    /**
+     * {@code peerId} presented the grant whose token hashes to {@code tokenHash}. A message request
+     * with an open grant becomes a CONTACT and the grant is used, in this one commit, with a
+     * {@code granted} peer event; otherwise nothing changes but the event that says why
+     * ({@code grant-refused:used}, {@code :expired} or {@code :unknown}). A peer that is not a request
+     * (already a contact) leaves the grant unused.
+     */
+    public CompletableFuture<Redemption> redeemGrant(String peerId, byte[] tokenHash) {
+        byte[] hash = tokenHash.clone();
+        return writer.submit(() -> {
+            Instant now = clock.instant();
+            Optional<StoredPeer> peer = peers.findForWrite(peerId);
+            if (peer.isEmpty() || peer.get().relation() != Relation.REQUEST) {
+                return Redemption.NOT_NEEDED;
+            }
+            Optional<GrantRepository.Row> grant = grants.findForWrite(hash);
+            Redemption outcome;
+            if (grant.isEmpty()) {
+                outcome = Redemption.UNKNOWN;
+            } else if (grant.get().usedAt() != null) {
+                outcome = Redemption.USED;
+            } else if (!grant.get().expiresAt().isAfter(now)) {
+                outcome = Redemption.EXPIRED;
+            } else if (!grants.markUsed(hash, peerId, now)) {
+                outcome = Redemption.USED;
+            } else {
+                peers.setRelation(peerId, Relation.CONTACT);
+                events.peer(peerId, "granted", now);
+                return Redemption.GRANTED;
+            }
+            events.peer(peerId, "grant-refused:" + outcome.name().toLowerCase(java.util.Locale.ROOT), now);
+            return outcome;
+        });
+    }
+
+    /**
+     * The peer closed this peer's connection with a close code that says it takes nothing more from
+     * it for now ({@code code}, e.g. REQUEST_QUOTA): a {@code refused:<code>} peer event.
+     */
+    public CompletableFuture<Void> refusedBy(String peerId, String code) {
+        return writer.submit(() -> {
+            events.peer(peerId, "refused:" + code, clock.instant());
+            return null;
+        });
+    }
+
     public CompletableFuture<Void> peerDisconnected(String peerId) {
         return writer.submit(() -> {
             Instant now = clock.instant();
@@ -385,7 +454,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Deletes messages and events older than {@code retention} (undelivered messages stay). A message's
+     * Deletes messages and events older than {@code retention} (undelivered messages stay), and invite
+     * grants that expired longer ago than that (used or not). A message's
      * age counts from when this peer received it, or accepted it for sending, never from the sender's
      * {@code sentAt}. When it removed anything, the write-ahead log is checkpointed and emptied after
      * the commit (see the class javadoc).
@@ -396,7 +466,7 @@ public final class Store implements AutoCloseable {
         return writer.submit(() -> {
             Instant cutoff = clock.instant().minus(retention);
             int removed = messages.deleteOlderThan(cutoff);
-            deleted[0] = removed + events.deleteOlderThan(cutoff);
+            deleted[0] = removed + events.deleteOlderThan(cutoff) + grants.deleteExpiredBefore(cutoff);
             return removed;
         }, () -> {
             if (deleted[0] > 0) {
@@ -434,6 +504,20 @@ public final class Store implements AutoCloseable {
 
     /** What {@link #forgetPeer} did: whether the peer was known, and how many messages it failed. */
     private record Forgotten(boolean known, int failed) {
+    }
+
+    /** What {@link #redeemGrant} did. */
+    public enum Redemption {
+        /** The grant was open: it is used now, and the peer is a CONTACT. */
+        GRANTED,
+        /** The grant was used before (by this peer or another): the peer stays a request. */
+        USED,
+        /** The grant expired: the peer stays a request. */
+        EXPIRED,
+        /** No grant has that token: the peer stays a request. */
+        UNKNOWN,
+        /** The peer is not a request (a contact already): nothing changed, the grant stays open. */
+        NOT_NEEDED
     }
 
     /** What {@link #acceptOutbound} did: the stored message, and whether this call created it. */

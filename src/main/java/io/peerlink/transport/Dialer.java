@@ -5,6 +5,7 @@ import io.peerlink.handshake.Session;
 import io.peerlink.identity.Fingerprints;
 import io.peerlink.identity.Identity;
 import io.peerlink.wire.CloseCode;
+import io.peerlink.wire.Frame;
 import io.peerlink.wire.ProtocolException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -105,19 +106,29 @@ public final class Dialer {
      * connected is not handshaken twice: the existing connection is given back.
      */
     public Dialled dial(DialTarget target) {
+        return dial(target, null);
+    }
+
+    /**
+     * As {@link #dial(DialTarget)}; {@code grant}, when not null, is the one-time grant token of the
+     * invite the target came from: sent as the connection's first record (GRANT) when the server
+     * speaks protocol version 2, else only logged as not sent (this peer then stays a message request
+     * there until the other side accepts it). Not sent on a connection that already existed.
+     */
+    public Dialled dial(DialTarget target, byte[] grant) {
         Circuits through = circuits;
         // a re-dial target carries no pin: the identity bound to its address is the one to reach
         String peerId = target.pin() != null ? target.pin() : addresses.identityAt(target.address()).orElse(null);
         java.util.List<DialTarget> relays = through == null || peerId == null ? java.util.List.of()
                 : through.relaysFor(peerId);
         if (relays.isEmpty()) {
-            return dial(target, null, true, socket -> connectSocket(socket, target.host(), target.port(),
+            return dial(target, null, true, grant, socket -> connectSocket(socket, target.host(), target.port(),
                     CONNECT_TIMEOUT));
         }
         // the direct address first, briefly; then each relay: the next dial prefers a direct route again
         PeerConnectionException last;
         try {
-            return dial(target, null, true, socket -> connectSocket(socket, target.host(), target.port(),
+            return dial(target, null, true, grant, socket -> connectSocket(socket, target.host(), target.port(),
                     DIRECT_TIMEOUT_BEFORE_RELAYS));
         } catch (PeerConnectionException e) {
             if (e.kind() != PeerConnectionException.Kind.UNREACHABLE) {
@@ -125,11 +136,14 @@ public final class Dialer {
             }
             last = e;
         }
-        return dialThroughRelays(target, peerId, relays, last);
+        return dialThroughRelays(target, peerId, relays, last, true, grant);
     }
 
-    /** Dials {@code peerId} through its relays only (an invite without a direct address). */
-    public Dialled dialThroughRelays(String peerId) {
+    /**
+     * Dials {@code peerId} through its relays only (an invite without a direct address); {@code grant}
+     * as for {@link #dial(DialTarget, byte[])}.
+     */
+    public Dialled dialThroughRelays(String peerId, byte[] grant) {
         Circuits through = circuits;
         java.util.List<DialTarget> relays = through == null ? java.util.List.of() : through.relaysFor(peerId);
         if (relays.isEmpty()) {
@@ -139,22 +153,18 @@ public final class Dialer {
         // the first relay's address stands for the peer's: it is where the circuit starts
         DialTarget first = relays.getFirst();
         return dialThroughRelays(new DialTarget(first.host(), first.port(), peerId), peerId, relays,
-                new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE, "no direct address"), false);
-    }
-
-    private Dialled dialThroughRelays(DialTarget target, String peerId, java.util.List<DialTarget> relays,
-            PeerConnectionException directFailure) {
-        return dialThroughRelays(target, peerId, relays, directFailure, true);
+                new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE, "no direct address"), false,
+                grant);
     }
 
     /** {@code direct}: the target is the peer's own address (recorded), not a stand-in for it. */
     private Dialled dialThroughRelays(DialTarget target, String peerId, java.util.List<DialTarget> relays,
-            PeerConnectionException directFailure, boolean direct) {
+            PeerConnectionException directFailure, boolean direct, byte[] grant) {
         Circuits through = circuits;
         PeerConnectionException last = directFailure;
         for (DialTarget relay : relays) {
             try {
-                return dial(target, relay.pin(), direct, socket -> {
+                return dial(target, relay.pin(), direct, grant, socket -> {
                     try {
                         through.open(socket, relay, peerId);
                     } catch (IOException e) {
@@ -187,9 +197,10 @@ public final class Dialer {
 
     /**
      * One dial over the socket {@code connect} sets up; {@code relayId} names the relay, null: direct;
-     * {@code addressed}: the target's address is the peer's own (recorded for it).
+     * {@code addressed}: the target's address is the peer's own (recorded for it); {@code grant} as for
+     * {@link #dial(DialTarget, byte[])}.
      */
-    private Dialled dial(DialTarget target, String relayId, boolean addressed, Connect connect) {
+    private Dialled dial(DialTarget target, String relayId, boolean addressed, byte[] grant, Connect connect) {
         String host = target.host();
         int port = target.port();
         String address = target.address();
@@ -287,9 +298,19 @@ public final class Dialer {
                 }
                 pending.hold(taken);
             }
+            Frame.Grant opening = null;
+            if (grant != null) {
+                if (session.version() >= io.peerlink.wire.WireConstants.VERSION_2) {
+                    opening = new Frame.Grant(grant);
+                } else {
+                    log.info("{} speaks protocol version {}, which has no GRANT: the invite's grant is not sent, and "
+                            + "this peer is a message request there until it is accepted", address, session.version());
+                }
+            }
             Sessions.Registered registered;
             try {
-                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, dialAddress, relayId);
+                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, dialAddress, relayId,
+                        opening);
             } catch (IOException e) {
                 throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to "
                         + address + " was lost right after its handshake: " + Sessions.describe(e));

@@ -352,7 +352,7 @@ public final class Listener implements AutoCloseable {
             return;
         }
         try {
-            sessions.register(pending, done.in(), done.out(), session, Direction.INBOUND, null, relayId);
+            sessions.register(pending, done.in(), done.out(), session, Direction.INBOUND, null, relayId, null);
         } catch (IOException | RuntimeException e) {
             log.info("Connection from {} ({}) lost right after its handshake: {}", peerId, from,
                     e instanceof IOException io ? Sessions.describe(io) : e.toString());

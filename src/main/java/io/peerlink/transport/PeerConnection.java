@@ -69,6 +69,13 @@ public final class PeerConnection {
         /** {@code message} was written to the socket (it may still be lost with the connection). */
         void onWritten(PeerConnection connection, Frame.Message message);
 
+        /**
+         * The client presented a one-time grant (protocol version 2), as the first record of an
+         * inbound connection. The receive loop reads nothing more until this returns, so the
+         * handler may wait (bounded) for what the grant decides before the next frame is handled.
+         */
+        void onGrant(PeerConnection connection, Frame.Grant grant);
+
         void onClosed(PeerConnection connection, String reason);
 
         /** A relay control frame (version 2) arrived: the relay's business, not messaging's. */
@@ -109,6 +116,8 @@ public final class PeerConnection {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(2);
     private volatile String closeReason = "open";
+    /** The code of the peer's CLOSE, once one arrived; null before (and when the connection ended otherwise). */
+    private volatile CloseCode peerClose;
     /** {@link System#nanoTime} of the last MESSAGE read or written, or of this connection's start. */
     private volatile long lastMessage = System.nanoTime();
 
@@ -191,6 +200,11 @@ public final class PeerConnection {
 
     public boolean isOpen() {
         return !closing.get();
+    }
+
+    /** The close code of the peer's CLOSE, or null when none arrived (yet). */
+    public CloseCode peerCloseCode() {
+        return peerClose;
     }
 
     /** Who was the client of this connection: used to break ties between duplicate connections. */
@@ -365,12 +379,15 @@ public final class PeerConnection {
 
     private void receiveLoop() {
         try {
+            boolean first = true;
             while (true) {
                 Frame frame = reader.read();
                 if (frame == null) {
                     markClosed("closed by peer (end of stream)");
                     return;
                 }
+                boolean firstFrame = first;
+                first = false;
                 switch (frame) {
                     case Frame.Message m -> {
                         lastMessage = System.nanoTime();
@@ -383,11 +400,23 @@ public final class PeerConnection {
                         // Arrival alone proves liveness: the read time-out restarts.
                     }
                     case Frame.Close c -> {
+                        peerClose = c.code();
                         markClosed("closed by peer (" + c.code() + ")");
                         return;
                     }
                     case Frame.KeyUpdate u -> throw new IllegalStateException("the reader consumes KEY_UPDATE");
                     case Frame.Relay r -> handler.onRelay(this, r);
+                    case Frame.Grant g -> {
+                        // only the client, only once, only first, only from version 2 (docs/PROTOCOL.md 8.2)
+                        if (direction != Direction.INBOUND || !firstFrame || session.version() < io.peerlink.wire.WireConstants.VERSION_2) {
+                            g.wipe();
+                            throw new ProtocolException(ProtocolException.Reason.UNEXPECTED_FRAME, "GRANT "
+                                    + (direction != Direction.INBOUND ? "from the server"
+                                    : !firstFrame ? "after the first record" : "in a version-" + session.version()
+                                    + " session"));
+                        }
+                        handler.onGrant(this, g);
+                    }
                 }
             }
         } catch (SocketTimeoutException e) {

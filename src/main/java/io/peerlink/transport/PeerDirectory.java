@@ -28,11 +28,14 @@ public final class PeerDirectory {
      *
      * @param address the remote socket address of the current or last connection
      * @param direction who dialled the current or last connection
+     * @param refusal when the last connection ended with the peer's CLOSE saying it takes nothing more
+     *        from this peer for now ({@link CloseCode#refusesForNow}), that code; null while connected
+     *        and after any other ending
      * @param relayId the relay whose circuit carries the current connection; null when it is direct or
      *        there is none
      */
     public record Presence(PeerKey key, String safetyNumber, String address, Direction direction, boolean connected,
-            Instant connectedAt, Instant firstSeen, Instant lastSeen, String relayId) {
+            Instant connectedAt, Instant firstSeen, Instant lastSeen, CloseCode refusal, String relayId) {
     }
 
     /** What {@link #attach} did with a fresh connection. */
@@ -78,6 +81,7 @@ public final class PeerDirectory {
                 e.lastDirection = fresh.direction();
                 e.connectedAt = now;
                 e.lastSeen = now;
+                e.refusal = null;
                 if (e.firstSeen == null) {
                     e.firstSeen = now;
                 }
@@ -102,7 +106,23 @@ public final class PeerDirectory {
             }
             e.connection = null;
             e.lastSeen = now;
+            CloseCode code = closed.peerCloseCode();
+            e.refusal = code != null && code.refusesForNow() ? code : null;
             return true;
+        }
+    }
+
+    /**
+     * The close code with which the peer refused the last connection ({@link Presence#refusal}), or
+     * null.
+     */
+    public CloseCode refusal(String peerId) {
+        Entry e = entries.get(peerId);
+        if (e == null) {
+            return null;
+        }
+        synchronized (e) {
+            return e.refusal;
         }
     }
 
@@ -211,6 +231,7 @@ public final class PeerDirectory {
         Instant connectedAt;
         Instant firstSeen;
         Instant lastSeen;
+        CloseCode refusal;
         boolean removed;
 
         Entry(PeerKey key) {
@@ -225,7 +246,7 @@ public final class PeerDirectory {
         synchronized Presence presence() {
             boolean up = connected();
             return new Presence(key, safetyNumber, lastAddress, lastDirection, up, connectedAt, firstSeen,
-                    lastSeen, up ? connection.relayId() : null);
+                    lastSeen, refusal, up ? connection.relayId() : null);
         }
     }
 }

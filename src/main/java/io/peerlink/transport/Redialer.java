@@ -1,5 +1,6 @@
 package io.peerlink.transport;
 
+import io.peerlink.wire.CloseCode;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
@@ -12,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * stored from an earlier run) while their peer is known. Per address, one attempt at a time: on
  * the {@link Timers} thread's signal it checks the peer's connection and, when there is none,
  * dials (on a virtual thread), then schedules its next look: soon while connected, and backing off
- * exponentially (capped) after each failed dial. No thread waits in between.
+ * exponentially (capped) after each failed dial, and after each connection the peer closed saying it
+ * takes nothing more from this one for now ({@link CloseCode#refusesForNow}: a request over its
+ * quota, storage full, ...). The back-off starts over when a connection ends any other way. No
+ * thread waits in between.
  *
  * <p>Thread-safe.
  */
@@ -118,21 +122,30 @@ public final class Redialer {
                 if (id != null && directory.connection(id).isPresent()) {
                     // connected: look again soon, then dial once the connection is gone
                     connected = true;
-                    delay = minDelay;
                     schedule(jittered(minDelay));
                     return;
                 }
                 if (connected) {
-                    // the connection just ended: wait a moment first (the user may be forgetting the peer,
-                    // and both sides should not dial back in lock step)
                     connected = false;
-                    schedule(jittered(minDelay));
+                    CloseCode refusal = id == null ? null : directory.refusal(id);
+                    if (refusal == null) {
+                        // the connection just ended: wait a moment first (the user may be forgetting the
+                        // peer, and both sides should not dial back in lock step); the back-off starts over
+                        delay = minDelay;
+                        schedule(jittered(minDelay));
+                        return;
+                    }
+                    // the peer said it takes nothing more from us for now: dialling at once would only be
+                    // refused again, so back off as after a failed dial (the messages wait in the store)
+                    log.info("{} at {} refused this peer ({}); next try in {} ms", id, target.address(), refusal,
+                            delay.toMillis());
+                    backOff();
                     return;
                 }
                 try {
                     peerId = dialer.dial(target).peerId();
+                    // the back-off starts over once a connection ends without a refusal (above)
                     connected = true;
-                    delay = minDelay;
                     schedule(jittered(minDelay));
                     return;
                 } catch (PeerConnectionException e) {
@@ -150,12 +163,17 @@ public final class Redialer {
                                 e.getMessage(), delay.toMillis());
                     }
                 }
-                schedule(delay);
-                Duration doubled = delay.multipliedBy(2);
-                delay = doubled.compareTo(maxDelay) > 0 ? maxDelay : doubled;
+                backOff();
             } finally {
                 attempt = null;
             }
+        }
+
+        /** Looks again after the current delay, and doubles it (capped) for the next time. */
+        private void backOff() {
+            schedule(delay);
+            Duration doubled = delay.multipliedBy(2);
+            delay = doubled.compareTo(maxDelay) > 0 ? maxDelay : doubled;
         }
 
         /** Both sides of a dropped connection should not dial back in lock step. */

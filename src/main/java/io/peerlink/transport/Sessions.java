@@ -3,6 +3,7 @@ package io.peerlink.transport;
 import io.peerlink.identity.PeerKey;
 import io.peerlink.handshake.Session;
 import io.peerlink.wire.CloseCode;
+import io.peerlink.wire.Frame;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,12 +76,16 @@ public final class Sessions {
      */
     Registered register(PendingConnection pending, InputStream in, OutputStream out, Session session,
             Direction direction, String dialAddress) throws IOException {
-        return register(pending, in, out, session, direction, dialAddress, null);
+        return register(pending, in, out, session, direction, dialAddress, null, null);
     }
 
-    /** As above, for a connection carried by the circuit of relay {@code relayId} (null: direct). */
+    /**
+     * As above, for a connection carried by the circuit of relay {@code relayId} (null: direct);
+     * {@code opening}, when not null, is the connection's first frame, queued before the connection
+     * starts and before its owner queues anything (a client's GRANT).
+     */
     Registered register(PendingConnection pending, InputStream in, OutputStream out, Session session,
-            Direction direction, String dialAddress, String relayId) throws IOException {
+            Direction direction, String dialAddress, String relayId, Frame opening) throws IOException {
         PeerConnection fresh;
         try {
             fresh = new PeerConnection(pending.socket(), in, out, session, direction, clock.instant(),
@@ -130,6 +135,9 @@ public final class Sessions {
         } catch (RuntimeException e) {
             // the store is closing: the connection still runs; its messages will not be stored
             log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());
+        }
+        if (opening != null) {
+            fresh.send(opening);
         }
         fresh.start();
         // the messages waiting for the peer go out, oldest first, in windows

@@ -48,6 +48,18 @@ public enum CloseCode {
         return code;
     }
 
+    /**
+     * Whether the receiver of this code should wait before dialling again (docs/PROTOCOL.md section 9):
+     * the peer that sent it takes nothing more from it for now (no room, blocked, a request over its
+     * quota, no requests taken, storage full), so dialling again at once would only be refused again.
+     */
+    public boolean refusesForNow() {
+        return switch (this) {
+            case TOO_MANY_CONNECTIONS, BLOCKED, REQUEST_QUOTA, REQUESTS_REFUSED, STORAGE_FULL -> true;
+            default -> false;
+        };
+    }
+
     public static CloseCode of(int code) {
         for (CloseCode c : values()) {
             if (c.code == code) {

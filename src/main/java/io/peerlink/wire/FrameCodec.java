@@ -21,6 +21,7 @@ import java.util.UUID;
  * KEEP_ALIVE | 0x03 |
  * CLOSE      | 0x04 | code (uint16) |
  * KEY_UPDATE | 0x05 |
+ * GRANT      | 0x06 | token (16..64 bytes, the rest of the record) |   (version 2)
  * version 2, relay control (docs/PROTOCOL.md section 12):
  * RESERVE          | 0x10 |
  * RESERVE_OK       | 0x11 | lifetime (uint32 s) |
@@ -56,6 +57,7 @@ public final class FrameCodec {
             case Frame.KeepAlive k -> 0;
             case Frame.Close c -> WireConstants.CLOSE_LENGTH;
             case Frame.KeyUpdate u -> 0;
+            case Frame.Grant g -> g.length();
             case Frame.Reserve r -> 0;
             case Frame.ReserveOk r -> WireConstants.RESERVE_OK_LENGTH;
             case Frame.CircuitRequest r -> WireConstants.CIRCUIT_REQUEST_LENGTH;
@@ -120,6 +122,11 @@ public final class FrameCodec {
                 at = putUuid(destination, at, r.id());
                 destination[at++] = (byte) (r.reason().code() >>> 8);
                 destination[at++] = (byte) r.reason().code();
+            }
+            case Frame.Grant g -> {
+                destination[at++] = WireConstants.INNER_GRANT;
+                g.copyTo(destination, at);
+                at += g.length();
             }
         }
         return at - offset;
@@ -239,6 +246,17 @@ public final class FrameCodec {
                 }
                 UUID id = getUuid(b);
                 yield new Frame.RelayRefused(refused, id, RelayRefusal.of(b.getShort() & 0xFFFF));
+            }
+            case WireConstants.INNER_GRANT -> {
+                if (bodyLength < WireConstants.MIN_GRANT_LENGTH || bodyLength > WireConstants.MAX_GRANT_LENGTH) {
+                    throw new ProtocolException(MALFORMED, "GRANT body must be " + WireConstants.MIN_GRANT_LENGTH
+                            + " to " + WireConstants.MAX_GRANT_LENGTH + " bytes, was " + bodyLength);
+                }
+                byte[] token = new byte[bodyLength];
+                b.get(token);
+                Frame.Grant grant = new Frame.Grant(token);
+                java.util.Arrays.fill(token, (byte) 0);
+                yield grant;
             }
             default -> throw new ProtocolException(MALFORMED, String.format(Locale.ROOT, "unknown inner frame type 0x%02x", type));
         };

@@ -50,6 +50,8 @@ public final class WireConstants {
     public static final byte INNER_KEEP_ALIVE = 0x03;
     public static final byte INNER_CLOSE = 0x04;
     public static final byte INNER_KEY_UPDATE = 0x05;
+    /** A one-time grant from an invite (protocol version 2, docs/PROTOCOL.md section 8.2). */
+    public static final byte INNER_GRANT = 0x06;
     // Relay control (version 2), docs/PROTOCOL.md section 12.
     public static final byte INNER_RESERVE = 0x10;
     public static final byte INNER_RESERVE_OK = 0x11;
@@ -73,7 +75,7 @@ public final class WireConstants {
         if (type >= INNER_MESSAGE && type <= INNER_KEY_UPDATE) {
             return VERSION_1;
         }
-        if (type == 0x06 || (type >= INNER_RELAY_FIRST && type <= INNER_MAILBOX_LAST)) {
+        if (type == INNER_GRANT || (type >= INNER_RELAY_FIRST && type <= INNER_MAILBOX_LAST)) {
             return VERSION_2;
         }
         return Integer.MAX_VALUE;
@@ -108,6 +110,9 @@ public final class WireConstants {
     public static final int MESSAGE_FIXED_LENGTH = MESSAGE_ID_LENGTH + TIMESTAMP_LENGTH;
     public static final int ACK_LENGTH = MESSAGE_ID_LENGTH;
     public static final int CLOSE_LENGTH = 2;
+    /** A GRANT's token: at least 128 bits, at most 512. */
+    public static final int MIN_GRANT_LENGTH = 16;
+    public static final int MAX_GRANT_LENGTH = 64;
 
     // Relay control bodies and the JOIN frame.
     public static final int CIRCUIT_ID_LENGTH = 16;

@@ -64,6 +64,7 @@ import tools.jackson.databind.json.JsonMapper;
             "peerlink.listen-host=127.0.0.1",
             "peerlink.listen-port=0",
             "peerlink.max-connections=2",
+            "peerlink.invites.max-open-grants=2",
             "peerlink.key-size=2048",
             "spring.main.banner-mode=off"})
 class ApiContractTest {
@@ -173,6 +174,8 @@ class ApiContractTest {
         call("getPeer", 200, () -> get(peer, TOKEN));
         call("getPeer", 404, () -> get(unknown, TOKEN));
         call("getIdentity", 200, () -> get("/api/identity", TOKEN));
+        // one-time invites: at most 2 open here (the 406 below makes the second)
+        call("createInvite", 201, () -> request("POST", "/api/invites", TOKEN).build());
         call("getSafetyNumberQr", 200, () -> get(peer + "/safety-number.svg", TOKEN));
         call("getSafetyNumberQr", 404, () -> get(unknown + "/safety-number.svg", TOKEN));
 
@@ -245,9 +248,12 @@ class ApiContractTest {
             }
         }
         run();
+        call("createInvite", 409, () -> request("POST", "/api/invites", TOKEN).build());
+        run();
 
         // 503 after the commit time-out (30 s): every write at once while the store is held
         GATE.hold();
+        call("createInvite", 503, () -> request("POST", "/api/invites", TOKEN).build());
         call("sendMessage", 503, () -> json("POST", "/api/messages", "{\"to\":\"" + remoteId + "\",\"text\":\"late\"}"));
         call("renamePeer", 503, () -> json("PATCH", peer, "{\"alias\":\"later\"}"));
         call("verifyPeer", 503, () -> json("POST", peer + "/verify", "{\"safetyNumber\":\"" + safetyNumber + "\"}"));

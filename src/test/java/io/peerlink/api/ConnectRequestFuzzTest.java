@@ -45,7 +45,8 @@ class ConnectRequestFuzzTest {
 
     static final PeerView PEER = new PeerView("0".repeat(64), "0000 ".repeat(15) + "0000", "00000 ".repeat(11) + "00000",
             "192.0.2.10:5555", Direction.OUTBOUND, PeerState.CONNECTED, Instant.EPOCH, "", Instant.EPOCH, Instant.EPOCH,
-            0, null, Trust.UNVERIFIED, null, List.of("192.0.2.10:5555"), io.peerlink.store.Relation.CONTACT, null);
+            0, null, Trust.UNVERIFIED, null, List.of("192.0.2.10:5555"), io.peerlink.store.Relation.CONTACT,
+            null);
 
     @Autowired
     MockMvc mvc;
@@ -58,7 +59,7 @@ class ConnectRequestFuzzTest {
     /** Records the dial; an odd port "creates" a connection (201), an even one finds it open (200). */
     @BeforeEach
     void recordDials() {
-        when(service.connect(any(DialTarget.class))).thenAnswer(call -> {
+        when(service.connect(any(DialTarget.class), any())).thenAnswer(call -> {
             DialTarget target = call.getArgument(0);
             dials.add(target);
             return new PeerConnectionService.Connected(PEER, target.port() % 2 == 1);

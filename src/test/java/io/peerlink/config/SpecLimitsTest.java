@@ -50,6 +50,7 @@ class SpecLimitsTest {
         code.put("requests.total-bytes", quotas.requestTotalBytes());
         code.put("peer-storage-quota", quotas.peerStorageQuota());
         code.put("min-free-disk", quotas.minFreeDisk());
+        code.put("invites.max-open-grants", (long) defaults.invites().maxOpenGrants());
         assertThat(spec).as("the defaults docs/PROTOCOL.md section 8 states").containsAllEntriesOf(code);
         assertThat(code.keySet()).as("every default the spec states is checked here")
                 .containsAll(spec.keySet());

@@ -32,8 +32,11 @@ final class TestConnections {
     private TestConnections() {
     }
 
-    /** An inbound connection at {@code server} from {@code client}, not yet started. */
-    record Pair(PeerConnection connection, Socket clientSocket) implements AutoCloseable {
+    /**
+     * An inbound connection at {@code server} from {@code client}, not yet started, and the client's
+     * end: its socket and its session (to write records as the client would).
+     */
+    record Pair(PeerConnection connection, Socket clientSocket, Session clientSession) implements AutoCloseable {
         @Override
         public void close() throws IOException {
             clientSocket.close();
@@ -62,14 +65,14 @@ final class TestConnections {
                     throw new IllegalStateException(e);
                 }
             });
-            HandshakeDriver.client(clientSocket, ConnectionStreams.input(clientSocket, ConnectionObserver.NONE),
+            Session clientSession = HandshakeDriver.client(clientSocket, ConnectionStreams.input(clientSocket, ConnectionObserver.NONE),
                     ConnectionStreams.output(clientSocket, ConnectionObserver.NONE), client, new SecureRandom(), TIMEOUT,
                     peer -> true);
             Session session = serverSide.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             PeerConnection c = new PeerConnection(serverSocket, in, wrap.apply(out), session, Direction.INBOUND, Instant.now(),
                     Limits.DEFAULTS, Duration.ofSeconds(1), Duration.ofSeconds(4), handler, ConnectionObserver.NONE,
                     slot, TIMERS);
-            return new Pair(c, clientSocket);
+            return new Pair(c, clientSocket, clientSession);
         }
     }
 
@@ -87,6 +90,10 @@ final class TestConnections {
 
         @Override
         public void onWritten(PeerConnection connection, Frame.Message message) {
+        }
+
+        @Override
+        public void onGrant(PeerConnection connection, Frame.Grant grant) {
         }
 
         @Override

@@ -64,13 +64,37 @@ class FrameCodecTest {
     }
 
     @ParameterizedTest(name = "0x{0}")
-    @ValueSource(strings = {"00", "06", "17", "7f", "80", "ff"})
+    @ValueSource(strings = {"00", "07", "17", "7f", "80", "ff"})
     void refusesUnknownInnerType(String type) {
         byte[] plaintext = HexFormat.of().parseHex(type + "00000000");
         assertThatThrownBy(() -> FrameCodec.decode(plaintext, Limits.DEFAULTS))
                 .isInstanceOfSatisfying(ProtocolException.class,
                         e -> assertThat(e.reason()).isEqualTo(ProtocolException.Reason.MALFORMED))
                 .hasMessage("unknown inner frame type 0x" + type);
+    }
+
+    @Test
+    void aGrantCarriesItsTokenAsTheRestOfTheRecord() throws Exception {
+        byte[] token = new byte[32];
+        java.util.Arrays.fill(token, (byte) 0x5a);
+        byte[] plaintext = FrameCodec.encode(new Frame.Grant(token));
+        assertThat(plaintext).hasSize(33);
+        assertThat(plaintext[0]).isEqualTo(WireConstants.INNER_GRANT);
+        Frame decoded = FrameCodec.decode(plaintext, Limits.DEFAULTS);
+        assertThat(decoded).isInstanceOfSatisfying(Frame.Grant.class, g -> assertThat(g.token()).isEqualTo(token));
+        assertThat(decoded.toString()).doesNotContain("5a").doesNotContain("90");
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 15, 65, 200})
+    void refusesAGrantShorterThan128OrLongerThan512Bits(int length) {
+        byte[] plaintext = new byte[1 + length];
+        plaintext[0] = WireConstants.INNER_GRANT;
+        assertThatThrownBy(() -> FrameCodec.decode(plaintext, Limits.DEFAULTS))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ProtocolException.Reason.MALFORMED))
+                .hasMessageContaining("GRANT body must be 16 to 64 bytes, was " + length);
+        assertThatThrownBy(() -> new Frame.Grant(new byte[length])).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
