@@ -59,6 +59,11 @@ final class RelayRouting implements Sessions.Owner {
     }
 
     @Override
+    public void onGrant(PeerConnection connection, Frame.Grant grant) {
+        delivery.onGrant(connection, grant);
+    }
+
+    @Override
     public void onClosed(PeerConnection connection, String reason) {
         delivery.onClosed(connection, reason);
         relay.closed(connection);
