@@ -135,6 +135,16 @@ class RelayE2ETest {
         assertRoute(alice, bobId);
     }
 
+    @Test
+    @Order(4)
+    void aCircuitToAPeerWithoutAReservationIsRefusedWithItsReason() {
+        String nobody = "0123456789abcdef".repeat(4);
+        String invite = "peerlink://" + nobody + "?relay=" + relayId + "@" + E2e.hostA() + ":" + E2e.PEER_PORT;
+        HttpResponse<String> refused = alice.request("POST", "/api/peers", Map.of("invite", invite));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+        assertThat(refused.body()).contains("NO_RESERVATION");
+    }
+
     private static void assertRoute(PeerProcess at, String otherId) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         JsonNode peer = null;
