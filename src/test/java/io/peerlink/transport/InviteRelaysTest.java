@@ -21,7 +21,7 @@ class InviteRelaysTest {
         assertThat(link.direct()).isEqualTo(new DialTarget("192.0.2.10", 5555, PEER));
         assertThat(link.relays()).containsExactly(new DialTarget("relay.example.org", 5555, RELAY),
                 new DialTarget("2001:db8::1", 7000, RELAY2));
-        assertThat(link.parameters()).containsOnlyKeys("relay");
+        assertThat(link.grant()).isNull();
     }
 
     @Test
