@@ -69,6 +69,9 @@ import org.springframework.validation.annotation.Validated;
  *        are not acknowledged and its connection is closed (CLOSE STORAGE_FULL)
  * @param minFreeDisk below this much usable space on the data directory's disk, no message is
  *        acknowledged (the senders keep them)
+ * @param protocolMaxVersion the highest peer protocol version this peer speaks (docs/PROTOCOL.md
+ *        section 5): it offers and accepts 1 up to it. 2 by default; 1 makes a peer of version 1 only,
+ *        as before version 2 existed (to try interoperability)
  */
 @ConfigurationProperties("peerlink")
 @Validated
@@ -97,7 +100,8 @@ public record PeerlinkProperties(
         @DefaultValue("auto") @NotNull CryptoProviders.Setting cryptoProvider,
         @DefaultValue @NotNull @jakarta.validation.Valid Requests requests,
         @DefaultValue("1GB") @NotNull DataSize peerStorageQuota,
-        @DefaultValue("256MB") @NotNull DataSize minFreeDisk) {
+        @DefaultValue("256MB") @NotNull DataSize minFreeDisk,
+        @DefaultValue("2") @Min(WireConstants.VERSION_1) @Max(WireConstants.MAX_VERSION) int protocolMaxVersion) {
 
     /**
      * Message requests: identities that connected on their own and nobody accepted yet.
@@ -253,6 +257,6 @@ public record PeerlinkProperties(
                 + (!apiTokenEnabled() ? "(none)" : apiToken.equals(GENERATE_API_TOKEN) ? "(generate)" : "(set)") + ", keySize=" + keySize + ", keepAliveInterval="
                 + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes
                 + ", keyUpdateAfterFrames=" + keyUpdateAfterFrames + ", requests=" + requests + ", peerStorageQuota="
-                + peerStorageQuota + ", minFreeDisk=" + minFreeDisk + "]";
+                + peerStorageQuota + ", minFreeDisk=" + minFreeDisk + ", protocolMaxVersion=" + protocolMaxVersion + "]";
     }
 }

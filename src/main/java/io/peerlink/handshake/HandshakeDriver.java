@@ -65,7 +65,16 @@ public final class HandshakeDriver {
     public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto,
             ScheduledExecutorService deadlines, BooleanSupplier mayDecrypt) throws IOException, ProtocolException {
-        Handshake hs = new Handshake(Handshake.Role.SERVER, identity, random);
+        return server(socket, in, out, identity, random, timeout, idleTimeout, crypto, deadlines, mayDecrypt,
+                WireConstants.MAX_VERSION);
+    }
+
+    /** As above, offering protocol versions 1 up to {@code maxVersion} (1: a version-1 peer). */
+    public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
+            SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto,
+            ScheduledExecutorService deadlines, BooleanSupplier mayDecrypt, int maxVersion)
+            throws IOException, ProtocolException {
+        Handshake hs = new Handshake(Handshake.Role.SERVER, identity, random, maxVersion);
         return withDeadline(new Exchange(socket, in, out, timeout, idleTimeout, crypto), hs, deadlines, x -> {
             x.write(x.compute(hs::createServerHello));
             RawFrame clientHello = x.read();
@@ -97,7 +106,14 @@ public final class HandshakeDriver {
     public static Session client(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Predicate<PeerKey> acceptServer,
             ScheduledExecutorService deadlines) throws IOException, ProtocolException {
-        Handshake hs = new Handshake(Handshake.Role.CLIENT, identity, random);
+        return client(socket, in, out, identity, random, timeout, acceptServer, deadlines, WireConstants.MAX_VERSION);
+    }
+
+    /** As above, speaking protocol versions 1 up to {@code maxVersion} (1: a version-1 peer). */
+    public static Session client(Socket socket, InputStream in, OutputStream out, Identity identity,
+            SecureRandom random, Duration timeout, Predicate<PeerKey> acceptServer,
+            ScheduledExecutorService deadlines, int maxVersion) throws IOException, ProtocolException {
+        Handshake hs = new Handshake(Handshake.Role.CLIENT, identity, random, maxVersion);
         return withDeadline(new Exchange(socket, in, out, timeout, timeout, Runnable::run), hs, deadlines, x -> {
             hs.consumeServerHello(x.read());
             if (!acceptServer.test(hs.peer())) {

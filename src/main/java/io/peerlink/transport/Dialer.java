@@ -122,7 +122,7 @@ public final class Dialer {
                                 refusal.set(Refusal.ALREADY_CONNECTED);
                             }
                             return refusal.get() == null;
-                        }, timers.handshakeDeadlines());
+                        }, timers.handshakeDeadlines(), settings.maxProtocolVersion());
             } catch (HandshakeDriver.UnexpectedPeerException e) {
                 String actual = e.actual().peerId();
                 switch (refusal.get()) {

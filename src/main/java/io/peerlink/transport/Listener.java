@@ -234,7 +234,7 @@ public final class Listener implements AutoCloseable {
             OutputStream out = ConnectionStreams.output(socket, observer);
             Session session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
                     settings.handshakeIdleTimeout(), crypto, timers.handshakeDeadlines(),
-                    () -> admission.mayDecrypt(admitted, System.nanoTime()));
+                    () -> admission.mayDecrypt(admitted, System.nanoTime()), settings.maxProtocolVersion());
             observer.handshakeSucceeded(Direction.INBOUND, System.nanoTime() - start);
             return new Handshaken(session, in, out);
         } catch (ProtocolException e) {

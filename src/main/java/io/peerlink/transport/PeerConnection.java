@@ -122,7 +122,7 @@ public final class PeerConnection {
         this.timers = timers;
         this.idleTimeout = idleTimeout;
         this.progress = new ProgressStream(out);
-        this.reader = new RecordReader(in, session.receiveCipher(), limits);
+        this.reader = new RecordReader(in, session.receiveCipher(), limits, session.version());
         this.writer = new RecordWriter(progress, session.sendCipher(), limits);
         socket.setSoTimeout((int) idleTimeout.toMillis());
     }

@@ -89,18 +89,36 @@ public final class FrameCodec {
         return at + 8;
     }
 
-    /** Decodes a record's plaintext; refuses unknown types, wrong lengths and invalid UTF-8. */
+    /**
+     * Decodes a record's plaintext as a session of the highest version would; refuses unknown types,
+     * wrong lengths and invalid UTF-8.
+     */
     public static Frame decode(byte[] plaintext, Limits limits) throws ProtocolException {
-        return decode(plaintext, 0, plaintext.length, limits);
+        return decode(plaintext, 0, plaintext.length, limits, WireConstants.MAX_VERSION);
     }
 
-    /** Decodes the plaintext at {@code buffer[offset, offset + length)}; the frame keeps no reference to it. */
-    static Frame decode(byte[] buffer, int offset, int length, Limits limits) throws ProtocolException {
+    /** Decodes a record's plaintext received on a session of protocol {@code version}. */
+    public static Frame decode(byte[] plaintext, Limits limits, int version) throws ProtocolException {
+        return decode(plaintext, 0, plaintext.length, limits, version);
+    }
+
+    /**
+     * Decodes the plaintext at {@code buffer[offset, offset + length)} received on a session of
+     * protocol {@code version}: an inner type that version does not have is MALFORMED, as an unknown
+     * one. The frame keeps no reference to the buffer.
+     */
+    static Frame decode(byte[] buffer, int offset, int length, Limits limits, int version) throws ProtocolException {
         if (length < WireConstants.INNER_TYPE_LENGTH) {
             throw new ProtocolException(MALFORMED, "empty record");
         }
         ByteBuffer b = ByteBuffer.wrap(buffer, offset, length);
         byte type = b.get();
+        int introducedIn = WireConstants.versionOfInnerType(type);
+        if (introducedIn != Integer.MAX_VALUE && introducedIn > version) {
+            throw new ProtocolException(MALFORMED, String.format(Locale.ROOT,
+                    "inner frame type 0x%02x needs protocol version %d, the session speaks version %d", type,
+                    introducedIn, version));
+        }
         int bodyLength = b.remaining();
         return switch (type) {
             case WireConstants.INNER_MESSAGE -> {

@@ -15,8 +15,15 @@ public final class WireConstants {
     private WireConstants() {
     }
 
-    /** The only protocol version this implementation speaks. */
+    /** Protocol version 1: the handshake, the key schedule and inner types 0x01..0x05. */
     public static final int VERSION_1 = 1;
+    /**
+     * Protocol version 2: version 1's handshake and key schedule, plus the inner types GRANT (0x06)
+     * and relay control (0x10..0x1F); 0x20..0x2F are reserved for the mailbox.
+     */
+    public static final int VERSION_2 = 2;
+    /** The highest version this implementation speaks; it offers 1 up to this one. */
+    public static final int MAX_VERSION = VERSION_2;
     /** Noise-style protocol name of version 1; {@code h = SHA-256(name)} starts the key schedule. */
     public static final String PROTOCOL_NAME_V1 = "peerlink_v1_RSA-OAEP-SHA256_X25519_MLKEM768_HKDF-SHA256_AES-256-GCM";
 
@@ -38,6 +45,27 @@ public final class WireConstants {
     public static final byte INNER_KEEP_ALIVE = 0x03;
     public static final byte INNER_CLOSE = 0x04;
     public static final byte INNER_KEY_UPDATE = 0x05;
+    /** First and last inner type of the relay's control frames (version 2). */
+    public static final byte INNER_RELAY_FIRST = 0x10;
+    public static final byte INNER_RELAY_LAST = 0x1F;
+    /** First and last inner type reserved for the mailbox (version 2, none defined yet). */
+    public static final byte INNER_MAILBOX_FIRST = 0x20;
+    public static final byte INNER_MAILBOX_LAST = 0x2F;
+
+    /**
+     * The protocol version that introduced the inner type {@code type}: 1 for 0x01..0x05, 2 for 0x06
+     * and 0x10..0x2F; {@link Integer#MAX_VALUE} for a type no version defines. A receiver refuses an
+     * inner type its session's version does not have (MALFORMED).
+     */
+    public static int versionOfInnerType(byte type) {
+        if (type >= INNER_MESSAGE && type <= INNER_KEY_UPDATE) {
+            return VERSION_1;
+        }
+        if (type == 0x06 || (type >= INNER_RELAY_FIRST && type <= INNER_MAILBOX_LAST)) {
+            return VERSION_2;
+        }
+        return Integer.MAX_VALUE;
+    }
 
     // Handshake field sizes.
     public static final int NONCE_LENGTH = 32;

@@ -110,8 +110,8 @@ class ProtocolVectorsTest {
 
         StreamRandom serverRandom = new StreamRandom("peerlink test vector server");
         StreamRandom clientRandom = new StreamRandom("peerlink test vector client");
-        Handshake s = new Handshake(Handshake.Role.SERVER, server, serverRandom);
-        Handshake c = new Handshake(Handshake.Role.CLIENT, client, clientRandom);
+        Handshake s = new Handshake(Handshake.Role.SERVER, server, serverRandom, WireConstants.VERSION_1);
+        Handshake c = new Handshake(Handshake.Role.CLIENT, client, clientRandom, WireConstants.VERSION_1);
 
         v.put("# handshake frames and the transcript hash h after each", null);
         byte[] h0 = c.transcriptHash();
