@@ -20,9 +20,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Real NAT (issue 19), with nothing but the direct connection: peers in the {@link NatPeers} lab, R on
- * the wan, A behind nat-a, B behind nat-b. A home dials out through its router's MASQUERADE; nobody
- * dials into a home, neither from the wan nor from the other home. A peer behind NAT that dials R
- * talks both ways over its own outbound connection. Logs: {@code target/e2e/nat-*.log} and the lab's
+ * the wan (relay-capable: protocol version 2, relaying switched on), A behind nat-a, B behind nat-b,
+ * V on the wan speaking only today's protocol version 1. A home dials out through its router's
+ * MASQUERADE; nobody dials into a home, neither from the wan nor from the other home. A peer behind
+ * NAT that dials R talks both ways over its own outbound connection, and peers of either version
+ * talk to each other directly, each as client and as server. Logs: {@code target/e2e/nat-*.log} and the lab's
  * {@code target/e2e/<prefix>-lab.log}.
  */
 @Tag("e2e")
@@ -35,18 +37,20 @@ class BehindNatE2ETest {
     private static PeerProcess r;
     private static PeerProcess a;
     private static PeerProcess b;
+    private static PeerProcess v;
 
     @BeforeAll
     static void startPeers() throws IOException {
         assertThat(E2e.jar()).as("the packaged jar (run ./mvnw -B verify, which packages first)").isRegularFile();
         nat = NatPeers.open();
-        r = nat.peer("nat-r", Place.RELAY, null);
+        r = nat.peer("nat-r", Place.RELAY, null).env("PEERLINK_RELAY_ENABLED", "true");
         a = nat.peer("nat-a", Place.HOME_A, null);
         b = nat.peer("nat-b", Place.HOME_B, null);
-        for (PeerProcess p : List.of(r, a, b)) {
+        v = nat.peer("nat-v", Place.WAN_PEER, null).env("PEERLINK_PROTOCOL_MAX_VERSION", "1");
+        for (PeerProcess p : List.of(r, a, b, v)) {
             NatPeers.identity(p);
         }
-        NatPeers.startAll(r, a, b);
+        NatPeers.startAll(r, a, b, v);
     }
 
     @AfterAll
@@ -110,20 +114,45 @@ class BehindNatE2ETest {
         assertThat(Http.text(aAtR, "address")).as("A's address as R sees it: nat-a's public address (MASQUERADE)")
                 .startsWith(Place.NAT_A.address + ":");
 
-        JsonNode fromA = Messaging.send(a, idR, "from behind nat-a to the wan");
-        InboxRead atR = Messaging.awaitInbox(r, 0, List.of(Http.text(fromA, "id")), DELIVERY_TIMEOUT);
-        assertThat(atR.messages()).extracting(m -> Http.text(m, "text")).containsExactly("from behind nat-a to the wan");
-        assertThat(atR.messages()).extracting(m -> Http.text(m, "from")).containsOnly(idA);
-
+        sendAndReceive(a, idA, r, idR, "from behind nat-a to the wan");
         // R answers over A's own outbound connection: the only way in
-        JsonNode fromR = Messaging.send(r, idA, "from the wan back through nat-a");
-        InboxRead atA = Messaging.awaitInbox(a, 0, List.of(Http.text(fromR, "id")), DELIVERY_TIMEOUT);
-        assertThat(atA.messages()).extracting(m -> Http.text(m, "text"))
-                .containsExactly("from the wan back through nat-a");
-        assertThat(atA.messages()).extracting(m -> Http.text(m, "from")).containsOnly(idR);
+        sendAndReceive(r, idR, a, idA, "from the wan back through nat-a");
+    }
 
-        Messaging.awaitDelivered(a, idR, List.of(Http.text(fromA, "id")), DELIVERY_TIMEOUT, id -> id, logs());
-        Messaging.awaitDelivered(r, idA, List.of(Http.text(fromR, "id")), DELIVERY_TIMEOUT, id -> id, logs());
+    @Test
+    void aPeerOfProtocolVersionOneAndRelayCapablePeersTalkDirectlyEachAsClientAndAsServer() {
+        String idA = a.peerId();
+        String idR = r.peerId();
+        String idV = v.peerId();
+        // version 2 (A, behind nat-a) dials version 1 (V)
+        JsonNode aToV = a.json("POST", "/api/peers", Map.of("invite", invite(v)), 201);
+        assertThat(Http.text(aToV, "peerId")).isEqualTo(idV);
+        sendAndReceive(a, idA, v, idV, "version 2 to version 1, A dialled");
+        sendAndReceive(v, idV, a, idA, "version 1 to version 2, A dialled");
+        // version 1 (V) dials the relay-capable R
+        JsonNode vToR = v.json("POST", "/api/peers", Map.of("invite", invite(r)), 201);
+        assertThat(Http.text(vToR, "peerId")).isEqualTo(idR);
+        sendAndReceive(v, idV, r, idR, "version 1 to version 2, V dialled");
+        sendAndReceive(r, idR, v, idV, "version 2 to version 1, V dialled");
+    }
+
+    /**
+     * {@code from} sends one message to {@code to} (made a contact of {@code from} first if it is a
+     * request there); it arrives exactly once with its text and turns DELIVERED at the sender.
+     */
+    private static void sendAndReceive(PeerProcess from, String fromId, PeerProcess to, String toId, String text) {
+        JsonNode peer = from.json("GET", "/api/peers/" + toId, null, 200);
+        if ("REQUEST".equals(Http.text(peer, "relation"))) {
+            from.json("POST", "/api/peers/" + toId + "/accept", null, 200);
+        }
+        JsonNode sent = Messaging.send(from, toId, text);
+        String id = Http.text(sent, "id");
+        InboxRead inbox = Messaging.awaitInbox(to, 0, List.of(id), DELIVERY_TIMEOUT);
+        List<JsonNode> copies = inbox.messages().stream().filter(m -> id.equals(Http.text(m, "id"))).toList();
+        assertThat(copies).as("\"%s\" in %s's inbox: %s", text, to.name, inbox.messages()).hasSize(1);
+        assertThat(Http.text(copies.get(0), "text")).isEqualTo(text);
+        assertThat(Http.text(copies.get(0), "from")).isEqualTo(fromId);
+        Messaging.awaitDelivered(from, toId, List.of(id), DELIVERY_TIMEOUT, x -> text, logs());
     }
 
     private static String invite(PeerProcess peer) {
