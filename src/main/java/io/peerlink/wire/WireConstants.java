@@ -38,6 +38,11 @@ public final class WireConstants {
     public static final byte TYPE_SERVER_FINISH = 0x03;
     public static final byte TYPE_CLIENT_FINISH = 0x04;
     public static final byte TYPE_RECORD = 0x17;
+    /**
+     * A relay's pre-handshake frame (version 2): a peer joining a circuit sends it, in clear, as its
+     * first frame on a fresh connection to the relay (docs/PROTOCOL.md section 12).
+     */
+    public static final byte TYPE_JOIN = 0x10;
 
     // Inner (encrypted) frame types.
     public static final byte INNER_MESSAGE = 0x01;
@@ -45,6 +50,13 @@ public final class WireConstants {
     public static final byte INNER_KEEP_ALIVE = 0x03;
     public static final byte INNER_CLOSE = 0x04;
     public static final byte INNER_KEY_UPDATE = 0x05;
+    // Relay control (version 2), docs/PROTOCOL.md section 12.
+    public static final byte INNER_RESERVE = 0x10;
+    public static final byte INNER_RESERVE_OK = 0x11;
+    public static final byte INNER_CIRCUIT_REQUEST = 0x12;
+    public static final byte INNER_CIRCUIT_READY = 0x13;
+    public static final byte INNER_INCOMING_CIRCUIT = 0x14;
+    public static final byte INNER_RELAY_REFUSED = 0x15;
     /** First and last inner type of the relay's control frames (version 2). */
     public static final byte INNER_RELAY_FIRST = 0x10;
     public static final byte INNER_RELAY_LAST = 0x1F;
@@ -96,4 +108,17 @@ public final class WireConstants {
     public static final int MESSAGE_FIXED_LENGTH = MESSAGE_ID_LENGTH + TIMESTAMP_LENGTH;
     public static final int ACK_LENGTH = MESSAGE_ID_LENGTH;
     public static final int CLOSE_LENGTH = 2;
+
+    // Relay control bodies and the JOIN frame.
+    public static final int CIRCUIT_ID_LENGTH = 16;
+    public static final int PEER_ID_LENGTH = 32;
+    public static final int JOIN_SECRET_LENGTH = 32;
+    public static final int RESERVE_OK_LENGTH = 4;
+    public static final int CIRCUIT_REQUEST_LENGTH = CIRCUIT_ID_LENGTH + PEER_ID_LENGTH;
+    public static final int CIRCUIT_READY_LENGTH = CIRCUIT_ID_LENGTH + JOIN_SECRET_LENGTH;
+    public static final int INCOMING_CIRCUIT_LENGTH = CIRCUIT_ID_LENGTH + JOIN_SECRET_LENGTH;
+    /** RELAY_REFUSED: the refused request's inner type, the circuit id (zeros for a reservation), the reason. */
+    public static final int RELAY_REFUSED_LENGTH = 1 + CIRCUIT_ID_LENGTH + 2;
+    /** JOIN body: the circuit id and the joining side's secret. */
+    public static final int JOIN_LENGTH = CIRCUIT_ID_LENGTH + JOIN_SECRET_LENGTH;
 }
