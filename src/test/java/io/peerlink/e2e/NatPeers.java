@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 final class NatPeers implements AutoCloseable {
 
     static final String DEFAULT_PREFIX = "pl5e2e";
-    static final Duration START_TIMEOUT = Duration.ofSeconds(300);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(600);
 
     final NatLab lab;
     private final Path dataDirs;
