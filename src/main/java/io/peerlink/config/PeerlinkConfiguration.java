@@ -118,7 +118,7 @@ public class PeerlinkConfiguration {
                     + properties.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
         }
         return new PeerConnectionService(identity, connectionSettings(properties), store, connectionObserver,
-                peerlinkClock, timers, properties.quotas(), () -> freeBytes(disk));
+                peerlinkClock, timers, properties.quotas(), () -> freeBytes(disk), properties.relaySettings());
     }
 
     @Bean

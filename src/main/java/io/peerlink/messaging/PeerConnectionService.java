@@ -329,6 +329,27 @@ public final class PeerConnectionService {
      * Dials the target (see {@link Dialer#dial}) and keeps dialling it whenever the connection drops,
      * until the peer is forgotten.
      */
+    /**
+     * Connects as an invite says: its relays are remembered for its peer (tried after the direct
+     * address, now and on every re-dial), then the direct address is dialled, or, without one, the
+     * relays only.
+     */
+    public Connected connect(io.peerlink.transport.Invite.Link link) {
+        requireRunning();
+        if (link.peerId() != null) {
+            relayClient.learn(link.peerId(), link.relays());
+        }
+        if (link.direct() != null) {
+            return connect(link.direct());
+        }
+        Dialer.Dialled d = dialer.dialThroughRelays(link.peerId());
+        delivery.recorded(d.peerId()).ifPresent(PeerConnectionService::await);
+        PeerView view = contacts.view(d.peerId()).orElseThrow(() -> new PeerConnectionException(
+                PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to " + link.peerId()
+                        + " ended right after its handshake"));
+        return new Connected(view, d.created());
+    }
+
     public Connected connect(DialTarget target) {
         requireRunning();
         Dialer.Dialled d = dialer.dial(target);

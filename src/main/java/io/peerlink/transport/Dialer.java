@@ -106,15 +106,18 @@ public final class Dialer {
      */
     public Dialled dial(DialTarget target) {
         Circuits through = circuits;
-        java.util.List<DialTarget> relays = through == null || target.pin() == null ? java.util.List.of()
-                : through.relaysFor(target.pin());
+        // a re-dial target carries no pin: the identity bound to its address is the one to reach
+        String peerId = target.pin() != null ? target.pin() : addresses.identityAt(target.address()).orElse(null);
+        java.util.List<DialTarget> relays = through == null || peerId == null ? java.util.List.of()
+                : through.relaysFor(peerId);
         if (relays.isEmpty()) {
-            return dial(target, null, socket -> connectSocket(socket, target.host(), target.port(), CONNECT_TIMEOUT));
+            return dial(target, null, true, socket -> connectSocket(socket, target.host(), target.port(),
+                    CONNECT_TIMEOUT));
         }
         // the direct address first, briefly; then each relay: the next dial prefers a direct route again
         PeerConnectionException last;
         try {
-            return dial(target, null, socket -> connectSocket(socket, target.host(), target.port(),
+            return dial(target, null, true, socket -> connectSocket(socket, target.host(), target.port(),
                     DIRECT_TIMEOUT_BEFORE_RELAYS));
         } catch (PeerConnectionException e) {
             if (e.kind() != PeerConnectionException.Kind.UNREACHABLE) {
@@ -122,15 +125,42 @@ public final class Dialer {
             }
             last = e;
         }
+        return dialThroughRelays(target, peerId, relays, last);
+    }
+
+    /** Dials {@code peerId} through its relays only (an invite without a direct address). */
+    public Dialled dialThroughRelays(String peerId) {
+        Circuits through = circuits;
+        java.util.List<DialTarget> relays = through == null ? java.util.List.of() : through.relaysFor(peerId);
+        if (relays.isEmpty()) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
+                    "no relay is known for " + peerId);
+        }
+        // the first relay's address stands for the peer's: it is where the circuit starts
+        DialTarget first = relays.getFirst();
+        return dialThroughRelays(new DialTarget(first.host(), first.port(), peerId), peerId, relays,
+                new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE, "no direct address"), false);
+    }
+
+    private Dialled dialThroughRelays(DialTarget target, String peerId, java.util.List<DialTarget> relays,
+            PeerConnectionException directFailure) {
+        return dialThroughRelays(target, peerId, relays, directFailure, true);
+    }
+
+    /** {@code direct}: the target is the peer's own address (recorded), not a stand-in for it. */
+    private Dialled dialThroughRelays(DialTarget target, String peerId, java.util.List<DialTarget> relays,
+            PeerConnectionException directFailure, boolean direct) {
+        Circuits through = circuits;
+        PeerConnectionException last = directFailure;
         for (DialTarget relay : relays) {
             try {
-                return dial(target, relay.pin(), socket -> {
+                return dial(target, relay.pin(), direct, socket -> {
                     try {
-                        through.open(socket, relay, target.pin());
+                        through.open(socket, relay, peerId);
                     } catch (IOException e) {
                         observer.handshakeFailed(Direction.OUTBOUND, "unreachable");
                         throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
-                                "cannot reach " + target.pin() + " through relay " + relay.address() + ": "
+                                "cannot reach " + peerId + " through relay " + relay.address() + ": "
                                         + Sessions.describe(e));
                     }
                 });
@@ -155,11 +185,16 @@ public final class Dialer {
         void connect(Socket socket);
     }
 
-    /** One dial over the socket {@code connect} sets up; {@code relayId} names the relay, null: direct. */
-    private Dialled dial(DialTarget target, String relayId, Connect connect) {
+    /**
+     * One dial over the socket {@code connect} sets up; {@code relayId} names the relay, null: direct;
+     * {@code addressed}: the target's address is the peer's own (recorded for it).
+     */
+    private Dialled dial(DialTarget target, String relayId, boolean addressed, Connect connect) {
         String host = target.host();
         int port = target.port();
         String address = target.address();
+        // the address recorded for the peer (re-dials, trust on first use): none when it only stands in
+        String dialAddress = addressed ? address : null;
         String pin = target.pin();
         String bound = pin == null ? addresses.identityAt(address).orElse(null) : null;
         String expectedPeerId = pin != null ? pin : bound;
@@ -254,7 +289,7 @@ public final class Dialer {
             }
             Sessions.Registered registered;
             try {
-                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, address, relayId);
+                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, dialAddress, relayId);
             } catch (IOException e) {
                 throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to "
                         + address + " was lost right after its handshake: " + Sessions.describe(e));
