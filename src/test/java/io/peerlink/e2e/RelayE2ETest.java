@@ -29,6 +29,8 @@ import tools.jackson.databind.JsonNode;
 class RelayE2ETest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Three JVMs start on a shared machine: allow more than one start-up's usual time. */
+    private static final Duration START = Duration.ofSeconds(300);
 
     @TempDir
     static Path dataDirs;
@@ -48,7 +50,7 @@ class RelayE2ETest {
         relay.env("PEERLINK_RELAY_ENABLED", "true").env("PEERLINK_RELAY_ALLOW", "anyone");
         relay.deleteLog();
         relay.start();
-        relay.awaitHealthy();
+        relay.awaitHealthy(START);
         relayId = relay.peerId();
         String relays = relayId + "@" + E2e.hostA() + ":" + E2e.PEER_PORT;
         alice = new PeerProcess("relay-alice", E2e.hostB(), dataDirs.resolve("alice"), null);
@@ -58,8 +60,8 @@ class RelayE2ETest {
             p.deleteLog();
             p.start();
         }
-        alice.awaitHealthy();
-        bob.awaitHealthy();
+        alice.awaitHealthy(START);
+        bob.awaitHealthy(START);
     }
 
     @AfterAll
@@ -118,17 +120,29 @@ class RelayE2ETest {
     @Order(3)
     void bobRestartedReservesAgainAndQueuedMessagesArriveExactlyOnceInOrder() throws Exception {
         long after = Messaging.readInbox(bob, 0).cursor();
+        String bobId = bob.peerId();
         bob.stop();
         List<String> queued = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            queued.add(Messaging.send(alice, bob.peerId(), "while bob was away " + i).get("id").asString());
+            queued.add(Messaging.send(alice, bobId, "while bob was away " + i).get("id").asString());
         }
-        bob.restart();
+        bob.start();
+        bob.awaitHealthy(START);
         awaitRelayState(bob, "RESERVED");
         Messaging.InboxRead atBob = Messaging.awaitInbox(bob, after, queued, WAIT);
         Messaging.assertExactlyOnceInOrder("queued for bob", queued, atBob.ids(), id -> id, bob::logTail);
-        Messaging.awaitDelivered(alice, bob.peerId(), queued, WAIT, id -> id, bob::logTail);
-        assertRoute(alice, bob.peerId());
+        Messaging.awaitDelivered(alice, bobId, queued, WAIT, id -> id, bob::logTail);
+        assertRoute(alice, bobId);
+    }
+
+    @Test
+    @Order(4)
+    void aCircuitToAPeerWithoutAReservationIsRefusedWithItsReason() {
+        String nobody = "0123456789abcdef".repeat(4);
+        String invite = "peerlink://" + nobody + "?relay=" + relayId + "@" + E2e.hostA() + ":" + E2e.PEER_PORT;
+        HttpResponse<String> refused = alice.request("POST", "/api/peers", Map.of("invite", invite));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+        assertThat(refused.body()).contains("NO_RESERVATION");
     }
 
     private static void assertRoute(PeerProcess at, String otherId) {
