@@ -16,9 +16,26 @@ class PeerProcess extends io.peerlink.support.PeerProcess {
      * @param connect {@code PEERLINK_CONNECT} (peers dialled at start-up), or null for none
      */
     PeerProcess(String name, String host, Path dataDir, String connect) {
-        super(builder(name, host, E2e.jar()).dataDir(dataDir).log(E2e.logs().resolve(name + ".log"))
-                .env("PEERLINK_KEY_SIZE", "2048").env("PEERLINK_CONNECT", connect));
+        this(e2e(name, host, dataDir, connect), connect);
+    }
+
+    private PeerProcess(Builder builder, String connect) {
+        super(builder);
         this.connect = connect;
+    }
+
+    /**
+     * The same, launched under {@code launcher} (e.g. {@code ip netns exec <ns>}: a peer inside a
+     * {@link io.peerlink.support.NatLab} namespace).
+     */
+    static PeerProcess launchedBy(java.util.List<String> launcher, String name, String host, Path dataDir,
+            String connect) {
+        return new PeerProcess(e2e(name, host, dataDir, connect).launcher(launcher), connect);
+    }
+
+    private static Builder e2e(String name, String host, Path dataDir, String connect) {
+        return builder(name, host, E2e.jar()).dataDir(dataDir).log(E2e.logs().resolve(name + ".log"))
+                .env("PEERLINK_KEY_SIZE", "2048").env("PEERLINK_CONNECT", connect);
     }
 
     @Override

@@ -64,6 +64,7 @@ public class PeerProcess implements AutoCloseable {
     private volatile int apiPort = API_PORT;
     private final Duration lifetime;
     private final Path workDir;
+    private final List<String> launcherCommand;
     private volatile String bearerToken;
 
     private Process launcher;
@@ -82,6 +83,7 @@ public class PeerProcess implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<>();
         private Duration lifetime;
         private Path workDir;
+        private final List<String> launcher = new ArrayList<>();
 
         private Builder(String name, String host, Path jar) {
             this.name = name;
@@ -141,6 +143,16 @@ public class PeerProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A command the whole launch runs under, one that execs what follows it in place, e.g.
+         * {@code ip netns exec <ns>} ({@link NatLab}): the process started is still the java process
+         * (or {@code timeout(1)}, with a lifetime).
+         */
+        public Builder launcher(List<String> command) {
+            launcher.addAll(command);
+            return this;
+        }
+
         public PeerProcess build() {
             if (dataDir == null || log == null) {
                 throw new IllegalStateException(name + ": dataDir and log are required");
@@ -164,6 +176,7 @@ public class PeerProcess implements AutoCloseable {
         this.env = new LinkedHashMap<>(b.env);
         this.lifetime = b.lifetime;
         this.workDir = b.workDir;
+        this.launcherCommand = List.copyOf(b.launcher);
     }
 
     /** Another environment variable for every later start; a null value leaves {@code key} unset. */
@@ -213,7 +226,7 @@ public class PeerProcess implements AutoCloseable {
         if (peer != null && peer.isAlive()) {
             throw new IllegalStateException(name + " is still running (pid " + peer.pid() + ")");
         }
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcherCommand);
         Optional<Path> timeout = lifetime == null ? Optional.empty() : timeoutCommand();
         if (timeout.isPresent()) {
             // TERM after the lifetime, KILL 10 s later; TERM sent to timeout itself is passed on
