@@ -3,7 +3,9 @@
 # drives a walk-through over the published API ports, and tears everything down again. .ci/run
 # calls it; it runs on a fresh Debian 12 machine as root, and on any machine with a Docker engine.
 #
-#   scripts/ci-compose.sh
+#   scripts/ci-compose.sh                   run it, check README's relay walk-through
+#   scripts/ci-compose.sh --update-readme   the same, but write what the walk-through's commands
+#                                           printed into README.md (its outputs, from one run)
 #
 #   1. Installs Debian's docker.io (Docker 20.10, with containerd, runc and iptables), docker-compose
 #      (1.29) and debootstrap if they are missing.
@@ -31,6 +33,13 @@
 # Debian mirror of /etc/apt/sources.list*), TEMURIN_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64).
 set -euo pipefail
 
+update_readme=false
+case ${1:-} in
+    '') ;;
+    --update-readme) update_readme=true ;;
+    *) echo "usage: scripts/ci-compose.sh [--update-readme]" >&2; exit 2 ;;
+esac
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
@@ -52,9 +61,16 @@ die() {
 }
 
 # docker-compose 1.29 builds through the `docker` on PATH when COMPOSE_DOCKER_CLI_BUILD=1 (BuildKit,
-# for the Dockerfile's cache mount and COPY --chmod): make that Debian's client.
-ln -s "$docker" "$work/bin/docker"
-export PATH="$work/bin:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
+# for the Dockerfile's cache mount and COPY --chmod): make that Debian's client. README's commands
+# say `docker compose` (Compose v2): the same `docker` hands those to docker-compose (v1), and
+# COMPOSE_PROJECT_NAME points them at this script's project.
+cat >"$work/bin/docker" <<EOF
+#!/bin/sh
+if [ "\$1" = compose ]; then shift; exec docker-compose "\$@"; fi
+exec $docker "\$@"
+EOF
+chmod +x "$work/bin/docker"
+export PATH="$work/bin:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 COMPOSE_PROJECT_NAME=$project
 compose() {
     local seconds=$1
     shift
@@ -415,6 +431,16 @@ for peer in a b; do
     [[ $peer == b ]] && invite_b=$(field invite)
 done
 step "peer-a and peer-b reserved a slot on the relay"
+
+# ---- README's relay walk-through: its commands, in one bash, from fresh containers -----------------
+if $update_readme; then
+    step "README's relay walk-through, writing its outputs into README.md"
+    scripts/check-readme.sh --section relay-walkthrough --update README.md
+else
+    step "README's relay walk-through (scripts/check-readme.sh --section relay-walkthrough)"
+    scripts/check-readme.sh --section relay-walkthrough README.md >"$logs/check-readme.log" 2>&1 \
+        || { cat "$logs/check-readme.log" >&2; die "README's relay walk-through failed"; }
+fi
 
 # peer-b advertises no address (it has none anyone could reach): its invite names only the relay.
 [[ $invite_b == "peerlink://$b_id?relay=$relay_id@relay:5555" ]] || die "peer-b's invite is $invite_b"
