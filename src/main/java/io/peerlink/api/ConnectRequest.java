@@ -39,16 +39,18 @@ record ConnectRequest(
         String expectedFingerprint,
 
         @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true,
-                description = "another peer's invite link; then leave host, port and expectedFingerprint out")
+                description = "another peer's invite link, possibly with relays (?relay=<relayId>@<host>:<port>, "
+                        + "repeatable; the direct address may be absent); then leave host, port and expectedFingerprint out")
         @Size(max = 400, message = "must be at most 400 characters")
         String invite) {
 
-    /** Where to dial: from the invite, or from host, port and fingerprint (a valid request only). */
-    DialTarget target() {
+    /** Where to dial: the invite, or host, port and fingerprint as an invite without relays (a valid request only). */
+    Invite.Link target() {
         if (invite != null) {
-            return Invite.parse(invite);
+            return Invite.parseLink(invite);
         }
-        return new DialTarget(host.strip(), port,
+        DialTarget direct = new DialTarget(host.strip(), port,
                 expectedFingerprint == null ? null : Fingerprints.normalise(expectedFingerprint));
+        return new Invite.Link(direct.pin(), direct, java.util.List.of(), java.util.Map.of());
     }
 }

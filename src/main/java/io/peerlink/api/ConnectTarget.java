@@ -42,7 +42,7 @@ import java.lang.annotation.Target;
                     valid = violation(context, "invite", "goes alone: leave host, port and expectedFingerprint out");
                 } else {
                     try {
-                        Invite.parse(r.invite());
+                        Invite.parseLink(r.invite());
                     } catch (IllegalArgumentException e) {
                         valid = violation(context, "invite", "is not an invite (" + e.getMessage() + ")");
                     }

@@ -27,7 +27,8 @@ class IdentityController {
     @GetMapping("/api/identity")
     @Operation(operationId = "getIdentity", summary = "Show this peer's identity",
             description = "The peerId, a fingerprint to read out to the other side, the public key, the peer port, "
-                    + "the invite link another peer connects with (POST /api/peers {\"invite\": ...}), and the largest "
+                    + "the invite link another peer connects with (POST /api/peers {\"invite\": ...}; it names this peer's "
+                    + "relays too), this peer's relays with the state of each reservation (relays), and the largest "
                     + "message text this peer sends or accepts (maxMessageBytes, in UTF-8 bytes), and which crypto providers "
                     + "serve RSA-OAEP decryption and AES-GCM (cryptoProviders; peerlink.crypto-provider).")
     @ApiResponse(responseCode = "200", description = "This peer's identity")
@@ -37,8 +38,19 @@ class IdentityController {
         CryptoProviders.Selection providers = CryptoProviders.selection();
         return new IdentityResponse(identity.peerId(), identity.publicKey().fingerprint(), identity.publicKey().pem(),
                 "RSA", identity.publicKey().bits(), service.listenPort(),
-                address == null ? null : Invite.format(identity.peerId(), address),
+                invite(identity.peerId(), address),
                 properties.maxMessageBytes().toBytes(),
-                new IdentityResponse.CryptoProvidersResponse(providers.rsaOaepDecrypt(), providers.aesGcm()));
+                new IdentityResponse.CryptoProvidersResponse(providers.rsaOaepDecrypt(), providers.aesGcm()),
+                service.relays().stream().map(r -> new IdentityResponse.RelayResponse(r.relayId(), r.host(), r.port(),
+                        r.state().name(), r.reason())).toList());
+    }
+
+    /** The invite: the direct address when known, and this peer's relays; null when it names neither. */
+    private String invite(String peerId, String address) {
+        var relays = properties.relaySettings().relays();
+        if (address == null && relays.isEmpty()) {
+            return null;
+        }
+        return Invite.format(peerId, address, relays);
     }
 }

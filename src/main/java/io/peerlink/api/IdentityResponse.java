@@ -1,5 +1,7 @@
 package io.peerlink.api;
 
+import java.util.List;
+
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -18,6 +20,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *        ({@code peerlink.max-message-bytes}): a client can tell before sending that a text is too long
  * @param cryptoProviders which providers serve RSA-OAEP decryption (the handshake) and AES-GCM (every
  *        record) ({@code peerlink.crypto-provider}); everything else is the JDK's
+ * @param relays this peer's relays ({@code peerlink.relays}) and the state of its reservation on each
  */
 @Schema(name = "Identity", description = "This peer's identity")
 record IdentityResponse(
@@ -30,7 +33,25 @@ record IdentityResponse(
         @Schema(example = "peerlink://" + Examples.PEER_ID + "@192.0.2.10:5555", nullable = true) String invite,
         @Schema(example = "65536", description = "largest message text in UTF-8 bytes (peerlink.max-message-bytes)")
         long maxMessageBytes,
-        CryptoProvidersResponse cryptoProviders) {
+        CryptoProvidersResponse cryptoProviders,
+        List<RelayResponse> relays) {
+
+    /**
+     * @param relayId the relay's peerId (pinned)
+     * @param host the relay's host
+     * @param port the relay's peer port
+     * @param state RESERVED (a slot is held), CONNECTING (no connection yet, or waiting for the answer)
+     *        or REFUSED (the relay said no; {@code reason} says why)
+     * @param reason the relay's refusal reason (docs/PROTOCOL.md section 12), null unless REFUSED
+     */
+    @Schema(name = "Relay", description = "One of this peer's relays and its reservation")
+    record RelayResponse(
+            @Schema(example = Examples.PEER_ID) String relayId,
+            @Schema(example = "relay.example.org") String host,
+            @Schema(example = "5555") int port,
+            @Schema(example = "RESERVED", allowableValues = {"RESERVED", "CONNECTING", "REFUSED"}) String state,
+            @Schema(example = "NOT_ALLOWED", nullable = true) String reason) {
+    }
 
     /**
      * @param rsaOaepDecrypt provider name and version of RSA-OAEP decryption (encryption is always the JDK's)

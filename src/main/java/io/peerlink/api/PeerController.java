@@ -14,6 +14,7 @@ import static io.peerlink.api.OpenApiConfiguration.UNSUPPORTED_MEDIA_TYPE;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.messaging.Messages;
 import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.transport.Invite;
 import io.peerlink.messaging.PeerView;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -80,7 +81,11 @@ class PeerController {
     @ApiResponse(responseCode = "502", ref = PEER_UNREACHABLE)
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     ResponseEntity<PeerResponse> connect(@Valid @RequestBody ConnectRequest request) {
-        PeerConnectionService.Connected connected = service.connect(request.target());
+        Invite.Link link = request.target();
+        // an invite with relays: they are remembered and tried after the direct address
+        PeerConnectionService.Connected connected = link.relays().isEmpty() && link.direct() != null
+                ? service.connect(link.direct())
+                : service.connect(link);
         PeerView peer = connected.peer();
         if (!connected.created()) {
             return ResponseEntity.ok(PeerResponse.of(peer));

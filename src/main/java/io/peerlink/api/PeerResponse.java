@@ -30,6 +30,9 @@ import java.util.List;
  * @param addresses the {@code host:port} addresses this peer dialled it at
  * @param relation CONTACT (this peer dialled it, or the user accepted it), REQUEST (it connected on
  *        its own and nobody accepted it yet) or BLOCKED
+ * @param route how the current connection runs: {@code direct}, or {@code relay} through a relay's
+ *        circuit (the relay copies ciphertext only); {@code direct} when not connected
+ * @param relayId the relay of a relayed connection, null when direct
  */
 @Schema(name = "Peer", description = "A known peer")
 record PeerResponse(
@@ -50,11 +53,13 @@ record PeerResponse(
         @Schema(example = "VERIFIED") Trust trust,
         @Schema(example = Examples.INSTANT, nullable = true) Instant verifiedAt,
         @Schema(example = "[\"192.0.2.10:5555\"]") List<String> addresses,
-        @Schema(example = "CONTACT") Relation relation) {
+        @Schema(example = "CONTACT") Relation relation,
+        @Schema(example = "relay", allowableValues = {"direct", "relay"}) String route,
+        @Schema(example = Examples.PEER_ID, nullable = true) String relayId) {
 
     static PeerResponse of(PeerView v) {
         return new PeerResponse(v.peerId(), v.fingerprint(), v.safetyNumber(), v.address(), v.direction(), v.state(),
                 v.connectedAt(), v.publicKeyPem(), v.firstSeen(), v.lastSeen(), v.undelivered(), v.alias(), v.trust(),
-                v.verifiedAt(), v.addresses(), v.relation());
+                v.verifiedAt(), v.addresses(), v.relation(), v.route(), v.relayId());
     }
 }

@@ -118,7 +118,7 @@ public class PeerlinkConfiguration {
                     + properties.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
         }
         return new PeerConnectionService(identity, connectionSettings(properties), store, connectionObserver,
-                peerlinkClock, timers, properties.quotas(), () -> freeBytes(disk));
+                peerlinkClock, timers, properties.quotas(), () -> freeBytes(disk), properties.relaySettings());
     }
 
     @Bean
@@ -162,6 +162,6 @@ public class PeerlinkConfiguration {
         return new ConnectionSettings(p.listenHost(), p.listenPort(), p.connectTargets(), p.maxConnections(),
                 p.reservedConnectionsPercent(), p.maxUnknownConnectionsPerAddress(), p.maxHandshakes(), p.maxHandshakesPerAddress(), p.handshakeTimeout(), p.handshakeIdleTimeout(),
                 cryptoThreads, ConnectionSettings.defaultCryptoQueue(cryptoThreads), p.keepAliveInterval(),
-                p.idleTimeout(), RECONNECT_MIN_DELAY, RECONNECT_MAX_DELAY, p.limits());
+                p.idleTimeout(), RECONNECT_MIN_DELAY, RECONNECT_MAX_DELAY, p.limits(), p.protocolMaxVersion());
     }
 }

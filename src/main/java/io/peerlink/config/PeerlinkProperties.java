@@ -69,6 +69,12 @@ import org.springframework.validation.annotation.Validated;
  *        are not acknowledged and its connection is closed (CLOSE STORAGE_FULL)
  * @param minFreeDisk below this much usable space on the data directory's disk, no message is
  *        acknowledged (the senders keep them)
+ * @param relay the relay role: whether this peer relays for others, for whom, and its limits
+ * @param relays this peer's relays ({@code <relayId>@host:port}, pinned like {@code connect}): it keeps a
+ *        connection to each, reserves a slot there and renews it, and its invite names them
+ * @param protocolMaxVersion the highest peer protocol version this peer speaks (docs/PROTOCOL.md
+ *        section 5): it offers and accepts 1 up to it. 2 by default; 1 makes a peer of version 1 only,
+ *        as before version 2 existed (to try interoperability)
  */
 @ConfigurationProperties("peerlink")
 @Validated
@@ -97,7 +103,68 @@ public record PeerlinkProperties(
         @DefaultValue("auto") @NotNull CryptoProviders.Setting cryptoProvider,
         @DefaultValue @NotNull @jakarta.validation.Valid Requests requests,
         @DefaultValue("1GB") @NotNull DataSize peerStorageQuota,
-        @DefaultValue("256MB") @NotNull DataSize minFreeDisk) {
+        @DefaultValue("256MB") @NotNull DataSize minFreeDisk,
+        @DefaultValue("2") @Min(WireConstants.VERSION_1) @Max(WireConstants.MAX_VERSION) int protocolMaxVersion,
+        @DefaultValue @NotNull @jakarta.validation.Valid Relay relay,
+        @DefaultValue List<@HostAndPort String> relays) {
+
+    /**
+     * The relay role (docs/PROTOCOL.md section 12).
+     *
+     * @param enabled whether this peer relays for others
+     * @param allow who may reserve a slot: {@code contacts} (this peer's contacts) or {@code anyone}
+     * @param maxReservations reservations held at once
+     * @param maxCircuits circuits at once
+     * @param maxCircuitsPerPeer circuits to one reserved peer at once
+     * @param circuitBytesPerSecond bytes a circuit copies per second in each direction at most
+     * @param reservationLifetime a reservation not renewed within this ends (clients renew at half of it)
+     */
+    public record Relay(
+            @DefaultValue("false") boolean enabled,
+            @DefaultValue("contacts") @NotNull Allow allow,
+            @DefaultValue("128") @Min(0) @Max(100_000) int maxReservations,
+            @DefaultValue("64") @Min(0) @Max(100_000) int maxCircuits,
+            @DefaultValue("8") @Min(0) @Max(100_000) int maxCircuitsPerPeer,
+            @DefaultValue("16MB") @NotNull DataSize circuitBytesPerSecond,
+            @DefaultValue("1h") @NotNull Duration reservationLifetime) {
+    }
+
+    /** Who may reserve a slot on this relay. */
+    public enum Allow { CONTACTS, ANYONE }
+
+    /** The relay role and this peer's relays; call only on validated properties. */
+    public io.peerlink.relay.RelaySettings relaySettings() {
+        return new io.peerlink.relay.RelaySettings(relay.enabled(), relay.allow() == Allow.ANYONE,
+                relay.maxReservations(), relay.maxCircuits(), relay.maxCircuitsPerPeer(),
+                relay.circuitBytesPerSecond().toBytes(), relay.reservationLifetime(),
+                io.peerlink.relay.RelaySettings.DEFAULT_JOIN_TIMEOUT,
+                relays.stream().map(HostAndPort.Validator::parse).toList());
+    }
+
+    @AssertTrue(message = "each of relays must be <relayId>@host:port (the relay's peerId pins it)")
+    boolean isRelaysPinned() {
+        if (relays == null) {
+            return true;
+        }
+        for (String r : relays) {
+            try {
+                if (DialTarget.parse(r).pin() == null) {
+                    return false;
+                }
+            } catch (IllegalArgumentException e) {
+                return true; // @HostAndPort says what is wrong
+            }
+        }
+        return true;
+    }
+
+    @AssertTrue(message = "relay.circuit-bytes-per-second must be at least 1 byte and relay.reservation-lifetime "
+            + "at least 2 s")
+    boolean isRelayLimitsValid() {
+        return relay == null || relay.circuitBytesPerSecond() == null || relay.reservationLifetime() == null
+                || (relay.circuitBytesPerSecond().toBytes() >= 1 && relay.reservationLifetime().toSeconds() >= 2);
+    }
+
 
     /**
      * Message requests: identities that connected on their own and nobody accepted yet.
@@ -141,6 +208,7 @@ public record PeerlinkProperties(
 
     public PeerlinkProperties {
         connect = connect == null ? List.of() : List.copyOf(connect);
+        relays = relays == null ? List.of() : List.copyOf(relays);
         apiToken = apiToken == null ? "" : apiToken;
     }
 
@@ -253,6 +321,6 @@ public record PeerlinkProperties(
                 + (!apiTokenEnabled() ? "(none)" : apiToken.equals(GENERATE_API_TOKEN) ? "(generate)" : "(set)") + ", keySize=" + keySize + ", keepAliveInterval="
                 + keepAliveInterval + ", idleTimeout=" + idleTimeout + ", maxFrameBytes=" + maxFrameBytes
                 + ", keyUpdateAfterFrames=" + keyUpdateAfterFrames + ", requests=" + requests + ", peerStorageQuota="
-                + peerStorageQuota + ", minFreeDisk=" + minFreeDisk + "]";
+                + peerStorageQuota + ", minFreeDisk=" + minFreeDisk + ", protocolMaxVersion=" + protocolMaxVersion + ", relay=" + relay + ", relays=" + relays + "]";
     }
 }

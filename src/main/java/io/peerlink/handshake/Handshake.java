@@ -55,9 +55,9 @@ public final class Handshake {
         COMPLETE, FAILED
     }
 
-    private static final int[] SUPPORTED_VERSIONS = {WireConstants.VERSION_1};
-
     private final Role role;
+    /** The versions this side speaks: 1 up to its highest, in that order (offered so by a server). */
+    private final int[] supportedVersions;
     private final Identity identity;
     private final SecureRandom random;
     // step 0: InitializeSymmetric -> h0, ck0
@@ -71,7 +71,25 @@ public final class Handshake {
     // client: the server's hello (public values), until CLIENT_HELLO is created
     private ServerHello serverHello;
 
+    /** A handshake that speaks every version this implementation has (1 up to {@link WireConstants#MAX_VERSION}). */
     public Handshake(Role role, Identity identity, SecureRandom random) {
+        this(role, identity, random, WireConstants.MAX_VERSION);
+    }
+
+    /**
+     * A handshake that speaks versions 1 up to {@code maxVersion}: a server offers exactly those, a
+     * client picks the highest of them the server offers. {@code maxVersion} 1 makes a peer of
+     * version 1 only (for interoperability tests and the version-1 test vectors).
+     */
+    public Handshake(Role role, Identity identity, SecureRandom random, int maxVersion) {
+        if (maxVersion < WireConstants.VERSION_1 || maxVersion > WireConstants.MAX_VERSION) {
+            throw new IllegalArgumentException("protocol version must be 1.." + WireConstants.MAX_VERSION + ", was "
+                    + maxVersion);
+        }
+        this.supportedVersions = new int[maxVersion];
+        for (int v = 1; v <= maxVersion; v++) {
+            supportedVersions[v - 1] = v;
+        }
         this.role = role;
         this.identity = identity;
         this.random = random;
@@ -102,7 +120,7 @@ public final class Handshake {
             kem = MlKem768.generate(random);
             byte[] nonce = new byte[NONCE_LENGTH];
             random.nextBytes(nonce);
-            RawFrame frame = new ServerHello(SUPPORTED_VERSIONS.clone(), identity.publicKey().spki(),
+            RawFrame frame = new ServerHello(supportedVersions.clone(), identity.publicKey().spki(),
                     X25519.raw(ephemeral.getPublic()), MlKem768.raw(kem.getPublic()), nonce).encode();
             // step 1: MixHash(SERVER_HELLO frame) -> h1
             symmetric.mixHash(frame.bytes());
@@ -343,7 +361,7 @@ public final class Handshake {
 
     // ---------------------------------------------------------------- checks
 
-    private static int chooseVersion(int[] offered) throws ProtocolException {
+    private int chooseVersion(int[] offered) throws ProtocolException {
         int best = -1;
         for (int v : offered) {
             if (supported(v) && v > best) {
@@ -357,8 +375,8 @@ public final class Handshake {
         return best;
     }
 
-    private static boolean supported(int v) {
-        for (int s : SUPPORTED_VERSIONS) {
+    private boolean supported(int v) {
+        for (int s : supportedVersions) {
             if (s == v) {
                 return true;
             }

@@ -65,10 +65,40 @@ public final class HandshakeDriver {
     public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto,
             ScheduledExecutorService deadlines, BooleanSupplier mayDecrypt) throws IOException, ProtocolException {
-        Handshake hs = new Handshake(Handshake.Role.SERVER, identity, random);
+        return server(socket, in, out, identity, random, timeout, idleTimeout, crypto, deadlines, mayDecrypt,
+                WireConstants.MAX_VERSION);
+    }
+
+    /** As above, offering protocol versions 1 up to {@code maxVersion} (1: a version-1 peer). */
+    public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
+            SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto,
+            ScheduledExecutorService deadlines, BooleanSupplier mayDecrypt, int maxVersion)
+            throws IOException, ProtocolException {
+        return server(socket, in, out, identity, random, timeout, idleTimeout, crypto, deadlines, mayDecrypt,
+                maxVersion, false);
+    }
+
+    /**
+     * As above; with {@code acceptJoin} (a relay) a client whose first frame is a JOIN (docs/PROTOCOL.md
+     * section 12) ends the handshake with {@link JoinRequestedException}, which carries the JOIN's
+     * body: the connection is then the relay's, nothing was decrypted, and {@code in} holds whatever
+     * the client sent after the JOIN.
+     */
+    public static Session server(Socket socket, InputStream in, OutputStream out, Identity identity,
+            SecureRandom random, Duration timeout, Duration idleTimeout, Executor crypto,
+            ScheduledExecutorService deadlines, BooleanSupplier mayDecrypt, int maxVersion, boolean acceptJoin)
+            throws IOException, ProtocolException {
+        Handshake hs = new Handshake(Handshake.Role.SERVER, identity, random, maxVersion);
         return withDeadline(new Exchange(socket, in, out, timeout, idleTimeout, crypto), hs, deadlines, x -> {
             x.write(x.compute(hs::createServerHello));
             RawFrame clientHello = x.read();
+            if (acceptJoin && clientHello.type() == WireConstants.TYPE_JOIN) {
+                if (clientHello.body().length != WireConstants.JOIN_LENGTH) {
+                    throw new ProtocolException(ProtocolException.Reason.MALFORMED, "JOIN body of "
+                            + clientHello.body().length + " bytes, expected " + WireConstants.JOIN_LENGTH);
+                }
+                throw new JoinRequestedException(clientHello.body());
+            }
             if (!mayDecrypt.getAsBoolean()) {
                 throw new DecryptionDeclinedException();
             }
@@ -97,7 +127,14 @@ public final class HandshakeDriver {
     public static Session client(Socket socket, InputStream in, OutputStream out, Identity identity,
             SecureRandom random, Duration timeout, Predicate<PeerKey> acceptServer,
             ScheduledExecutorService deadlines) throws IOException, ProtocolException {
-        Handshake hs = new Handshake(Handshake.Role.CLIENT, identity, random);
+        return client(socket, in, out, identity, random, timeout, acceptServer, deadlines, WireConstants.MAX_VERSION);
+    }
+
+    /** As above, speaking protocol versions 1 up to {@code maxVersion} (1: a version-1 peer). */
+    public static Session client(Socket socket, InputStream in, OutputStream out, Identity identity,
+            SecureRandom random, Duration timeout, Predicate<PeerKey> acceptServer,
+            ScheduledExecutorService deadlines, int maxVersion) throws IOException, ProtocolException {
+        Handshake hs = new Handshake(Handshake.Role.CLIENT, identity, random, maxVersion);
         return withDeadline(new Exchange(socket, in, out, timeout, timeout, Runnable::run), hs, deadlines, x -> {
             hs.consumeServerHello(x.read());
             if (!acceptServer.test(hs.peer())) {
@@ -121,6 +158,21 @@ public final class HandshakeDriver {
 
         public PeerKey actual() {
             return actual;
+        }
+    }
+
+    /** The client asked to join a relay's circuit instead of handshaking (a relay only). */
+    public static final class JoinRequestedException extends IOException {
+        private final transient byte[] join;
+
+        JoinRequestedException(byte[] join) {
+            super("the client joins a relay circuit", null);
+            this.join = join;
+        }
+
+        /** The JOIN body: circuit id (16) and secret (32). */
+        public byte[] join() {
+            return join;
         }
     }
 

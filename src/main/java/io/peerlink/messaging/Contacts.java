@@ -104,7 +104,8 @@ final class Contacts {
                 p.firstSeen(), p.lastSeen(), store.messages().undeliveredCount(peerId),
                 stored.map(StoredPeer::alias).orElse(null), stored.map(StoredPeer::trust).orElse(Trust.UNVERIFIED),
                 stored.map(StoredPeer::verifiedAt).orElse(null), store.peers().addresses(peerId),
-                relations.relation(peerId).orElse(stored.map(StoredPeer::relation).orElse(Relation.REQUEST)));
+                relations.relation(peerId).orElse(stored.map(StoredPeer::relation).orElse(Relation.REQUEST)),
+                p.relayId());
     }
 
     /**

@@ -252,6 +252,12 @@ public final class Delivery implements Sessions.Owner {
         store.markSent(message.id());
     }
 
+    /** Relay control frames are not messaging's: {@link RelayRouting} takes them before they get here. */
+    @Override
+    public void onRelay(PeerConnection connection, Frame.Relay frame) {
+        throw new IllegalStateException("relay frames go to the relay, not to messaging");
+    }
+
     @Override
     public void onClosed(PeerConnection connection, String reason) {
         windows.remove(connection);

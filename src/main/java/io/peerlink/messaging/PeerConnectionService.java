@@ -2,6 +2,9 @@ package io.peerlink.messaging;
 
 import io.peerlink.transport.Sessions;
 import io.peerlink.transport.Timers;
+import io.peerlink.relay.Relay;
+import io.peerlink.relay.RelayClient;
+import io.peerlink.relay.RelaySettings;
 import io.peerlink.transport.DialTarget;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.transport.Dialer;
@@ -72,6 +75,9 @@ public final class PeerConnectionService {
     private final Inbox inbox;
     private final ConnectionSlots connectionSlots;
     private final Timers timers;
+    private final RelaySettings relaySettings;
+    private final Relay relay;
+    private final RelayClient relayClient;
     /** Whether {@link #timers} is this service's own (closed by {@link #stop}) or the caller's. */
     private final boolean ownTimers;
     private volatile boolean running;
@@ -110,9 +116,30 @@ public final class PeerConnectionService {
                 commitTimeout);
     }
 
+    /** As above, with the relay role's settings and this peer's relays. */
+    public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock, Timers timers, Quotas quotas,
+            java.util.function.LongSupplier freeDisk, RelaySettings relaying) {
+        this(identity, settings, store, observer, clock, timers, false, quotas, freeDisk, COMMIT_TIMEOUT, relaying);
+    }
+
+    /** A service with a timer thread of its own, the default quotas and these relay settings (tests). */
+    public PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock, RelaySettings relaying) {
+        this(identity, settings, store, observer, clock, new Timers(), true, Quotas.DEFAULTS, () -> Long.MAX_VALUE,
+                COMMIT_TIMEOUT, relaying);
+    }
+
     private PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
             ConnectionObserver observer, Clock clock, Timers timers, boolean ownTimers, Quotas quotas,
             java.util.function.LongSupplier freeDisk, Duration commitTimeout) {
+        this(identity, settings, store, observer, clock, timers, ownTimers, quotas, freeDisk, commitTimeout,
+                RelaySettings.NONE);
+    }
+
+    private PeerConnectionService(Identity identity, ConnectionSettings settings, Store store,
+            ConnectionObserver observer, Clock clock, Timers timers, boolean ownTimers, Quotas quotas,
+            java.util.function.LongSupplier freeDisk, Duration commitTimeout, RelaySettings relaying) {
         this.timers = timers;
         this.ownTimers = ownTimers;
         this.identity = identity;
@@ -124,11 +151,20 @@ public final class PeerConnectionService {
         this.relations = new Relations(quotas, freeDisk);
         this.contacts = new Contacts(store, directory, settings.connect(), relations);
         this.delivery = new Delivery(store, directory, settings.limits(), clock, relations, commitTimeout);
-        this.sessions = new Sessions(settings, directory, delivery, observer, clock, timers);
+        this.relaySettings = relaying;
+        this.relay = new Relay(relaying, contacts::isContact, timers);
+        this.relayClient = new RelayClient(relaying, directory, timers);
+        this.sessions = new Sessions(settings, directory, new RelayRouting(delivery, relay, relayClient), observer,
+                clock, timers);
         this.listener = new Listener(identity, settings, observer, random, connectionSlots, contacts::isContact,
                 sessions, timers);
         this.dialer = new Dialer(identity, settings, observer, random, connectionSlots, directory, sessions,
                 addressBook(store), timers);
+        relayClient.use(dialer, listener);
+        dialer.useCircuits(relayClient);
+        if (relaying.enabled()) {
+            listener.acceptJoins(relay);
+        }
         this.redialer = new Redialer(dialer, directory, settings.reconnectMinDelay(), settings.reconnectMaxDelay(),
                 timers);
         this.inbox = new Inbox(store);
@@ -180,6 +216,10 @@ public final class PeerConnectionService {
         for (DialTarget target : settings.connect()) {
             redialer.keep(target, target.pin());
         }
+        for (DialTarget relayTarget : relaySettings.relays()) {
+            // the connection that carries the reservation; reserved again on each new one
+            redialer.keep(relayTarget, relayTarget.pin());
+        }
         log.info("Listening for peers on {}:{} as {} ({} known peer(s))", settings.listenHost(), listener.port(),
                 identity.peerId(), known.size());
     }
@@ -193,6 +233,7 @@ public final class PeerConnectionService {
         redialer.close();
         sessions.close();
         listener.close();
+        relay.close();
         dialer.abortHandshakes();
         List<PeerConnection> open = directory.openConnections();
         open.forEach(c -> c.close(CloseCode.GOING_AWAY, "peer shutting down"));
@@ -208,6 +249,21 @@ public final class PeerConnectionService {
             timers.close();
         }
         log.info("Stopped: {} connection(s) closed, peer port released", open.size());
+    }
+
+    /** This peer's relays and their reservations. */
+    public List<RelayClient.Status> relays() {
+        return relayClient.statuses();
+    }
+
+    /** The relay role (counts for health and tests). */
+    public Relay relay() {
+        return relay;
+    }
+
+    /** {@code peerId} is reachable through {@code relays} (from its invite): dials try them after the direct address. */
+    public void learnRelays(String peerId, List<DialTarget> relays) {
+        relayClient.learn(peerId, relays);
     }
 
     public boolean isListening() {
@@ -273,6 +329,27 @@ public final class PeerConnectionService {
      * Dials the target (see {@link Dialer#dial}) and keeps dialling it whenever the connection drops,
      * until the peer is forgotten.
      */
+    /**
+     * Connects as an invite says: its relays are remembered for its peer (tried after the direct
+     * address, now and on every re-dial), then the direct address is dialled, or, without one, the
+     * relays only.
+     */
+    public Connected connect(io.peerlink.transport.Invite.Link link) {
+        requireRunning();
+        if (link.peerId() != null) {
+            relayClient.learn(link.peerId(), link.relays());
+        }
+        if (link.direct() != null) {
+            return connect(link.direct());
+        }
+        Dialer.Dialled d = dialer.dialThroughRelays(link.peerId());
+        delivery.recorded(d.peerId()).ifPresent(PeerConnectionService::await);
+        PeerView view = contacts.view(d.peerId()).orElseThrow(() -> new PeerConnectionException(
+                PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to " + link.peerId()
+                        + " ended right after its handshake"));
+        return new Connected(view, d.created());
+    }
+
     public Connected connect(DialTarget target) {
         requireRunning();
         Dialer.Dialled d = dialer.dial(target);

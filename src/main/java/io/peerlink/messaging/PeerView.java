@@ -25,12 +25,20 @@ import java.util.List;
  * @param verifiedAt when its safety number was confirmed, or null
  * @param addresses the {@code host:port} addresses this peer dialled it at
  * @param relation CONTACT, REQUEST (a stranger nobody accepted yet) or BLOCKED
+ * @param relayId the relay whose circuit carries the current connection; null when it is direct or
+ *        there is none
  */
 public record PeerView(String peerId, String fingerprint, String safetyNumber, String address, Direction direction,
         PeerState state, Instant connectedAt, String publicKeyPem, Instant firstSeen, Instant lastSeen,
-        int undelivered, String alias, Trust trust, Instant verifiedAt, List<String> addresses, Relation relation) {
+        int undelivered, String alias, Trust trust, Instant verifiedAt, List<String> addresses, Relation relation,
+        String relayId) {
 
     public PeerView {
         addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    }
+
+    /** How the current connection runs: {@code "relay"} through a relay's circuit, else {@code "direct"}. */
+    public String route() {
+        return relayId == null ? "direct" : "relay";
     }
 }

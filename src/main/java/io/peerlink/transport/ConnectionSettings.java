@@ -1,6 +1,7 @@
 package io.peerlink.transport;
 
 import io.peerlink.wire.Limits;
+import io.peerlink.wire.WireConstants;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,6 +27,8 @@ import java.util.List;
  * @param reconnectMinDelay first back-off of start-up dialling
  * @param reconnectMaxDelay cap of the exponential back-off
  * @param limits frame and message limits of the record layer
+ * @param maxProtocolVersion the highest protocol version this peer speaks: it offers (as a server)
+ *        and accepts (as a client) versions 1 up to it; 1 makes a peer of version 1 only
  */
 public record ConnectionSettings(
         String listenHost,
@@ -44,7 +47,8 @@ public record ConnectionSettings(
         Duration idleTimeout,
         Duration reconnectMinDelay,
         Duration reconnectMaxDelay,
-        Limits limits) {
+        Limits limits,
+        int maxProtocolVersion) {
 
     /** Default of {@code peerlink.reserved-connections-percent}: 16 of the default 64 connections. */
     public static final int DEFAULT_RESERVED_CONNECTIONS_PERCENT = 25;
@@ -82,6 +86,10 @@ public record ConnectionSettings(
         if (cryptoThreads < 1 || cryptoQueue < 1) {
             throw new IllegalArgumentException("the crypto pool needs at least one thread and one queue place");
         }
+        if (maxProtocolVersion < WireConstants.VERSION_1 || maxProtocolVersion > WireConstants.MAX_VERSION) {
+            throw new IllegalArgumentException("protocol-max-version must be " + WireConstants.VERSION_1 + ".."
+                    + WireConstants.MAX_VERSION);
+        }
         if (!idleTimeout.minus(keepAliveInterval).isPositive()) {
             throw new IllegalArgumentException("idle timeout must exceed the keep-alive interval");
         }
@@ -117,69 +125,77 @@ public record ConnectionSettings(
                 DEFAULT_MAX_UNKNOWN_CONNECTIONS_PER_ADDRESS, DEFAULT_MAX_HANDSHAKES,
                 DEFAULT_MAX_HANDSHAKES_PER_ADDRESS, Duration.ofSeconds(5), Duration.ofSeconds(3), threads,
                 defaultCryptoQueue(threads), Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofMillis(100),
-                Duration.ofSeconds(2), Limits.DEFAULTS);
+                Duration.ofSeconds(2), Limits.DEFAULTS, WireConstants.MAX_VERSION);
     }
 
     public ConnectionSettings withConnect(List<DialTarget> targets) {
         return new ConnectionSettings(listenHost, listenPort, targets, maxConnections, reservedConnectionsPercent,
                 maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
-                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
+                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits, maxProtocolVersion);
     }
 
     public ConnectionSettings withListenPort(int port) {
         return new ConnectionSettings(listenHost, port, connect, maxConnections, reservedConnectionsPercent,
                 maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
-                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
+                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits, maxProtocolVersion);
     }
 
     public ConnectionSettings withMaxConnections(int max) {
         return new ConnectionSettings(listenHost, listenPort, connect, max, reservedConnectionsPercent,
                 maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
-                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
+                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits, maxProtocolVersion);
     }
 
     /** These settings with {@code percent} of the connections reserved and {@code perAddress} unknowns per address. */
     public ConnectionSettings withContactReserve(int percent, int perAddress) {
         return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, percent, perAddress,
                 maxHandshakes, maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads,
-                cryptoQueue, keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
+                cryptoQueue, keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits, maxProtocolVersion);
     }
 
     public ConnectionSettings withHandshakeBudget(int max, int perAddress) {
         return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
                 maxUnknownConnectionsPerAddress, max, perAddress,
                 handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue, keepAliveInterval, idleTimeout,
-                reconnectMinDelay, reconnectMaxDelay, limits);
+                reconnectMinDelay, reconnectMaxDelay, limits, maxProtocolVersion);
     }
 
     public ConnectionSettings withHandshakeTimeout(Duration timeout) {
         return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
                 maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, timeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
-                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
+                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits, maxProtocolVersion);
     }
 
     public ConnectionSettings withHandshakeIdleTimeout(Duration idle) {
         return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
                 maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, idle, cryptoThreads, cryptoQueue, keepAliveInterval,
-                idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
+                idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits, maxProtocolVersion);
     }
 
     public ConnectionSettings withCryptoPool(int threads, int queue) {
         return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
                 maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, threads, queue, keepAliveInterval,
-                idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits);
+                idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits, maxProtocolVersion);
+    }
+
+    /** These settings speaking protocol versions 1 up to {@code version} only (1: a version-1 peer). */
+    public ConnectionSettings withMaxProtocolVersion(int version) {
+        return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
+                maxUnknownConnectionsPerAddress, maxHandshakes,
+                maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
+                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, limits, version);
     }
 
     public ConnectionSettings withLimits(Limits newLimits) {
         return new ConnectionSettings(listenHost, listenPort, connect, maxConnections, reservedConnectionsPercent,
                 maxUnknownConnectionsPerAddress, maxHandshakes,
                 maxHandshakesPerAddress, handshakeTimeout, handshakeIdleTimeout, cryptoThreads, cryptoQueue,
-                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, newLimits);
+                keepAliveInterval, idleTimeout, reconnectMinDelay, reconnectMaxDelay, newLimits, maxProtocolVersion);
     }
 }

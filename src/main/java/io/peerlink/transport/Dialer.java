@@ -48,6 +48,25 @@ public final class Dialer {
     public record Dialled(String peerId, boolean created) {
     }
 
+    /**
+     * Circuits through relays (docs/PROTOCOL.md section 12), for a peer that the direct address
+     * does not reach.
+     */
+    public interface Circuits {
+        /** The relays to try for {@code peerId}, in order. */
+        java.util.List<DialTarget> relaysFor(String peerId);
+
+        /**
+         * Connects {@code socket} to {@code relay} and joins it to a new circuit to {@code peerId}: what
+         * the socket carries next comes from that peer, and this peer's handshake as the client
+         * runs over it. Throws PeerConnectionException when the relay refuses (with its reason).
+         */
+        void open(Socket socket, DialTarget relay, String peerId) throws IOException;
+    }
+
+    /** The direct address's time-out when relays can be tried after it. */
+    static final Duration DIRECT_TIMEOUT_BEFORE_RELAYS = Duration.ofSeconds(2);
+
     private final Identity identity;
     private final ConnectionSettings settings;
     private final ConnectionObserver observer;
@@ -59,6 +78,7 @@ public final class Dialer {
     private final Timers timers;
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
     private final Set<String> mismatchesSeen = ConcurrentHashMap.newKeySet();
+    private volatile Circuits circuits;
 
     /** Why the dialler refused the server right after its hello. */
     private enum Refusal { SELF, NOT_THE_PIN, KEY_CHANGED, ALREADY_CONNECTED }
@@ -85,9 +105,96 @@ public final class Dialer {
      * connected is not handshaken twice: the existing connection is given back.
      */
     public Dialled dial(DialTarget target) {
+        Circuits through = circuits;
+        // a re-dial target carries no pin: the identity bound to its address is the one to reach
+        String peerId = target.pin() != null ? target.pin() : addresses.identityAt(target.address()).orElse(null);
+        java.util.List<DialTarget> relays = through == null || peerId == null ? java.util.List.of()
+                : through.relaysFor(peerId);
+        if (relays.isEmpty()) {
+            return dial(target, null, true, socket -> connectSocket(socket, target.host(), target.port(),
+                    CONNECT_TIMEOUT));
+        }
+        // the direct address first, briefly; then each relay: the next dial prefers a direct route again
+        PeerConnectionException last;
+        try {
+            return dial(target, null, true, socket -> connectSocket(socket, target.host(), target.port(),
+                    DIRECT_TIMEOUT_BEFORE_RELAYS));
+        } catch (PeerConnectionException e) {
+            if (e.kind() != PeerConnectionException.Kind.UNREACHABLE) {
+                throw e;
+            }
+            last = e;
+        }
+        return dialThroughRelays(target, peerId, relays, last);
+    }
+
+    /** Dials {@code peerId} through its relays only (an invite without a direct address). */
+    public Dialled dialThroughRelays(String peerId) {
+        Circuits through = circuits;
+        java.util.List<DialTarget> relays = through == null ? java.util.List.of() : through.relaysFor(peerId);
+        if (relays.isEmpty()) {
+            throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
+                    "no relay is known for " + peerId);
+        }
+        // the first relay's address stands for the peer's: it is where the circuit starts
+        DialTarget first = relays.getFirst();
+        return dialThroughRelays(new DialTarget(first.host(), first.port(), peerId), peerId, relays,
+                new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE, "no direct address"), false);
+    }
+
+    private Dialled dialThroughRelays(DialTarget target, String peerId, java.util.List<DialTarget> relays,
+            PeerConnectionException directFailure) {
+        return dialThroughRelays(target, peerId, relays, directFailure, true);
+    }
+
+    /** {@code direct}: the target is the peer's own address (recorded), not a stand-in for it. */
+    private Dialled dialThroughRelays(DialTarget target, String peerId, java.util.List<DialTarget> relays,
+            PeerConnectionException directFailure, boolean direct) {
+        Circuits through = circuits;
+        PeerConnectionException last = directFailure;
+        for (DialTarget relay : relays) {
+            try {
+                return dial(target, relay.pin(), direct, socket -> {
+                    try {
+                        through.open(socket, relay, peerId);
+                    } catch (IOException e) {
+                        observer.handshakeFailed(Direction.OUTBOUND, "unreachable");
+                        throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,
+                                "cannot reach " + peerId + " through relay " + relay.address() + ": "
+                                        + Sessions.describe(e));
+                    }
+                });
+            } catch (PeerConnectionException e) {
+                if (e.kind() != PeerConnectionException.Kind.UNREACHABLE
+                        && e.kind() != PeerConnectionException.Kind.HANDSHAKE_FAILED) {
+                    throw e;
+                }
+                last = new PeerConnectionException(e.kind(), last.getMessage() + "; " + e.getMessage());
+            }
+        }
+        throw last;
+    }
+
+    /** From now on a dial that the direct address does not reach tries {@code relays}' circuits. */
+    public void useCircuits(Circuits relays) {
+        this.circuits = relays;
+    }
+
+    /** How a dial's socket gets to the peer: a TCP connect, or a relay's circuit. */
+    private interface Connect {
+        void connect(Socket socket);
+    }
+
+    /**
+     * One dial over the socket {@code connect} sets up; {@code relayId} names the relay, null: direct;
+     * {@code addressed}: the target's address is the peer's own (recorded for it).
+     */
+    private Dialled dial(DialTarget target, String relayId, boolean addressed, Connect connect) {
         String host = target.host();
         int port = target.port();
         String address = target.address();
+        // the address recorded for the peer (re-dials, trust on first use): none when it only stands in
+        String dialAddress = addressed ? address : null;
         String pin = target.pin();
         String bound = pin == null ? addresses.identityAt(address).orElse(null) : null;
         String expectedPeerId = pin != null ? pin : bound;
@@ -102,7 +209,7 @@ public final class Dialer {
         // from here the pending connection owns the socket and the slot, until the hand-over
         try (PendingConnection pending = new PendingConnection(new Socket(), handshaking, slot)) {
             Socket socket = pending.socket();
-            connectSocket(socket, host, port);
+            connect.connect(socket);
             long handshakeStart = System.nanoTime();
             var in = ConnectionStreams.input(socket, observer);
             var out = ConnectionStreams.output(socket, observer);
@@ -122,7 +229,7 @@ public final class Dialer {
                                 refusal.set(Refusal.ALREADY_CONNECTED);
                             }
                             return refusal.get() == null;
-                        }, timers.handshakeDeadlines());
+                        }, timers.handshakeDeadlines(), settings.maxProtocolVersion());
             } catch (HandshakeDriver.UnexpectedPeerException e) {
                 String actual = e.actual().peerId();
                 switch (refusal.get()) {
@@ -182,7 +289,7 @@ public final class Dialer {
             }
             Sessions.Registered registered;
             try {
-                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, address);
+                registered = sessions.register(pending, in, out, session, Direction.OUTBOUND, dialAddress, relayId);
             } catch (IOException e) {
                 throw new PeerConnectionException(PeerConnectionException.Kind.HANDSHAKE_FAILED, "the connection to "
                         + address + " was lost right after its handshake: " + Sessions.describe(e));
@@ -242,12 +349,12 @@ public final class Dialer {
         handshaking.forEach(Sessions::closeQuietly);
     }
 
-    private void connectSocket(Socket socket, String host, int port) {
+    private void connectSocket(Socket socket, String host, int port, Duration timeout) {
         try {
             socket.setTcpNoDelay(true);
             InetSocketAddress remote = new InetSocketAddress(host, port);
             bindToListenAddress(socket, remote);
-            socket.connect(remote, (int) CONNECT_TIMEOUT.toMillis());
+            socket.connect(remote, (int) timeout.toMillis());
         } catch (IOException e) {
             observer.handshakeFailed(Direction.OUTBOUND, "unreachable");
             throw new PeerConnectionException(PeerConnectionException.Kind.UNREACHABLE,

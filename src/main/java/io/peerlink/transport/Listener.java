@@ -67,6 +67,8 @@ public final class Listener implements AutoCloseable {
     private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
     private volatile boolean open;
+    /** Who takes connections that JOIN a relay circuit; null: this peer is no relay, a JOIN is GARBAGE. */
+    private volatile Joins joins;
 
     public Listener(Identity identity, ConnectionSettings settings, ConnectionObserver observer, SecureRandom random,
             ConnectionSlots connectionSlots, PeerStanding standing, Sessions sessions, Timers timers) {
@@ -89,6 +91,32 @@ public final class Listener implements AutoCloseable {
         server = s;
         open = true;
         Thread.ofPlatform().name("peer-listener").daemon().start(this::acceptLoop);
+    }
+
+    /** From now on a JOIN instead of CLIENT_HELLO hands the connection to {@code relay} (this peer relays). */
+    public void acceptJoins(Joins relay) {
+        this.joins = relay;
+    }
+
+    /**
+     * Runs the inbound path (server side of the handshake, a connection slot, the hand-over to
+     * {@link Sessions}) over {@code socket}, a connection this peer opened to relay {@code relayId}
+     * and joined to a circuit: the peer at the far end is the client. The handshake budget does not
+     * apply (this peer opened the connection; the relay limits circuits per reserved peer); unknown
+     * identities count against the relay's address, like those connecting from one address. Runs
+     * on the caller's thread; owns the socket from now on.
+     */
+    public void serveRelayed(Socket socket, String relayId) {
+        InetAddress source = socket.getInetAddress();
+        try (PendingConnection pending = new PendingConnection(socket, handshaking, null)) {
+            if (!open || !connectionSlots.roomForContact()) {
+                return;
+            }
+            Handshaken done = handshake(socket, source, null);
+            if (done != null && done.session() != null) {
+                attach(done, pending, source, relayId);
+            }
+        }
     }
 
     public boolean isListening() {
@@ -211,14 +239,22 @@ public final class Listener implements AutoCloseable {
                 done = handshake(socket, source, admitted);
             }
             // the handshake slot is back: what follows is an authenticated peer's
-            if (done != null) {
-                attach(done, pending, source);
+            if (done != null && done.join() != null) {
+                Joins relay = joins;
+                // the relay owns the socket from here (it closes it, once)
+                pending.establish();
+                relay.join(done.join(), socket, done.in(), done.out());
+            } else if (done != null) {
+                attach(done, pending, source, null);
             }
         }
     }
 
-    /** A completed inbound handshake: the session and the streams it ran over. */
-    private record Handshaken(Session session, InputStream in, OutputStream out) {
+    /**
+     * A completed inbound handshake: the session and the streams it ran over; or, on a relay, a
+     * client that sent a JOIN ({@code join} its body, {@code session} null).
+     */
+    private record Handshaken(Session session, InputStream in, OutputStream out, byte[] join) {
     }
 
     /**
@@ -232,11 +268,17 @@ public final class Listener implements AutoCloseable {
             socket.setTcpNoDelay(true);
             InputStream in = ConnectionStreams.input(socket, observer);
             OutputStream out = ConnectionStreams.output(socket, observer);
-            Session session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
-                    settings.handshakeIdleTimeout(), crypto, timers.handshakeDeadlines(),
-                    () -> admission.mayDecrypt(admitted, System.nanoTime()));
+            Session session;
+            try {
+                session = HandshakeDriver.server(socket, in, out, identity, random, settings.handshakeTimeout(),
+                        settings.handshakeIdleTimeout(), crypto, timers.handshakeDeadlines(),
+                        () -> admitted == null || admission.mayDecrypt(admitted, System.nanoTime()),
+                        settings.maxProtocolVersion(), admitted != null && joins != null);
+            } catch (HandshakeDriver.JoinRequestedException join) {
+                return new Handshaken(null, in, out, join.join());
+            }
             observer.handshakeSucceeded(Direction.INBOUND, System.nanoTime() - start);
-            return new Handshaken(session, in, out);
+            return new Handshaken(session, in, out, null);
         } catch (ProtocolException e) {
             observer.handshakeFailed(Direction.INBOUND, e.reason().tag());
             if (e.reason() == ProtocolException.Reason.CONNECTION_CLOSED) {
@@ -274,7 +316,7 @@ public final class Listener implements AutoCloseable {
      * identity takes one within the unknowns' part and its address's cap. Without one the peer gets
      * CLOSE TOO_MANY_CONNECTIONS.
      */
-    private void attach(Handshaken done, PendingConnection pending, InetAddress source) {
+    private void attach(Handshaken done, PendingConnection pending, InetAddress source, String relayId) {
         String from = String.valueOf(pending.socket().getRemoteSocketAddress());
         Session session = done.session();
         String peerId = session.peer().peerId();
@@ -310,7 +352,7 @@ public final class Listener implements AutoCloseable {
             return;
         }
         try {
-            sessions.register(pending, done.in(), done.out(), session, Direction.INBOUND, null);
+            sessions.register(pending, done.in(), done.out(), session, Direction.INBOUND, null, relayId);
         } catch (IOException | RuntimeException e) {
             log.info("Connection from {} ({}) lost right after its handshake: {}", peerId, from,
                     e instanceof IOException io ? Sessions.describe(io) : e.toString());

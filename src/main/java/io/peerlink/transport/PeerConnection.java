@@ -70,6 +70,9 @@ public final class PeerConnection {
         void onWritten(PeerConnection connection, Frame.Message message);
 
         void onClosed(PeerConnection connection, String reason);
+
+        /** A relay control frame (version 2) arrived: the relay's business, not messaging's. */
+        void onRelay(PeerConnection connection, Frame.Relay frame);
     }
 
     /** Frames the send queue holds at most (MESSAGEs beyond it are refused). */
@@ -86,6 +89,7 @@ public final class PeerConnection {
 
     private final Socket socket;
     private final Session session;
+    private final String relayId;
     private final Direction direction;
     private final Instant connectedAt;
     private final RecordReader reader;
@@ -111,6 +115,15 @@ public final class PeerConnection {
     PeerConnection(Socket socket, InputStream in, OutputStream out, Session session, Direction direction,
             Instant connectedAt, Limits limits, Duration keepAliveInterval, Duration idleTimeout, Handler handler,
             ConnectionObserver observer, Slot slot, Timers timers) throws IOException {
+        this(socket, in, out, session, direction, connectedAt, limits, keepAliveInterval, idleTimeout, handler,
+                observer, slot, timers, null);
+    }
+
+    /** As above; {@code relayId} names the relay whose circuit carries this connection (null: direct). */
+    PeerConnection(Socket socket, InputStream in, OutputStream out, Session session, Direction direction,
+            Instant connectedAt, Limits limits, Duration keepAliveInterval, Duration idleTimeout, Handler handler,
+            ConnectionObserver observer, Slot slot, Timers timers, String relayId) throws IOException {
+        this.relayId = relayId;
         this.socket = socket;
         this.session = session;
         this.direction = direction;
@@ -122,7 +135,7 @@ public final class PeerConnection {
         this.timers = timers;
         this.idleTimeout = idleTimeout;
         this.progress = new ProgressStream(out);
-        this.reader = new RecordReader(in, session.receiveCipher(), limits);
+        this.reader = new RecordReader(in, session.receiveCipher(), limits, session.version());
         this.writer = new RecordWriter(progress, session.sendCipher(), limits);
         socket.setSoTimeout((int) idleTimeout.toMillis());
     }
@@ -138,6 +151,16 @@ public final class PeerConnection {
 
     public PeerKey peer() {
         return session.peer();
+    }
+
+    /** The protocol version of this connection's session (1 or 2). */
+    public int protocolVersion() {
+        return session.version();
+    }
+
+    /** The relay whose circuit carries this connection, null when it is direct. */
+    public String relayId() {
+        return relayId;
     }
 
     Direction direction() {
@@ -364,6 +387,7 @@ public final class PeerConnection {
                         return;
                     }
                     case Frame.KeyUpdate u -> throw new IllegalStateException("the reader consumes KEY_UPDATE");
+                    case Frame.Relay r -> handler.onRelay(this, r);
                 }
             }
         } catch (SocketTimeoutException e) {

@@ -28,9 +28,11 @@ public final class PeerDirectory {
      *
      * @param address the remote socket address of the current or last connection
      * @param direction who dialled the current or last connection
+     * @param relayId the relay whose circuit carries the current connection; null when it is direct or
+     *        there is none
      */
     public record Presence(PeerKey key, String safetyNumber, String address, Direction direction, boolean connected,
-            Instant connectedAt, Instant firstSeen, Instant lastSeen) {
+            Instant connectedAt, Instant firstSeen, Instant lastSeen, String relayId) {
     }
 
     /** What {@link #attach} did with a fresh connection. */
@@ -221,8 +223,9 @@ public final class PeerDirectory {
         }
 
         synchronized Presence presence() {
-            return new Presence(key, safetyNumber, lastAddress, lastDirection, connected(), connectedAt, firstSeen,
-                    lastSeen);
+            boolean up = connected();
+            return new Presence(key, safetyNumber, lastAddress, lastDirection, up, connectedAt, firstSeen,
+                    lastSeen, up ? connection.relayId() : null);
         }
     }
 }

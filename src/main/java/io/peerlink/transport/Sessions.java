@@ -75,11 +75,17 @@ public final class Sessions {
      */
     Registered register(PendingConnection pending, InputStream in, OutputStream out, Session session,
             Direction direction, String dialAddress) throws IOException {
+        return register(pending, in, out, session, direction, dialAddress, null);
+    }
+
+    /** As above, for a connection carried by the circuit of relay {@code relayId} (null: direct). */
+    Registered register(PendingConnection pending, InputStream in, OutputStream out, Session session,
+            Direction direction, String dialAddress, String relayId) throws IOException {
         PeerConnection fresh;
         try {
             fresh = new PeerConnection(pending.socket(), in, out, session, direction, clock.instant(),
                     settings.limits(), settings.keepAliveInterval(), settings.idleTimeout(), owner, observer,
-                    pending.slot(), timers);
+                    pending.slot(), timers, relayId);
         } catch (IOException | RuntimeException e) {
             if (isClosed()) {
                 // stop() closed the socket just as the handshake finished: that is no failure

@@ -37,6 +37,14 @@ public final class Timers implements AutoCloseable {
         return every(period, check);
     }
 
+    /**
+     * A relay's timer (a reservation's renewal, a circuit's join deadline): the job must be short
+     * and must not wait (it may queue a frame).
+     */
+    public Future<?> relayDue(Duration delay, Runnable job) {
+        return once(delay, job);
+    }
+
     /** A re-dial is due after its back-off. */
     Future<?> redialDue(Duration backoff, Runnable dial) {
         return once(backoff, () -> Thread.ofVirtual().name("peer-redial").start(dial));

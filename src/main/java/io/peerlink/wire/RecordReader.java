@@ -28,13 +28,21 @@ public final class RecordReader {
     private final InputStream in;
     private final CipherState cipher;
     private final Limits limits;
+    private final int version;
     private final RecordBuffer buffer = new RecordBuffer(INITIAL_BUFFER);
     private boolean closed;
 
+    /** A reader for a session of protocol version 1. */
     public RecordReader(InputStream in, CipherState cipher, Limits limits) {
+        this(in, cipher, limits, WireConstants.VERSION_1);
+    }
+
+    /** A reader for a session of protocol {@code version}: inner types of later versions are MALFORMED. */
+    public RecordReader(InputStream in, CipherState cipher, Limits limits, int version) {
         this.in = in;
         this.cipher = cipher;
         this.limits = limits;
+        this.version = version;
     }
 
     /** The next frame, or {@code null} when the stream ended cleanly at a frame boundary. */
@@ -71,7 +79,7 @@ public final class RecordReader {
                 throw new ProtocolException(ProtocolException.Reason.DECRYPT_FAILED,
                         "record " + counter + " failed authentication (tampered, replayed, dropped or reordered)");
             }
-            Frame frame = FrameCodec.decode(buffer, WireConstants.HEADER_LENGTH, plaintext, limits);
+            Frame frame = FrameCodec.decode(buffer, WireConstants.HEADER_LENGTH, plaintext, limits, version);
             if (WireConstants.HEADER_LENGTH + length <= RecordBuffer.RETAINED_BYTES) {
                 // a small record: the large buffer, if any, goes (the frame keeps no reference to it)
                 this.buffer.release();

@@ -45,7 +45,7 @@ class ConnectRequestFuzzTest {
 
     static final PeerView PEER = new PeerView("0".repeat(64), "0000 ".repeat(15) + "0000", "00000 ".repeat(11) + "00000",
             "192.0.2.10:5555", Direction.OUTBOUND, PeerState.CONNECTED, Instant.EPOCH, "", Instant.EPOCH, Instant.EPOCH,
-            0, null, Trust.UNVERIFIED, null, List.of("192.0.2.10:5555"), io.peerlink.store.Relation.CONTACT);
+            0, null, Trust.UNVERIFIED, null, List.of("192.0.2.10:5555"), io.peerlink.store.Relation.CONTACT, null);
 
     @Autowired
     MockMvc mvc;

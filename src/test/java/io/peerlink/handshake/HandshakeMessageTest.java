@@ -89,13 +89,13 @@ class HandshakeMessageTest {
     @Test
     void decodesTheFieldsWhereTheProtocolPutsThem() throws Exception {
         ServerHello sh = ServerHello.decode(serverHello);
-        assertThat(sh.versions()).containsExactly(WireConstants.VERSION_1);
+        assertThat(sh.versions()).containsExactly(WireConstants.VERSION_1, WireConstants.VERSION_2);
         assertThat(sh.spki()).isEqualTo(SERVER.publicKey().spki());
         assertThat(sh.ephemeralKey()).hasSize(WireConstants.X25519_KEY_LENGTH);
         assertThat(sh.encapsulationKey()).hasSize(WireConstants.MLKEM_ENCAPSULATION_KEY_LENGTH);
         assertThat(sh.nonce()).hasSize(WireConstants.NONCE_LENGTH);
         ClientHello ch = ClientHello.decode(clientHello, RSA);
-        assertThat(ch.version()).isEqualTo(WireConstants.VERSION_1);
+        assertThat(ch.version()).isEqualTo(WireConstants.VERSION_2);
         assertThat(ch.kemCiphertext()).hasSize(WireConstants.MLKEM_CIPHERTEXT_LENGTH);
         assertThat(ch.rsaCiphertext()).hasSize(RSA);
         assertThat(ch.sealedIdentity()).hasSize(CLIENT.publicKey().spki().length + WireConstants.TAG_LENGTH);

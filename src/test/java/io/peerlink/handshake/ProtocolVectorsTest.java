@@ -110,8 +110,8 @@ class ProtocolVectorsTest {
 
         StreamRandom serverRandom = new StreamRandom("peerlink test vector server");
         StreamRandom clientRandom = new StreamRandom("peerlink test vector client");
-        Handshake s = new Handshake(Handshake.Role.SERVER, server, serverRandom);
-        Handshake c = new Handshake(Handshake.Role.CLIENT, client, clientRandom);
+        Handshake s = new Handshake(Handshake.Role.SERVER, server, serverRandom, WireConstants.VERSION_1);
+        Handshake c = new Handshake(Handshake.Role.CLIENT, client, clientRandom, WireConstants.VERSION_1);
 
         v.put("# handshake frames and the transcript hash h after each", null);
         byte[] h0 = c.transcriptHash();
@@ -255,7 +255,43 @@ class ProtocolVectorsTest {
         assertThat(serverReader.read()).isEqualTo(second);
         assertThat(serverReader.read()).isNull();
         assertThat(serverReader.recordsReceived()).isEqualTo(3);
+        relayExchange(v, server.peerId());
         return v;
+    }
+
+    /**
+     * Section 12's example exchange: the plaintexts of the relay's control frames (inner types of
+     * version 2, sealed in records like any other) and the JOIN frame, laid out here from the spec's
+     * diagrams and compared with the codec's output; each decodes back to its frame.
+     */
+    static void relayExchange(Map<String, String> v, String targetPeerId) throws Exception {
+        v.put("# relay (section 12): plaintexts of the control frames, then the JOIN frame in clear", null);
+        UUID id = UUID.fromString("00112233-4455-6677-8899-aabbccddeeff");
+        byte[] idBytes = HEX.parseHex("00112233445566778899aabbccddeeff");
+        byte[] diallerSecret = sha("SHA-256", ascii("peerlink test vector dialler secret"));
+        byte[] reservedSecret = sha("SHA-256", ascii("peerlink test vector reserved secret"));
+        List<Map.Entry<String, Map.Entry<Frame, byte[]>>> frames = List.of(
+                Map.entry("relay.reserve", Map.entry(new Frame.Reserve(), HEX.parseHex("10"))),
+                Map.entry("relay.reserve_ok", Map.entry(new Frame.ReserveOk(3600), HEX.parseHex("1100000e10"))),
+                Map.entry("relay.circuit_request", Map.entry(new Frame.CircuitRequest(id, targetPeerId),
+                        concat(concat(HEX.parseHex("12"), idBytes), HEX.parseHex(targetPeerId)))),
+                Map.entry("relay.circuit_ready", Map.entry(new Frame.CircuitReady(id, diallerSecret),
+                        concat(concat(HEX.parseHex("13"), idBytes), diallerSecret))),
+                Map.entry("relay.incoming_circuit", Map.entry(new Frame.IncomingCircuit(id, reservedSecret),
+                        concat(concat(HEX.parseHex("14"), idBytes), reservedSecret))),
+                Map.entry("relay.refused", Map.entry(new Frame.RelayRefused(WireConstants.INNER_CIRCUIT_REQUEST, id,
+                        io.peerlink.wire.RelayRefusal.NO_RESERVATION),
+                        concat(concat(HEX.parseHex("1512"), idBytes), HEX.parseHex("0004")))));
+        for (var f : frames) {
+            byte[] encoded = FrameCodec.encode(f.getValue().getKey());
+            assertThat(encoded).as(f.getKey()).isEqualTo(f.getValue().getValue());
+            Frame decoded = FrameCodec.decode(encoded, Limits.DEFAULTS, WireConstants.VERSION_2);
+            assertThat(FrameCodec.encode(decoded)).as(f.getKey()).isEqualTo(encoded);
+            v.put(f.getKey(), HEX.formatHex(encoded));
+        }
+        byte[] join = concat(concat(HEX.parseHex("0000003010"), idBytes), reservedSecret);
+        assertThat(RawFrame.of(WireConstants.TYPE_JOIN, concat(idBytes, reservedSecret)).bytes()).isEqualTo(join);
+        v.put("relay.join.reserved", HEX.formatHex(join));
     }
 
     static final Limits EVERY_RECORD = new Limits(Limits.DEFAULT_MAX_FRAME_LENGTH, Limits.DEFAULT_MAX_MESSAGE_BYTES, 1);

@@ -93,5 +93,9 @@ final class TestConnections {
         public void onClosed(PeerConnection connection, String reason) {
             closed.incrementAndGet();
         }
+
+        @Override
+        public void onRelay(PeerConnection connection, Frame.Relay frame) {
+        }
     }
 }
