@@ -138,6 +138,8 @@ class RelayChatPageE2ETest {
         pageB.awaitContact(idA, "data-route", "relay");
         assertThat(pageB.contact(idA).getDomAttribute("data-relay")).isEqualTo(idR);
         assertThat(pageB.routeShown(idA)).isEqualTo(relayShown);
+        assertThat(pageB.shownWhole("button.contact[data-peer='" + idA + "'] .route"))
+                .as("the relay's name whole in B's contact list").isTrue();
         assertThat(Http.text(b.json("GET", "/api/peers/" + idA, null, 200), "route")).as("A's route at B")
                 .isEqualTo("relay");
         pageB.openConversation(idA);
