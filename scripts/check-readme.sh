@@ -6,8 +6,14 @@
 #   scripts/check-readme.sh --update [README.md]   run the same commands and write what they printed
 #                                                  into README.md (scripts/regen-readme.sh does the
 #                                                  whole regeneration from fresh peers)
+#   scripts/check-readme.sh --section relay-walkthrough [--update] [README.md]
+#                                                  the same for another section: the compose relay
+#                                                  walk-through, which scripts/ci-compose.sh runs
+#                                                  against its containers (and regenerates with
+#                                                  --update-readme)
 #
-# The walk-through is the text between <!-- walkthrough --> and <!-- /walkthrough -->. In it, a line
+# The walk-through is the text between <!-- walkthrough --> and <!-- /walkthrough --> (with
+# --section NAME, between <!-- NAME --> and <!-- /NAME -->). In it, a line
 # starting with "$ " is a command; the lines after it, up to the next command or the end of the code
 # block, are the output the README shows. All commands run in order in one bash. A command passes
 # when it exits 0 and its output has every JSON field name ("name":) and HTTP status line of the
@@ -26,10 +32,17 @@
 set -euo pipefail
 
 update=0
-if [[ ${1:-} == --update ]]; then
-    update=1
-    shift
-fi
+section=walkthrough
+while [[ ${1:-} == --* ]]; do
+    case $1 in
+        --update) update=1; shift ;;
+        --section) section=${2:?--section needs a name}; shift 2 ;;
+        *) echo "check-readme: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+# the two-peers.sh walk-through: its ids are those of the two-peers.sh sample
+two_peers=false
+[[ $section == walkthrough ]] && two_peers=true
 readme=${1:-"$(dirname "${BASH_SOURCE[0]}")/../README.md"}
 readme_a=127.0.0.2
 readme_b=127.0.0.3
@@ -51,9 +64,9 @@ ids() {
 }
 
 # Split the walk-through into $work/N.cmd and $work/N.expected.
-awk -v dir="$work" '
-    /<!-- walkthrough -->/  { on = 1; next }
-    /<!-- \/walkthrough -->/ { on = 0; next }
+awk -v dir="$work" -v begin_marker="<!-- $section -->" -v end_marker="<!-- /$section -->" '
+    $0 == begin_marker { on = 1; next }
+    $0 == end_marker   { on = 0; next }
     !on { next }
     /^```/ { inblock = !inblock; next }
     !inblock { next }
@@ -70,7 +83,7 @@ sample_a=$(sample_id peer-a)
 sample_b=$(sample_id peer-b)
 
 # ---- README.md alone: one peerId per peer -------------------------------------------------------
-if ((update == 0)); then
+if ((update == 0)) && $two_peers; then
     [[ -n $sample_a && -n $sample_b ]] || { echo "check-readme: no 'peer-a  peerId' / 'peer-b  peerId' lines in the two-peers.sh sample" >&2; exit 1; }
     fingerprint() { sed -E 's/(....)/\1_/g; s/_$//' <<<"$1"; }
     strays=$(ids "$work"/*.expected "$work"/*.cmd | sort -u | while read -r id; do
@@ -110,7 +123,7 @@ if ((update == 1)); then
         to_readme <"$work/$i.out" >"$work/$i.new"
     done
     # each command's shown output becomes what it printed; everything else stays as it is
-    awk -v dir="$work" '
+    awk -v dir="$work" -v begin_marker="<!-- $section -->" -v end_marker="<!-- /$section -->" '
         function flush(   line, file) {
             if (n && !flushed) {
                 file = dir "/" n ".new"
@@ -119,8 +132,8 @@ if ((update == 1)); then
             }
             flushed = 1
         }
-        /<!-- walkthrough -->/  { on = 1; print; next }
-        /<!-- \/walkthrough -->/ { on = 0; print; next }
+        $0 == begin_marker { on = 1; print; next }
+        $0 == end_marker   { on = 0; print; next }
         !on { print; next }
         /^```/ { if (inblock) flush(); inblock = !inblock; print; next }
         !inblock { print; next }
@@ -150,8 +163,10 @@ done
 api_id() { curl -fsS --max-time 10 ${PEERLINK_API_TOKEN:+-H "Authorization: Bearer $PEERLINK_API_TOKEN"} \
     "http://$1:8080/api/identity" | grep -oE '"peerId":"[0-9a-f]{64}"' | cut -d'"' -f4; }
 {
-    echo "0 $sample_a $(api_id "$host_a")"
-    echo "0 $sample_b $(api_id "$host_b")"
+    if $two_peers; then
+        echo "0 $sample_a $(api_id "$host_a")"
+        echo "0 $sample_b $(api_id "$host_b")"
+    fi
     for ((i = 1; i <= count; i++)); do
         shown=$(ids "$work/$i.expected")
         printed=$(to_readme <"$work/$i.out" | ids)

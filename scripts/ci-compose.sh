@@ -3,7 +3,9 @@
 # drives a walk-through over the published API ports, and tears everything down again. .ci/run
 # calls it; it runs on a fresh Debian 12 machine as root, and on any machine with a Docker engine.
 #
-#   scripts/ci-compose.sh
+#   scripts/ci-compose.sh                   run it, check README's relay walk-through
+#   scripts/ci-compose.sh --update-readme   the same, but write what the walk-through's commands
+#                                           printed into README.md (its outputs, from one run)
 #
 #   1. Installs Debian's docker.io (Docker 20.10, with containerd, runc and iptables), docker-compose
 #      (1.29) and debootstrap if they are missing.
@@ -16,10 +18,13 @@
 #      JDK in /opt/java/openjdk and its CA certificates, `docker import`ed with JAVA_HOME and PATH
 #      set. Stand-ins carry the label org.peerlink.stand-in and are kept for the next run
 #      (remove them with: docker rmi eclipse-temurin:25-jdk-noble eclipse-temurin:25-jre-noble).
-#   4. docker-compose up -d --build (project name peerlink-ci), waits until both peers are healthy,
-#      then, over http://127.0.0.1:8081 (peer-a) and http://127.0.0.1:8082 (peer-b): each peer's
-#      identity, peer-b connected to peer-a, a message from peer-b to peer-a that turns DELIVERED
-#      and is in peer-a's inbox. Where a peer keeps an API token in its data directory
+#   4. docker-compose up -d --build (project name peerlink-ci), waits until the relay and both peers
+#      are healthy, then drives README's relay walk-through over http://127.0.0.1:8081 (peer-a),
+#      :8082 (peer-b) and :8083 (the relay): peer-a cannot open a TCP connection to peer-b (by name
+#      or address; both can to the relay), both reserve a slot on the relay, peer-b's invite names
+#      the relay and no direct address, peer-a connects with it, both see the connection as via the
+#      relay, a message each way turns DELIVERED and is in the other's inbox, and the relay's log
+#      and data directory hold neither text. Where a peer keeps an API token in its data directory
 #      (/data/api-token), every request sends it as `Authorization: Bearer`.
 #   5. docker-compose down -v --rmi all: the containers, the network, the volumes and the
 #      peerlink:local image; also when a step fails (then the peers' logs are printed first).
@@ -28,12 +33,20 @@
 # Debian mirror of /etc/apt/sources.list*), TEMURIN_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64).
 set -euo pipefail
 
+update_readme=false
+case ${1:-} in
+    '') ;;
+    --update-readme) update_readme=true ;;
+    *) echo "usage: scripts/ci-compose.sh [--update-readme]" >&2; exit 2 ;;
+esac
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 readonly project=peerlink-ci
 readonly docker=/usr/bin/docker   # Debian's 20.10 client: BuildKit built in (a newer client may need buildx)
-readonly api_a=http://127.0.0.1:8081 api_b=http://127.0.0.1:8082   # the ports docker-compose.yml publishes
+# the ports docker-compose.yml publishes
+readonly api_a=http://127.0.0.1:8081 api_b=http://127.0.0.1:8082 api_relay=http://127.0.0.1:8083
 readonly token_file=/data/api-token
 readonly temurin=${TEMURIN_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 logs="$root/target/ci-compose"
@@ -48,9 +61,16 @@ die() {
 }
 
 # docker-compose 1.29 builds through the `docker` on PATH when COMPOSE_DOCKER_CLI_BUILD=1 (BuildKit,
-# for the Dockerfile's cache mount and COPY --chmod): make that Debian's client.
-ln -s "$docker" "$work/bin/docker"
-export PATH="$work/bin:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
+# for the Dockerfile's cache mount and COPY --chmod): make that Debian's client. README's commands
+# say `docker compose` (Compose v2): the same `docker` hands those to docker-compose (v1), and
+# COMPOSE_PROJECT_NAME points them at this script's project.
+cat >"$work/bin/docker" <<EOF
+#!/bin/sh
+if [ "\$1" = compose ]; then shift; exec docker-compose "\$@"; fi
+exec $docker "\$@"
+EOF
+chmod +x "$work/bin/docker"
+export PATH="$work/bin:$PATH" DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 COMPOSE_PROJECT_NAME=$project
 compose() {
     local seconds=$1
     shift
@@ -97,7 +117,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # The API ports docker-compose.yml publishes must be free (checked before anything starts).
-for url in "$api_a" "$api_b"; do
+for url in "$api_a" "$api_b" "$api_relay"; do
     port=${url##*:}
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         die "127.0.0.1:$port (published by docker-compose.yml) is already in use: $(ss -ltnpH "sport = :$port" 2>/dev/null | head -n 1)"
@@ -291,8 +311,9 @@ if ! compose 1200 up --detach --build >"$logs/compose.log" 2>&1; then
     die "docker-compose up failed"
 fi
 
+readonly services=(relay peer-a peer-b)
 declare -A container
-for service in peer-a peer-b; do
+for service in "${services[@]}"; do
     container[$service]=$(compose 60 ps -q "$service")
     [[ -n ${container[$service]} ]] || die "docker-compose up created no $service container"
 done
@@ -300,7 +321,7 @@ health() {
     "$docker" inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
         "${container[$1]}"
 }
-for service in peer-a peer-b; do
+for service in "${services[@]}"; do
     waited=0
     until [[ $(health "$service") == healthy ]]; do
         ((waited < 180)) || die "$service is not healthy after 180 s: $(health "$service")"
@@ -317,10 +338,11 @@ api_token() {
 }
 token_a=$(api_token peer-a)
 token_b=$(api_token peer-b)
+token_relay=$(api_token relay)
 describe_token() {
     if [[ -n $1 ]]; then echo "its token from $token_file"; else echo "no token"; fi
 }
-step "peer-a: $(describe_token "$token_a"), peer-b: $(describe_token "$token_b")"
+step "relay: $(describe_token "$token_relay"), peer-a: $(describe_token "$token_a"), peer-b: $(describe_token "$token_b")"
 
 # request TOKEN METHOD URL [JSON]: sets http_status and http_body.
 request() {
@@ -339,70 +361,157 @@ expect() {
     local wanted=$1 what=$2
     [[ $http_status == "$wanted" ]] || die "$what: HTTP $http_status, expected $wanted: ${http_body:0:400}"
 }
+# The first string value of a JSON field in the last answer ("" when absent or not a string).
 field() {
     grep -o "\"$1\":\"[^\"]*\"" <<<"$http_body" | head -n 1 | cut -d'"' -f4 || true
 }
 
 # A peer with a token refuses a request without it.
-for peer in a b; do
-    token_var=token_$peer api_var=api_$peer
-    if [[ -n ${!token_var} ]]; then
-        request "" GET "${!api_var}/api/identity"
-        expect 401 "GET ${!api_var}/api/identity without the token"
-        step "peer-$peer refuses a request without its token (401)"
+for service in "${services[@]}"; do
+    case $service in
+        relay) token=$token_relay api=$api_relay ;;
+        peer-a) token=$token_a api=$api_a ;;
+        peer-b) token=$token_b api=$api_b ;;
+    esac
+    if [[ -n $token ]]; then
+        request "" GET "$api/api/identity"
+        expect 401 "GET $api/api/identity without the token"
+        step "$service refuses a request without its token (401)"
     fi
 done
 
-request "$token_a" GET "$api_a/api/identity"
-expect 200 "GET $api_a/api/identity"
-a_id=$(field peerId)
-[[ $a_id =~ ^[0-9a-f]{64}$ ]] || die "peer-a's identity has no peerId: ${http_body:0:400}"
-[[ $(field invite) == "peerlink://$a_id@peer-a:5555" ]] || die "peer-a's invite is $(field invite)"
-step "peer-a is $a_id"
-
-request "$token_b" GET "$api_b/api/identity"
-expect 200 "GET $api_b/api/identity"
-b_id=$(field peerId)
-[[ $b_id =~ ^[0-9a-f]{64}$ ]] || die "peer-b's identity has no peerId: ${http_body:0:400}"
-[[ $b_id != "$a_id" ]] || die "both peers have the same peerId"
-step "peer-b is $b_id"
-
-# peer-b dials peer-a at start-up (PEERLINK_CONNECT) and re-dials until it answers.
-waited=0
-while :; do
-    request "$token_b" GET "$api_b/api/peers/$a_id"
-    [[ $http_status == 200 && $(field state) == CONNECTED ]] && break
-    ((waited < 60)) || die "peer-b is not connected to peer-a after 60 s: HTTP $http_status ${http_body:0:400}"
-    sleep 1
-    waited=$((waited + 1))
+# ---- the two homes cannot reach each other; both reach the relay ----------------------------------
+# tcp_connect SERVICE HOST PORT: whether SERVICE's container opens a TCP connection to HOST:PORT
+# within 3 s (bash's /dev/tcp; the image has no curl or nc).
+tcp_connect() {
+    timeout 30 "$docker" exec "${container[$1]}" \
+        bash -c "timeout 3 bash -c 'exec 3<>/dev/tcp/$2/$3' 2>/dev/null"
+}
+b_addresses=$("$docker" inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "${container[peer-b]}")
+[[ -n ${b_addresses// /} ]] || die "peer-b has no address"
+for target in peer-b $b_addresses; do
+    if tcp_connect peer-a "$target" 5555; then
+        die "peer-a opened a TCP connection to $target:5555 (peer-b): the two homes are not apart"
+    fi
 done
-request "$token_a" GET "$api_a/api/peers/$b_id"
-expect 200 "GET $api_a/api/peers/<peer-b>"
-[[ $(field state) == CONNECTED ]] || die "peer-a does not see peer-b connected: ${http_body:0:400}"
-step "peer-b is connected to peer-a ($(field direction) on peer-a)"
-
-text="Hello peer-a, from peer-b in compose ($(date -u +%FT%TZ), $RANDOM)"
-request "$token_b" POST "$api_b/api/messages" "{\"to\":\"$a_id\",\"text\":\"$text\"}"
-expect 202 "POST $api_b/api/messages"
-message_id=$(field id)
-[[ -n $message_id ]] || die "the send answered no id: ${http_body:0:400}"
-step "peer-b sent message $message_id ($(field status))"
-
-waited=0
-while :; do
-    request "$token_b" GET "$api_b/api/messages/$message_id"
-    expect 200 "GET $api_b/api/messages/$message_id"
-    status=$(field status)
-    [[ $status == DELIVERED ]] && break
-    [[ $status == FAILED ]] && die "the message FAILED: ${http_body:0:400}"
-    ((waited < 300)) || die "the message is $status, not DELIVERED, after 30 s"
-    sleep 0.1
-    waited=$((waited + 1))
+for service in peer-a peer-b; do
+    tcp_connect "$service" relay 5555 || die "$service cannot open a TCP connection to relay:5555"
 done
-step "the message is DELIVERED on peer-b"
+step "peer-a cannot open a TCP connection to peer-b (peer-b, $b_addresses); both reach relay:5555"
 
-request "$token_a" GET "$api_a/api/messages?after=0&from=$b_id"
-expect 200 "GET $api_a/api/messages"
-grep -qF "\"id\":\"$message_id\"" <<<"$http_body" && grep -qF "\"text\":\"$text\"" <<<"$http_body" \
-    || die "peer-a's inbox lacks the message: ${http_body:0:400}"
-step "peer-a's inbox has it: \"$text\""
+# ---- identities, reservations, the invite with the relay --------------------------------------------
+identity() {   # identity NAME TOKEN API: sets id
+    request "$2" GET "$3/api/identity"
+    expect 200 "GET $3/api/identity"
+    id=$(field peerId)
+    [[ $id =~ ^[0-9a-f]{64}$ ]] || die "$1's identity has no peerId: ${http_body:0:400}"
+}
+identity relay "$token_relay" "$api_relay"
+relay_id=$id
+identity peer-a "$token_a" "$api_a"
+a_id=$id
+identity peer-b "$token_b" "$api_b"
+b_id=$id
+[[ $(printf '%s\n' "$relay_id" "$a_id" "$b_id" | sort -u | wc -l) == 3 ]] || die "two of the three have the same peerId"
+step "relay is $relay_id, peer-a is $a_id, peer-b is $b_id"
+
+# Each peer dials the relay it names (PEERLINK_RELAYS) and reserves a slot: GET /api/identity shows
+# the relay, pinned to the identity that answered there, as RESERVED.
+for peer in a b; do
+    token_var=token_$peer api_var=api_$peer
+    waited=0
+    while :; do
+        request "${!token_var}" GET "${!api_var}/api/identity"
+        relays=$(grep -o '"relays":\[[^]]*\]' <<<"$http_body" || true)
+        [[ $relays == *"\"relayId\":\"$relay_id\""* && $relays == *'"state":"RESERVED"'* ]] && break
+        ((waited < 60)) || die "peer-$peer has no reservation on the relay after 60 s: ${http_body:0:600}"
+        sleep 1
+        waited=$((waited + 1))
+    done
+    [[ $peer == b ]] && invite_b=$(field invite)
+done
+step "peer-a and peer-b reserved a slot on the relay"
+
+# ---- README's relay walk-through: its commands, in one bash, from fresh containers -----------------
+if $update_readme; then
+    step "README's relay walk-through, writing its outputs into README.md"
+    scripts/check-readme.sh --section relay-walkthrough --update README.md
+else
+    step "README's relay walk-through (scripts/check-readme.sh --section relay-walkthrough)"
+    scripts/check-readme.sh --section relay-walkthrough README.md >"$logs/check-readme.log" 2>&1 \
+        || { cat "$logs/check-readme.log" >&2; die "README's relay walk-through failed"; }
+fi
+
+# peer-b advertises no address (it has none anyone could reach): its invite names only the relay.
+[[ $invite_b == "peerlink://$b_id?relay=$relay_id@relay:5555" ]] || die "peer-b's invite is $invite_b"
+step "peer-b's invite: $invite_b"
+
+# ---- peer-a connects with it: a circuit through the relay -------------------------------------------
+request "$token_a" POST "$api_a/api/peers" "{\"invite\":\"$invite_b\"}"
+[[ $http_status == 201 || $http_status == 200 ]] || die "POST $api_a/api/peers with peer-b's invite: HTTP $http_status: ${http_body:0:400}"
+step "peer-a connected with peer-b's invite (HTTP $http_status)"
+
+# peer_route NAME TOKEN API PEER: GET the peer, wait until CONNECTED, check it is via the relay.
+peer_route() {
+    local waited=0
+    while :; do
+        request "$2" GET "$3/api/peers/$4"
+        [[ $http_status == 200 && $(field state) == CONNECTED ]] && break
+        ((waited < 60)) || die "$1 does not see the other peer connected after 60 s: HTTP $http_status ${http_body:0:400}"
+        sleep 1
+        waited=$((waited + 1))
+    done
+    [[ $(field route) == relay && $(field relayId) == "$relay_id" ]] \
+        || die "$1 sees the other peer connected, but not via the relay: ${http_body:0:600}"
+    step "$1 sees the other peer CONNECTED via the relay ($(field direction), relayId ${relay_id:0:12}...)"
+}
+peer_route peer-a "$token_a" "$api_a" "$b_id"
+peer_route peer-b "$token_b" "$api_b" "$a_id"
+
+# ---- a message each way, DELIVERED only after the far end's ACK ---------------------------------------
+# send NAME TOKEN API TO: sends a fresh text, waits for DELIVERED; sets text and message_id.
+send() {
+    text="Hello from $1 through the relay ($(date -u +%FT%TZ), $RANDOM)"
+    request "$2" POST "$3/api/messages" "{\"to\":\"$4\",\"text\":\"$text\"}"
+    expect 202 "POST $3/api/messages"
+    message_id=$(field id)
+    [[ -n $message_id ]] || die "the send answered no id: ${http_body:0:400}"
+    local waited=0 status
+    while :; do
+        request "$2" GET "$3/api/messages/$message_id"
+        expect 200 "GET $3/api/messages/$message_id"
+        status=$(field status)
+        [[ $status == DELIVERED ]] && break
+        [[ $status == FAILED ]] && die "$1's message FAILED: ${http_body:0:400}"
+        ((waited < 300)) || die "$1's message is $status, not DELIVERED, after 30 s"
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    step "$1's message $message_id is DELIVERED"
+}
+# in_inbox NAME TOKEN API FROM: the last message sent is in NAME's inbox, from FROM.
+in_inbox() {
+    request "$2" GET "$3/api/messages?after=0&from=$4"
+    expect 200 "GET $3/api/messages"
+    grep -qF "\"id\":\"$message_id\"" <<<"$http_body" && grep -qF "\"text\":\"$text\"" <<<"$http_body" \
+        || die "$1's inbox lacks the message: ${http_body:0:400}"
+    step "$1's inbox has it: \"$text\""
+}
+texts=()
+send peer-a "$token_a" "$api_a" "$b_id"
+in_inbox peer-b "$token_b" "$api_b" "$a_id"
+texts+=("$text")
+send peer-b "$token_b" "$api_b" "$a_id"
+in_inbox peer-a "$token_a" "$api_a" "$b_id"
+texts+=("$text")
+
+# ---- the relay copied ciphertext only ----------------------------------------------------------------
+# Neither text is in the relay's log or anywhere in its data directory (database, WAL).
+compose 60 logs --no-color relay >"$logs/relay.log" 2>&1
+for t in "${texts[@]}"; do
+    ! grep -qF "$t" "$logs/relay.log" || die "the relay's log holds a message text: $t"
+    if timeout 30 "$docker" exec "${container[relay]}" grep -rqF "$t" /data; then
+        die "the relay's data directory holds a message text: $t"
+    fi
+done
+step "the relay's log and data directory hold neither text"

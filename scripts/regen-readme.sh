@@ -3,6 +3,8 @@
 # starts fresh peers with scripts/two-peers.sh, writes what it printed into the "without Docker"
 # sample, runs the walk-through with scripts/check-readme.sh --update (which writes each command's
 # output under it), stops the peers and writes that sample too. Review the diff, then commit.
+# (The compose relay walk-through's outputs come from its containers: scripts/ci-compose.sh
+# --update-readme.)
 #
 #   scripts/regen-readme.sh
 #

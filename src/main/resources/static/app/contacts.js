@@ -1,10 +1,10 @@
-// The contact list: one button per known peer with its name, whether it is connected, how many
-// messages wait for it, unread messages from it and its trust. Message requests (peers that
-// connected on their own, nobody accepted yet) and blocked peers are listed apart, above, with
-// accept / block / unblock buttons.
+// The contact list: one button per known peer with its name, whether it is connected and how
+// (directly or via which relay), how many messages wait for it, unread messages from it and its
+// trust. Message requests (peers that connected on their own, nobody accepted yet) and blocked peers
+// are listed apart, above, with accept / block / unblock buttons.
 
 import { ago, byId, fill, h } from './dom.js';
-import { avatar, displayName, trustBadge } from './people.js';
+import { avatar, displayName, routeOf, trustBadge } from './people.js';
 
 let onSelect = () => {};
 let onRelation = () => {};
@@ -25,7 +25,7 @@ export function init(select, relation) {
   });
 }
 
-function stateLine(peer) {
+function stateLine(peer, route) {
   const on = peer.state === 'CONNECTED';
   return [
     h('span', {
@@ -33,18 +33,22 @@ function stateLine(peer) {
       textContent: on ? 'Connected' : 'Offline',
       title: !on && peer.lastSeen ? `Last seen ${ago(peer.lastSeen)}` : '',
     }),
+    route ? h('span', { className: `route ${route.route}`, textContent: route.label, title: route.title }) : null,
     peer.undelivered > 0 ? h('span', { className: 'queued-count', textContent: `${peer.undelivered} queued` }) : null,
   ];
 }
 
 const items = new Map();
 
-function fillButton(button, peer, selected, count) {
+function fillButton(button, peer, selected, count, known) {
+  const route = routeOf(peer, known);
   button.className = `contact${selected ? ' selected' : ''}`;
   button.dataset.peer = peer.peerId;
   button.dataset.state = peer.state;
   button.dataset.trust = peer.trust;
   button.dataset.undelivered = String(peer.undelivered);
+  button.dataset.route = route?.route || '';
+  button.dataset.relay = route?.relayId || '';
   if (selected) button.setAttribute('aria-current', 'true');
   else button.removeAttribute('aria-current');
   fill(button,
@@ -52,7 +56,7 @@ function fillButton(button, peer, selected, count) {
     h('span', { className: `presence ${peer.state === 'CONNECTED' ? 'on' : 'off'}`, attrs: { 'aria-hidden': 'true' } }),
     h('span', { className: 'contact-text' },
       h('span', { className: 'contact-name', textContent: displayName(peer) }),
-      h('span', { className: 'contact-state' }, stateLine(peer))),
+      h('span', { className: 'contact-state' }, stateLine(peer, route))),
     h('span', { className: 'contact-side' },
       trustBadge(peer.trust),
       count > 0 ? h('span', { className: 'unread', textContent: String(count), attrs: { 'aria-label': `${count} unread` } }) : null));
@@ -68,6 +72,8 @@ export function render(all, selected, unread) {
   const list = byId('contacts');
   byId('contacts-empty').hidden = peers.length > 0;
   const wanted = new Set(peers.map((p) => p.peerId));
+  const byPeerId = new Map(all.map((p) => [p.peerId, p]));
+  const known = (peerId) => byPeerId.get(peerId);
   for (const [id, li] of items) {
     if (!wanted.has(id)) {
       li.remove();
@@ -81,7 +87,7 @@ export function render(all, selected, unread) {
       li = h('li', {}, button);
       items.set(peer.peerId, li);
     }
-    fillButton(li.firstChild, peer, peer.peerId === selected, unread.get(peer.peerId) || 0);
+    fillButton(li.firstChild, peer, peer.peerId === selected, unread.get(peer.peerId) || 0, known);
     if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
   });
 }

@@ -5,7 +5,7 @@
 import { api, ApiError } from './api.js';
 import * as composer from './composer.js';
 import { ago, byId, dateTime, dayKey, dayLabel, fill, h, time, toast, uuid } from './dom.js';
-import { displayName, paintAvatar, paintTrust } from './people.js';
+import { displayName, paintAvatar, paintTrust, routeOf } from './people.js';
 
 const PAGE = 50;
 /** How far a status has come: a lower one never replaces a higher one. */
@@ -22,10 +22,14 @@ const TICKS = {
 let current = null;
 let localSeq = 0;
 let renderQueued = false;
-let hooks = { seen: () => {}, openInfo: () => {}, back: () => {} };
+let hooks = { seen: () => {}, openInfo: () => {}, back: () => {}, known: () => null };
 
+/**
+ * `seen(peerId, cursor)`, `openInfo()`, `back()`; `known(peerId)` finds another peer of the list (to
+ * name the relay a contact is reached through).
+ */
 export function init(callbacks) {
-  hooks = callbacks;
+  hooks = { ...hooks, ...callbacks };
   composer.init(send);
   byId('older').addEventListener('click', loadOlder);
   byId('open-info').addEventListener('click', () => hooks.openInfo());
@@ -88,7 +92,7 @@ export function close() {
   byId('welcome').hidden = false;
 }
 
-/** The header of the open conversation, after the contact changed (state, name, trust). */
+/** The header of the open conversation, after the contact changed (state and route, name, trust). */
 export function updatePeer(peer) {
   if (!current || current.peer.peerId !== peer.peerId) return;
   current.peer = peer;
@@ -98,8 +102,9 @@ export function updatePeer(peer) {
   paintTrust(byId('chat-trust'), peer.trust);
   const status = byId('chat-status');
   const parts = [];
+  const route = routeOf(peer, hooks.known);
   if (peer.state === 'CONNECTED') {
-    parts.push('Connected');
+    parts.push(route?.route === 'direct' ? 'Connected directly' : route ? `Connected ${route.label}` : 'Connected');
   } else {
     parts.push(peer.lastSeen ? `Offline, seen ${ago(peer.lastSeen)}` : 'Offline');
     parts.push('messages wait here until they are back');
@@ -107,6 +112,9 @@ export function updatePeer(peer) {
   if (peer.undelivered > 0) parts.push(`${peer.undelivered} queued`);
   status.textContent = parts.join(' · ');
   status.dataset.state = peer.state;
+  status.dataset.route = route?.route || '';
+  status.dataset.relay = route?.relayId || '';
+  status.title = route?.title || '';
   // the label, also where the button shows as an icon (narrow screens): it stays its accessible name
   byId('open-info').querySelector('.info-label').textContent =
     { VERIFIED: 'Safety number', CHANGED: 'Details' }[peer.trust] || 'Verify';

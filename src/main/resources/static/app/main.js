@@ -226,6 +226,7 @@ async function start() {
       if (p) info.open(p);
     },
     back: deselect,
+    known: (peerId) => app.peers.get(peerId),
   });
   // the dialogs' close buttons
   document.querySelectorAll('dialog [data-close]').forEach((b) => {

@@ -49,3 +49,24 @@ export function trustBadge(trust) {
   paintTrust(el, trust);
   return el;
 }
+
+/**
+ * How a connected peer is reached, from `route` and `relayId` of `GET /api/peers`: `{route: 'direct',
+ * label: 'direct'}`, or `{route: 'relay', relayId, label: 'via <the relay's name>'}` (its alias if it is
+ * a known peer, else the start of its fingerprint); null while not connected, or when the peer does
+ * not say. `known(peerId)` finds another peer of the list (the relay is one of them when this peer
+ * knows it).
+ */
+export function routeOf(peer, known = () => null) {
+  if (peer.state !== 'CONNECTED') return null;
+  if (peer.route === 'direct') return { route: 'direct', label: 'direct', title: 'A direct connection to this peer' };
+  if (peer.route !== 'relay' || !peer.relayId) return null;
+  const relay = known(peer.relayId);
+  const name = relay?.alias || `relay ${peer.relayId.slice(0, 4)} ${peer.relayId.slice(4, 8)}`;
+  return {
+    route: 'relay',
+    relayId: peer.relayId,
+    label: `via ${name}`,
+    title: `Through the relay ${peer.relayId}: it passes on the encrypted bytes and cannot read them`,
+  };
+}

@@ -52,6 +52,12 @@ final class ChatPage {
                 });
     }
 
+    /** How the contact list says the contact is reached ("direct", "via …"), or "" when it says nothing. */
+    String routeShown(String peerId) {
+        List<WebElement> route = contact(peerId).findElements(By.cssSelector(".route"));
+        return route.isEmpty() ? "" : route.getFirst().getText();
+    }
+
     /** Opens the conversation from the contact list with the keyboard (focus, Enter). */
     void openConversation(String peerId) {
         WebElement c = contact(peerId);

@@ -142,6 +142,12 @@ class ChatPageE2ETest {
         pageA.awaitConversation(idB);
         pageA.awaitContact(idB, "data-state", "CONNECTED");
         assertThat(a.peerState(idB)).as("B at A").isEqualTo("CONNECTED");
+        // how: directly (a relayed connection says "via" its relay: RelayChatPageE2ETest)
+        assertThat(Http.text(a.json("GET", "/api/peers/" + idB, null, 200), "route")).isEqualTo("direct");
+        pageA.awaitContact(idB, "data-route", "direct");
+        assertThat(pageA.contact(idB).getDomAttribute("data-relay")).isEmpty();
+        assertThat(pageA.routeShown(idB)).isEqualTo("direct");
+        assertThat(browserA.find("#chat-status").getText()).startsWith("Connected directly");
         // B's page hears of A through its event stream: no reload
         pageB.awaitContact(idA, "data-state", "CONNECTED");
 
