@@ -4,6 +4,7 @@ import io.peerlink.identity.PeerKey;
 import io.peerlink.store.MessageRepository;
 import io.peerlink.store.Store;
 import io.peerlink.store.StoredMessage;
+import io.peerlink.transport.Direction;
 import io.peerlink.transport.PeerConnection;
 import io.peerlink.transport.PeerConnectionException;
 import io.peerlink.transport.PeerDirectory;
@@ -93,8 +94,9 @@ public final class Delivery implements Sessions.Owner {
 
     /** Admits a handshaken peer by its relation and quotas (in memory), or says why not. */
     @Override
-    public CloseCode admit(PeerKey peer, String dialAddress) {
-        Relations.Admission admission = relations.admit(peer.peerId(), dialAddress != null);
+    public CloseCode admit(PeerKey peer, Direction direction, String dialAddress) {
+        // this peer's own dial (direct or through a relay) makes a contact; an inbound one a request
+        Relations.Admission admission = relations.admit(peer.peerId(), direction == Direction.OUTBOUND);
         if (admission.refusal() != null) {
             return admission.refusal();
         }
@@ -108,11 +110,11 @@ public final class Delivery implements Sessions.Owner {
      * {@link #recorded} gives the write to a caller that must see it committed.
      */
     @Override
-    public void handshaken(PeerKey peer, String dialAddress) {
+    public void handshaken(PeerKey peer, Direction direction, String dialAddress) {
         Relations.Admission admission = admitted.remove(peer.peerId());
         if (admission == null) {
             // admitted by a connection that lost to this one: its relation is the same
-            admission = relations.admit(peer.peerId(), dialAddress != null);
+            admission = relations.admit(peer.peerId(), direction == Direction.OUTBOUND);
         }
         if (admission.newRequest()) {
             log.info("Message request from {}: its messages are stored up to the request quota until accepted",

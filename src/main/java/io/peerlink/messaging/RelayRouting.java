@@ -3,6 +3,7 @@ package io.peerlink.messaging;
 import io.peerlink.identity.PeerKey;
 import io.peerlink.relay.Relay;
 import io.peerlink.relay.RelayClient;
+import io.peerlink.transport.Direction;
 import io.peerlink.transport.PeerConnection;
 import io.peerlink.transport.Sessions;
 import io.peerlink.wire.CloseCode;
@@ -28,13 +29,13 @@ final class RelayRouting implements Sessions.Owner {
     }
 
     @Override
-    public CloseCode admit(PeerKey peer, String dialAddress) {
-        return delivery.admit(peer, dialAddress);
+    public CloseCode admit(PeerKey peer, Direction direction, String dialAddress) {
+        return delivery.admit(peer, direction, dialAddress);
     }
 
     @Override
-    public void handshaken(PeerKey peer, String dialAddress) {
-        delivery.handshaken(peer, dialAddress);
+    public void handshaken(PeerKey peer, Direction direction, String dialAddress) {
+        delivery.handshaken(peer, direction, dialAddress);
     }
 
     @Override

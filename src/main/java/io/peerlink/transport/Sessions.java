@@ -32,14 +32,17 @@ public final class Sessions {
         /**
          * A peer completed a handshake: admit it (null), or refuse it with the close code returned
          * (then the connection is closed at once, before it is attached). Decided without waiting.
+         * {@code direction} OUTBOUND: this peer dialled it (directly or through a relay's circuit);
+         * {@code dialAddress}: the peer's own address dialled, null when inbound or through a relay
+         * without one.
          */
-        CloseCode admit(PeerKey peer, String dialAddress);
+        CloseCode admit(PeerKey peer, Direction direction, String dialAddress);
 
         /**
          * An admitted peer's connection is attached: record it (the write is queued before the
          * connection reads anything; nothing waits for its commit here).
          */
-        void handshaken(PeerKey peer, String dialAddress);
+        void handshaken(PeerKey peer, Direction direction, String dialAddress);
 
         /** The connection is attached and running: send what waits for its peer. */
         void attached(PeerConnection connection);
@@ -101,7 +104,7 @@ public final class Sessions {
         pending.establish();
         // refused right after the handshake (a blocked peer, a request over its quota): the CLOSE tells
         // the peer why, nothing is read or recorded. Decided in memory, no lock held.
-        CloseCode refusal = owner.admit(session.peer(), dialAddress);
+        CloseCode refusal = owner.admit(session.peer(), direction, dialAddress);
         if (refusal != null) {
             fresh.reject(refusal);
             log.info("Refused {} ({}, {}): {}", session.peer().peerId(), direction, fresh.remoteAddress(), refusal);
@@ -131,7 +134,7 @@ public final class Sessions {
         // after the locks: the peer's record is queued for the store (not waited for) before the
         // connection reads anything, so that every write about what it receives comes after it
         try {
-            owner.handshaken(session.peer(), dialAddress);
+            owner.handshaken(session.peer(), direction, dialAddress);
         } catch (RuntimeException e) {
             // the store is closing: the connection still runs; its messages will not be stored
             log.warn("Peer {} not recorded: {}", session.peer().peerId(), e.toString());

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.peerlink.messaging.Inbox;
 import io.peerlink.messaging.PeerConnectionService;
+import io.peerlink.messaging.PeerView;
+import io.peerlink.store.Relation;
 import io.peerlink.store.StoredMessage;
 import io.peerlink.support.TestIdentities;
 import io.peerlink.support.TestStores;
 import io.peerlink.transport.ConnectionObserver;
 import io.peerlink.transport.ConnectionSettings;
 import io.peerlink.transport.DialTarget;
+import io.peerlink.transport.Invite;
 import io.peerlink.transport.PeerConnectionException;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,6 +74,26 @@ class RelayServiceTest {
         assertThat(a.inbox().poll(0, 10, null, Duration.ofSeconds(10)).messages())
                 .extracting(StoredMessage::text).contains("and back");
         assertThat(r.relay().circuitCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aPeerDialledFromAnInviteThatNamesOnlyRelaysIsAContactReachedViaTheRelay() throws Exception {
+        PeerConnectionService r = start("relay", RelaySettings.relay(true, 128, 64, 8));
+        PeerConnectionService a = start("alice", RelaySettings.client(List.of(at(r))));
+        PeerConnectionService b = start("bob", RelaySettings.client(List.of(at(r))));
+        await(() -> reserved(a) && reserved(b), "both reserved");
+        String bob = b.identity().peerId();
+
+        // peerlink://<bob>?relay=<relay>@127.0.0.1:<port>: no direct address at all
+        a.connect(Invite.read(Invite.format(bob, null, List.of(at(r)))), null);
+
+        // this peer's own dial makes a contact, through a relay as directly; the inbound side a request
+        PeerView atAlice = a.peer(bob).orElseThrow();
+        assertThat(atAlice.relation()).isEqualTo(Relation.CONTACT);
+        assertThat(atAlice.route()).isEqualTo("relay");
+        assertThat(atAlice.relayId()).isEqualTo(r.identity().peerId());
+        await(() -> b.peer(a.identity().peerId()).isPresent(), "bob knows alice");
+        assertThat(b.peer(a.identity().peerId()).orElseThrow().route()).isEqualTo("relay");
     }
 
     @Test
