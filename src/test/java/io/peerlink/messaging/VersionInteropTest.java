@@ -44,6 +44,10 @@ class VersionInteropTest {
     }
 
     private void exchange() throws Exception {
+        // each side sends once the other is recorded in its store (an inbound peer is recorded just
+        // after its connection attaches, without the dialler waiting for it)
+        PeerConnectionServiceTest.await(() -> old.store().peers().find(current.identity().peerId()).isPresent()
+                && current.store().peers().find(old.identity().peerId()).isPresent());
         old.send(current.identity().peerId(), "from version 1");
         assertThat(current.inbox().poll(0, 10, null, Duration.ofSeconds(5)).messages())
                 .extracting(StoredMessage::text).containsExactly("from version 1");
