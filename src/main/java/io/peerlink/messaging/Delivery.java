@@ -346,7 +346,9 @@ public final class Delivery implements Sessions.Owner {
                     return; // a read took it
                 }
                 if (reading) {
-                    again = true; // the read under way reads again when done
+                    // the read under way reads again when done (or, with the window full, the ACKs do)
+                    again = true;
+                    exhausted = false;
                     return;
                 }
                 boolean room = inFlight.size() < WINDOW_MESSAGES
@@ -398,7 +400,8 @@ public final class Delivery implements Sessions.Owner {
                         MessageRepository.Undelivered next =
                                 store.messages().undeliveredAfter(peerId, after, count, bytes, skip);
                         synchronized (this) {
-                            exhausted = next.complete();
+                            // an offer during the read may hold a message the read did not see
+                            exhausted = next.complete() && !again;
                             if (next.messages().isEmpty()) {
                                 lastCursor = Math.max(lastCursor, next.cursor());
                             }
