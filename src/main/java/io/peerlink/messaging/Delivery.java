@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * taken) are in flight, queued or written and not yet acknowledged. They are read from the store
  * in cursor order, after the last one read for this connection, so each message goes out once per
  * connection whatever the backlog; an ACK frees its place, and once the window is half empty the
- * next ones are read. A message accepted while the peer is connected is read the same way (the
- * read that follows its commit finds it). A message written and never acknowledged goes out again on
+ * next ones are read. A message accepted while the peer is connected goes into the window without
+ * a read when the last read reached the end of the backlog and the window has room; otherwise a read
+ * takes it, as any backlog. A message written and never acknowledged goes out again on
  * the next connection. An inbound message is acknowledged only after it is committed here.
  *
  * <p>Delivery talks to the transport through the transport's callbacks ({@link Sessions.Owner}: a
@@ -407,7 +408,9 @@ public final class Delivery implements Sessions.Owner {
                     return; // a read took it
                 }
                 if (reading) {
-                    again = true; // the read under way reads again when done
+                    // the read under way reads again when done (or, with the window full, the ACKs do)
+                    again = true;
+                    exhausted = false;
                     return;
                 }
                 boolean room = inFlight.size() < WINDOW_MESSAGES
@@ -459,7 +462,8 @@ public final class Delivery implements Sessions.Owner {
                         MessageRepository.Undelivered next =
                                 store.messages().undeliveredAfter(peerId, after, count, bytes, skip);
                         synchronized (this) {
-                            exhausted = next.complete();
+                            // an offer during the read may hold a message the read did not see
+                            exhausted = next.complete() && !again;
                             if (next.messages().isEmpty()) {
                                 lastCursor = Math.max(lastCursor, next.cursor());
                             }

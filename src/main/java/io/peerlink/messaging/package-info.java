@@ -7,9 +7,10 @@
  * <li>{@link io.peerlink.messaging.PeerConnectionService#send} resolves the recipient
  * ({@link io.peerlink.messaging.Contacts}) and hands the text to
  * {@link io.peerlink.messaging.Delivery}, which stores it QUEUED and waits for the commit.</li>
- * <li>If the peer is connected, its connection's window reads the message from the store (after
- * the last one it read) and queues it on the connection's {@link io.peerlink.messaging.Route};
- * otherwise the next connection's window
+ * <li>If the peer is connected, the message is offered to its connection's window, which queues it
+ * on the connection's {@link io.peerlink.messaging.Route} at once when its last store read reached the
+ * end of the backlog and it has room, or else reads it from the store (after the last one it read)
+ * once ACKs make room; otherwise the next connection's window
  * reads it, with the rest of the backlog, oldest first, a window at a time.</li>
  * <li>The connection reports it written: SENT. The peer's ACK: DELIVERED, and the window reads on.
  * A connection that ends first leaves it SENT: the next connection sends it again.</li>
