@@ -170,6 +170,9 @@ public final class Delivery implements Sessions.Owner {
                     + " bytes of UTF-8, the limit is " + limits.maxMessageBytes());
         }
         UUID messageId = id == null ? UUID.randomUUID() : id;
+        // a peer that just connected is recorded without the connection waiting for it: its row must be
+        // committed before a message to it can refer to it
+        recorded(recipient).ifPresent(PeerConnectionService::await);
         CompletableFuture<Store.Accepted> write = store.acceptOutbound(messageId, recipient, text);
         Store.Accepted accepted;
         try {

@@ -30,6 +30,11 @@ public final class Redialer {
     private final Duration maxDelay;
     private final Timers timers;
     private final ConcurrentHashMap<String, Loop> loops = new ConcurrentHashMap<>();
+    /**
+     * Peers forgotten since the start: a loop that learns one of them only as its dial returns (a
+     * {@code peerlink.connect} entry dialled for the first time) stops then, as if it had known it.
+     */
+    private final java.util.Set<String> forgotten = ConcurrentHashMap.newKeySet();
     private volatile boolean open = true;
 
     public Redialer(Dialer dialer, PeerDirectory directory, Duration minDelay, Duration maxDelay, Timers timers) {
@@ -50,11 +55,16 @@ public final class Redialer {
         if (!open) {
             return;
         }
+        if (peerId != null) {
+            // dialled again on purpose (the user connects to it): no longer forgotten
+            forgotten.remove(peerId);
+        }
         loops.computeIfAbsent(target.address(), address -> new Loop(target, peerId)).learn(peerId);
     }
 
     /** Stops dialling every address where {@code peerId} answered (until the next start). */
     public void forget(String peerId) {
+        forgotten.add(peerId);
         loops.values().removeIf(loop -> {
             if (peerId.equals(loop.peerId)) {
                 loop.cancel();
@@ -144,6 +154,12 @@ public final class Redialer {
                 }
                 try {
                     peerId = dialer.dial(target).peerId();
+                    if (forgotten.contains(peerId)) {
+                        // forgotten while this first dial was finishing: stop here, as forget() would have
+                        log.info("Stopped dialling {}: {} was forgotten", target.address(), peerId);
+                        loops.remove(target.address(), this);
+                        return;
+                    }
                     // the back-off starts over once a connection ends without a refusal (above)
                     connected = true;
                     schedule(jittered(minDelay));
