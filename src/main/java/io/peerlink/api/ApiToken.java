@@ -1,6 +1,7 @@
 package io.peerlink.api;
 
 import io.peerlink.config.PeerlinkProperties;
+import io.peerlink.datadir.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,6 @@ final class ApiToken {
     static final String FILE_NAME = "api-token";
     private static final int GENERATED_BYTES = 32;
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
 
     private static final Logger log = LoggerFactory.getLogger(ApiToken.class);
 
@@ -92,20 +92,10 @@ final class ApiToken {
     /** Writes a temporary file, 0600 from the start, and moves it into place (never a partial token file). */
     private static void write(Path file, String content) throws IOException {
         Path dir = file.getParent();
-        if (!Files.isDirectory(dir)) {
-            try {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
-            } catch (UnsupportedOperationException e) {
-                Files.createDirectories(dir);   // a file system without POSIX permissions
-            }
-        }
+        PrivateFiles.directory(dir);
         Path temp = file.resolveSibling(FILE_NAME + ".tmp");
         Files.deleteIfExists(temp);
-        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        } else {
-            Files.createFile(temp);
-        }
+        Files.createFile(temp, PrivateFiles.attributes(dir));
         Files.writeString(temp, content, StandardCharsets.UTF_8);
         try {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
