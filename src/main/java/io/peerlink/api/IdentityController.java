@@ -49,10 +49,19 @@ class IdentityController {
 
     /** The invite: the direct address when known, and this peer's relays; null when it names neither. */
     private String invite(String peerId, String address) {
+        return invite(properties, peerId, address, null);
+    }
+
+    /**
+     * This peer's invite, as {@code GET /api/identity} and {@code POST /api/invites} give it: the
+     * direct {@code address} when known, this peer's relays, and the one-time {@code grant} (null:
+     * none); null when it names neither an address nor a relay.
+     */
+    static String invite(PeerlinkProperties properties, String peerId, String address, String grant) {
         var relays = properties.relaySettings().relays();
         if (address == null && relays.isEmpty()) {
             return null;
         }
-        return Invite.format(peerId, address, relays);
+        return Invite.format(peerId, address, relays, grant);
     }
 }

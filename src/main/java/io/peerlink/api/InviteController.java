@@ -5,7 +5,6 @@ import static io.peerlink.api.OpenApiConfiguration.UNAVAILABLE;
 
 import io.peerlink.config.PeerlinkProperties;
 import io.peerlink.messaging.PeerConnectionService;
-import io.peerlink.transport.Invite;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -29,7 +28,7 @@ class InviteController {
 
     @PostMapping("/api/invites")
     @Operation(operationId = "createInvite", summary = "Create a one-time invite",
-            description = "An invite link like GET /api/identity's, with a one-time grant: "
+            description = "An invite link like GET /api/identity's (its address and relays), with a one-time grant: "
                     + "peerlink://<peerId>@<host>:<port>?grant=<token>. The peer that connects with it (POST "
                     + "/api/peers {\"invite\": ...}) presents the grant once after the handshake and is a CONTACT "
                     + "here at once, with no accept and no request quota. The grant works once and expires after "
@@ -41,9 +40,9 @@ class InviteController {
     @ApiResponse(responseCode = "503", ref = UNAVAILABLE)
     ResponseEntity<InviteResponse> create() {
         String address = properties.inviteAddress(service.listenPort());
-        if (address == null) {
+        if (address == null && properties.relaySettings().relays().isEmpty()) {
             throw new ApiException(ApiError.NO_ADDRESS, "this peer does not know the address other peers reach it "
-                    + "at: set peerlink.advertised-address (host:port)");
+                    + "at and names no relay: set peerlink.advertised-address (host:port) or peerlink.relays");
         }
         int maxOpen = properties.invites().maxOpenGrants();
         PeerConnectionService.Grant grant = service.createGrant(properties.invites().grantLifetime(), maxOpen)
@@ -51,6 +50,7 @@ class InviteController {
                         + "used nor expired), the most peerlink.invites.max-open-grants allows; wait until some are "
                         + "used or expire"));
         return ResponseEntity.status(HttpStatus.CREATED).body(new InviteResponse(
-                Invite.format(service.identity().peerId(), address, grant.token()), grant.expiresAt()));
+                IdentityController.invite(properties, service.identity().peerId(), address, grant.token()),
+                grant.expiresAt()));
     }
 }

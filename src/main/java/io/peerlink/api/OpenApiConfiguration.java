@@ -139,7 +139,8 @@ class OpenApiConfiguration {
                 .addResponses(INVITE_CONFLICT, problem("No invite made: this peer does not know the address others "
                                 + "reach it at, or peerlink.invites.max-open-grants invites are open",
                         example("Address unknown", ApiError.NO_ADDRESS, "this peer does not know the address other "
-                                + "peers reach it at: set peerlink.advertised-address (host:port)", "/api/invites"),
+                                + "peers reach it at and names no relay: set peerlink.advertised-address (host:port) or "
+                                + "peerlink.relays", "/api/invites"),
                         example("Too many open invites", ApiError.TOO_MANY_INVITES, "1000 invites are open (neither "
                                 + "used nor expired), the most peerlink.invites.max-open-grants allows; wait until "
                                 + "some are used or expire", "/api/invites")))

@@ -85,6 +85,9 @@ class RelayE2ETest {
             assertThat(r.get("port").asInt()).isEqualTo(E2e.PEER_PORT);
             assertThat(identity.get("invite").asString())
                     .endsWith("?relay=" + relayId + "@" + E2e.hostA() + ":" + E2e.PEER_PORT);
+            // a one-time invite names the relays too, before its grant
+            assertThat(p.json("POST", "/api/invites", null, 201).get("invite").asString())
+                    .contains("?relay=" + relayId + "@" + E2e.hostA() + ":" + E2e.PEER_PORT + "&grant=");
         }
     }
 
